@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test suite from a fresh clone: installs what is missing (npm packages, Debian's
+# Chromium and code-server's build needs), builds, runs unit, webview, integration (inside a real
+# VS Code: code-server) and end-to-end suites, then prints one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+rm -rf test-results
+mkdir -p test-results
+
+if ! npm run --silent build; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+npx tsc -p . --noEmit > test-results/typecheck.log 2>&1
+typecheck=$?
+[ $typecheck -eq 0 ] || { echo "typecheck failed:"; cat test-results/typecheck.log; }
+
+# Suites that need a browser or VS Code set up their system packages first (idempotent, cached).
+suites=(unit)
+[ -f scripts/code-server/setup.sh ] && { bash scripts/code-server/setup.sh || echo "code-server setup failed"; }
+node -e "process.exit(require('./package.json').scripts['test:webview'] ? 0 : 1)" && suites+=(webview)
+node -e "process.exit(require('./package.json').scripts['test:integration'] ? 0 : 1)" && suites+=(integration)
+node -e "process.exit(require('./package.json').scripts['test:e2e'] ? 0 : 1)" && suites+=(e2e)
+
+passed=0
+failed=0
+for suite in "${suites[@]}"; do
+  echo "=== suite: $suite"
+  results="test-results/$suite.json"
+  KD_TEST_RESULTS="$PWD/$results" npm run --silent "test:$suite"
+  rc=$?
+  if [ -f "$results" ]; then
+    p=$(node -p "require('./$results').passed")
+    f=$(node -p "require('./$results').failed")
+  else
+    # A suite that crashed before reporting counts as one failure.
+    p=0; f=1
+  fi
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  echo "=== $suite: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
+if [ $typecheck -ne 0 ]; then failed=$((failed + 1)); fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

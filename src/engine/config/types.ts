@@ -1,0 +1,216 @@
+// The shape of a resolved experiment: what `*.kd.json` files become after `extends`
+// is merged, a cell is picked and defaults are filled in. The JSON Schema in
+// schemas/kd.schema.json describes the same shape as written by a user (with defaults optional).
+
+export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export type Normalization = 'none' | 'scale' | 'standardize';
+
+interface DataCommon {
+  /** Fraction of the training data held out for validation (model selection). Default 0.1. */
+  validationSplit: number;
+  /** Use at most this many training examples (before the validation split); for quick runs. */
+  trainLimit?: number;
+  /** Use at most this many test examples. */
+  testLimit?: number;
+  /** 'scale' maps pixels to [0,1]; 'standardize' subtracts the training mean and divides by its std. Default 'scale'. */
+  normalize: Normalization;
+}
+
+export interface MnistData extends DataCommon {
+  dataset: 'mnist';
+}
+export interface IdxData extends DataCommon {
+  dataset: 'idx';
+  trainImages: string;
+  trainLabels: string;
+  testImages?: string;
+  testLabels?: string;
+  /** Fraction of training data used as test split when no test files are given. Default 0.2. */
+  testSplit?: number;
+}
+export interface CsvData extends DataCommon {
+  dataset: 'csv';
+  train: string;
+  test?: string;
+  /** Column name (with a header row) or 0-based index holding the class label. */
+  labelColumn: string | number;
+  testSplit?: number;
+}
+export interface ImageFolderData extends DataCommon {
+  dataset: 'images';
+  /** A folder with one sub-folder per class holding PNG/JPEG files. */
+  train: string;
+  test?: string;
+  /** Images are resized to [height, width]. */
+  imageSize: [number, number];
+  channels: 1 | 3;
+  testSplit?: number;
+}
+export interface SyntheticData extends DataCommon {
+  dataset: 'synthetic';
+  /** Shape of one example, e.g. [16] or [8, 8, 1]. */
+  shape: number[];
+  classes: number;
+  trainSize: number;
+  testSize: number;
+  /** Seed of the generating distribution (independent of the experiment seed). Default 0. */
+  dataSeed?: number;
+}
+export type DataConfig = MnistData | IdxData | CsvData | ImageFolderData | SyntheticData;
+
+export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear' | 'gelu' | 'swish';
+
+export type LayerSpec =
+  | { type: 'dense'; name?: string; units: number; activation?: Activation; useBias?: boolean }
+  | {
+      type: 'conv2d';
+      name?: string;
+      filters: number;
+      kernelSize: number | [number, number];
+      strides?: number | [number, number];
+      padding?: 'valid' | 'same';
+      activation?: Activation;
+      useBias?: boolean;
+    }
+  | { type: 'maxPool' | 'avgPool'; name?: string; poolSize: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
+  | { type: 'globalAveragePooling'; name?: string }
+  | { type: 'batchNormalization'; name?: string; momentum?: number; epsilon?: number }
+  | { type: 'dropout'; name?: string; rate: number }
+  | { type: 'flatten'; name?: string }
+  | { type: 'activation'; name?: string; activation: Activation };
+
+interface ModelCommon {
+  /** Training budget for this model when it is trained on its own (a teacher trained as stage 1). Overrides the experiment's `train`. */
+  train?: Partial<TrainConfig>;
+}
+export interface LayerListModel extends ModelCommon {
+  layers: LayerSpec[];
+}
+export interface MlpPreset extends ModelCommon {
+  preset: 'mlp';
+  hidden: number[];
+  activation?: Activation;
+  dropout?: number;
+}
+export interface LeNet5Preset extends ModelCommon {
+  preset: 'lenet5';
+  /** Width multiplier on the channel and unit counts. Default 1. */
+  width?: number;
+}
+export interface ResNetPreset extends ModelCommon {
+  preset: 'resnet';
+  /** Residual blocks per stage, e.g. [1, 1, 1]. */
+  blocks: number[];
+  /** Channels of the first stage; doubled at each next stage. Default 16. */
+  width?: number;
+}
+export interface LoadedModel extends ModelCommon {
+  /** Path to a TF.js Layers `model.json` (relative to the experiment file). */
+  load: string;
+}
+export interface FromCellModel extends ModelCommon {
+  /** Reuse the model trained by an earlier cell of the same file (its latest finished run). */
+  fromCell: string;
+}
+export type ModelSpec = LayerListModel | MlpPreset | LeNet5Preset | ResNetPreset | LoadedModel | FromCellModel;
+
+export type LossSpec =
+  | { type: 'ce'; weight: number; labelSmoothing?: number }
+  | { type: 'kd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'dkd'; weight: number; alpha: number; beta: number; temperature: number; warmupEpochs: number }
+  | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
+  | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }
+  | { type: 'nst'; weight: number; teacherLayer: string; studentLayer: string }
+  | { type: 'rkd'; weight: number; teacherLayer?: string; studentLayer?: string; distanceWeight: number; angleWeight: number }
+  | { type: 'sp'; weight: number; teacherLayer?: string; studentLayer?: string }
+  | { type: 'cc'; weight: number; teacherLayer?: string; studentLayer?: string }
+  | { type: 'pkt'; weight: number; teacherLayer?: string; studentLayer?: string }
+  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] };
+
+export type LossType = LossSpec['type'];
+
+export interface LayerPair {
+  teacherLayer: string;
+  studentLayer: string;
+}
+
+export type Scheme = 'offline' | 'online' | 'self' | 'assistant' | 'multiTeacher';
+
+export interface DistillStage {
+  name: string;
+  losses: LossSpec[];
+  epochs: number;
+}
+
+export interface DistillConfig {
+  scheme: Scheme;
+  losses: LossSpec[];
+  /** Multi-stage schedule (e.g. a hint stage then KD); each stage has its own losses and epochs. Replaces `losses`. */
+  stages?: DistillStage[];
+  /** Cache the frozen teacher's outputs once per epoch-independent input (offline, no augmentation). Default true. */
+  cacheTeacher: boolean;
+  /** online: the peers trained together (the student is peer 1 when omitted). */
+  peers?: ModelSpec[];
+  /** self: 'bornAgain' generations or 'exits' (deep-to-shallow within one network). */
+  selfMode?: 'bornAgain' | 'exits';
+  generations?: number;
+  /** self/exits: names of student layers that get an auxiliary classifier. */
+  exits?: string[];
+  /** assistant: intermediate models, from the largest to the smallest. */
+  assistants?: ModelSpec[];
+  /** multiTeacher: several teachers; `teacher` is ignored. */
+  teachers?: ModelSpec[];
+  /** multiTeacher: 'mean', 'weights' (given) or 'accuracy' (from each teacher's validation accuracy). */
+  teacherWeighting?: 'mean' | 'weights' | 'accuracy';
+  teacherWeights?: number[];
+}
+
+export type OptimizerConfig =
+  | { type: 'sgd'; lr: number; weightDecay: number }
+  | { type: 'momentum'; lr: number; momentum: number; nesterov: boolean; weightDecay: number }
+  | { type: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number };
+
+export type ScheduleConfig =
+  | { type: 'constant' }
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'cosine'; minLr: number };
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  /** Stop an epoch after this many steps (quick experiments, smoke tests). */
+  maxStepsPerEpoch?: number;
+}
+
+/** One fully resolved experiment (one cell of a file, or the whole file when it has no cells). */
+export interface Experiment {
+  /** Display and run-store name: the file's `name` (or file stem), plus `.cell` for a cell. */
+  name: string;
+  /** The cell's name when this experiment came from `cells`. */
+  cell?: string;
+  /** Absolute path of the `.kd.json` the experiment came from. */
+  sourceFile: string;
+  seed: number;
+  backend: BackendName;
+  data: DataConfig;
+  /** Absent for a plain training cell (the student is trained alone on labels). */
+  teacher?: ModelSpec;
+  student: ModelSpec;
+  distill: DistillConfig;
+  train: TrainConfig;
+  /** Also train the student alone with the same seed and budget. */
+  baseline: boolean;
+}
+
+/** A parsed file: one or more experiments in order. */
+export interface ExperimentFile {
+  path: string;
+  /** The file-level name (`name` or the file stem). */
+  name: string;
+  experiments: Experiment[];
+  /** True when the file declares `cells`. */
+  notebook: boolean;
+}

@@ -1,0 +1,38 @@
+// Datasets live in memory as typed arrays, never as one big tensor: the trainer makes a
+// tensor per batch, so memory holds the data once.
+
+export interface Split {
+  /** Row-major examples: count × prod(inputShape), already normalised. */
+  x: Float32Array;
+  /** Class index of each example. */
+  y: Int32Array;
+  count: number;
+}
+
+export interface Dataset {
+  name: string;
+  /** Shape of one example, e.g. [784] or [28, 28, 1]. */
+  inputShape: number[];
+  classes: number;
+  classNames: string[];
+  train: Split;
+  /** Carved from the training data with the experiment seed; empty when validationSplit is 0. */
+  validation: Split;
+  test: Split;
+}
+
+export interface Batch {
+  /** batchSize × prod(inputShape) values. */
+  x: Float32Array;
+  y: Int32Array;
+  /** Index of each example within its split (used to look up cached teacher outputs). */
+  indices: Int32Array;
+  size: number;
+}
+
+export interface LoadOptions {
+  /** Directory that relative paths in the data config are resolved against (the experiment file's folder). */
+  baseDir: string;
+  /** Experiment seed: drives the validation split. */
+  seed: number;
+}

@@ -1,0 +1,162 @@
+// What every scheme needs while it runs: the experiment, the data, the event sink, the stop flag,
+// and the steps shared by all schemes (train a stage, measure a model, build loss terms).
+import * as path from 'path';
+import type * as tf from '@tensorflow/tfjs';
+import type { Experiment, LossSpec, ModelSpec, TrainConfig } from '../config/types';
+import type { Dataset } from '../data/types';
+import type { LossTerm } from '../losses/types';
+import type { ModelMetrics, ModelSummary, RunEvent, StageRole } from '../../protocol/events';
+import { createLossTerms } from '../losses';
+import { measureLatencyMs, summarizeModel, tapModel } from '../models';
+import { RunWriter } from '../store/runStore';
+import { copyWeightsFrom, readStageState, markComplete } from '../train/checkpoint';
+import { evaluate } from '../train/evaluate';
+import { trainStage } from '../train/stage';
+import { cacheBytes, cachedTeacher, liveTeacher, type TeacherSource } from '../train/teacherOutputs';
+import { layerShapes, resolveModel, type ResolvedModel } from './resolveModel';
+import { layerLinks } from './links';
+
+/** Thrown when a stop was requested; the run ends as "stopped" with its checkpoints kept. */
+export class RunStopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
+/** A trained (or loaded) model with its measured metrics. */
+export interface TrainedModel {
+  stage: string;
+  model: tf.LayersModel;
+  metrics: ModelMetrics;
+}
+
+/** Largest teacher-output cache kept in memory; beyond it the teacher runs on every batch. */
+const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+
+export class RunContext {
+  readonly models: Record<string, ModelMetrics> = {};
+
+  constructor(
+    readonly experiment: Experiment,
+    readonly dataset: Dataset,
+    readonly writer: RunWriter,
+    readonly runsDir: string,
+    private readonly sink: (event: RunEvent) => void,
+    readonly shouldStop: () => boolean,
+  ) {}
+
+  emit(event: RunEvent): void {
+    this.sink(event);
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.emit({ type: 'log', time: new Date().toISOString(), level, message });
+  }
+
+  resolve(spec: ModelSpec, name: string): Promise<ResolvedModel> {
+    return resolveModel(spec, name, this.experiment, this.dataset, this.runsDir, this.experiment.seed);
+  }
+
+  /** The budget for a model trained on its own: the experiment's, overridden by the model's `train`. */
+  budgetFor(spec?: ModelSpec): TrainConfig {
+    const own = spec?.train;
+    if (!own) return this.experiment.train;
+    return { ...this.experiment.train, ...own, optimizer: { ...this.experiment.train.optimizer, ...(own.optimizer ?? {}) } as TrainConfig['optimizer'] };
+  }
+
+  terms(specs: LossSpec[], student: tf.LayersModel, teacher?: tf.LayersModel): LossTerm[] {
+    return createLossTerms(specs, {
+      teacherShapes: teacher ? layerShapes(teacher) : {},
+      studentShapes: layerShapes(student),
+      classes: this.dataset.classes,
+      seed: this.experiment.seed,
+    });
+  }
+
+  summary(model: tf.LayersModel, name: string): ModelSummary {
+    return summarizeModel(model, name);
+  }
+
+  emitModels(models: Record<string, tf.LayersModel>, terms: LossTerm[]): void {
+    const summaries: Record<string, ModelSummary> = {};
+    for (const [stage, model] of Object.entries(models)) summaries[stage] = this.summary(model, stage);
+    this.emit({ type: 'models', time: new Date().toISOString(), models: summaries, links: layerLinks(terms) });
+  }
+
+  /** Serves a frozen teacher's logits and tapped features: cached once when that fits, else live. */
+  teacherSource(teacher: tf.LayersModel, terms: LossTerm[]): TeacherSource {
+    const tapped = [...new Set(terms.flatMap((t) => t.teacherLayers))];
+    const model = tapped.length > 0 ? tapModel(teacher, tapped) : teacher;
+    const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
+    if (this.experiment.distill.cacheTeacher && cacheBytes(shapes, this.dataset.train.count) <= MAX_CACHE_BYTES) {
+      return cachedTeacher(model, tapped, this.dataset.train, this.dataset.inputShape);
+    }
+    return liveTeacher(model, tapped);
+  }
+
+  checkpointDir(stage: string): string {
+    return this.writer.checkpointDir(stage);
+  }
+
+  /**
+   * Trains `model` as `stage` (or, when resuming, skips a stage that already completed), then loads
+   * its best-validation weights back into it and measures it.
+   */
+  async trainStage(
+    stage: string,
+    role: StageRole,
+    model: tf.LayersModel,
+    terms: LossTerm[],
+    budget: TrainConfig,
+    teacher?: TeacherSource,
+    epochOffset = 0,
+  ): Promise<TrainedModel> {
+    const dir = this.checkpointDir(stage);
+    const done = readStageState(dir);
+    if (done?.complete && done.metrics) {
+      await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
+      this.log('info', `stage "${stage}" already complete; reusing its checkpoint`);
+      this.models[stage] = done.metrics;
+      this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics: done.metrics });
+      return { stage, model, metrics: done.metrics };
+    }
+    const outcome = await trainStage({
+      stage, role, model, terms, teacher, dataset: this.dataset, train: budget,
+      seed: this.experiment.seed, checkpointDir: dir, emit: (e) => this.emit(e), shouldStop: this.shouldStop, epochOffset,
+    });
+    if (outcome.stopped) throw new RunStopped();
+    await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
+    const metrics: ModelMetrics = {
+      stage, role, summary: this.summary(model, stage), best: outcome.best, last: outcome.last,
+      latencyMs: measureLatencyMs(model, this.dataset.inputShape),
+    };
+    markComplete(dir, { ...outcome.state, metrics });
+    this.models[stage] = metrics;
+    this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics });
+    return { stage, model, metrics };
+  }
+
+  /** Measures a model that is not trained in this run (loaded, or reused from another cell). */
+  measurePretrained(stage: string, role: StageRole, model: tf.LayersModel): TrainedModel {
+    const val = this.dataset.validation.count > 0 ? evaluate(model, this.dataset.validation, this.dataset.inputShape).accuracy : null;
+    const test = evaluate(model, this.dataset.test, this.dataset.inputShape).accuracy;
+    const at = { epoch: 0, val, test };
+    const metrics: ModelMetrics = {
+      stage, role, summary: this.summary(model, stage), best: at, last: at,
+      latencyMs: measureLatencyMs(model, this.dataset.inputShape),
+    };
+    this.models[stage] = metrics;
+    this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics });
+    return { stage, model, metrics };
+  }
+
+  /** A teacher ready to distill from: loaded or reused as is, or trained on labels first (stage 1). */
+  async teacher(resolved: ResolvedModel, spec: ModelSpec, stage = 'teacher'): Promise<TrainedModel> {
+    if (resolved.pretrained) {
+      this.log('info', `${stage}: using trained weights from ${resolved.origin}`);
+      return this.measurePretrained(stage, 'teacher', resolved.model);
+    }
+    const ce = this.terms([{ type: 'ce', weight: 1 }], resolved.model);
+    return this.trainStage(stage, 'teacher', resolved.model, ce, this.budgetFor(spec));
+  }
+}

@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Batch, Split } from '../data/types';
+
+/** What a frozen teacher says about one batch: its logits and the feature maps the losses tap. */
+export interface TeacherBatch {
+  logits: tf.Tensor2D;
+  features: Record<string, tf.Tensor>;
+}
+
+export interface TeacherSource {
+  /** Tensors owned by the caller (dispose after the step). */
+  forBatch(batch: Batch, xs: tf.Tensor): TeacherBatch;
+  readonly cached: boolean;
+  dispose(): void;
+}
+
+/** Splits a tapped model's outputs [...features, logits] into named parts. */
+export function splitOutputs(outputs: tf.Tensor | tf.Tensor[], tapped: string[]): TeacherBatch {
+  const list = Array.isArray(outputs) ? outputs : [outputs];
+  const features: Record<string, tf.Tensor> = {};
+  tapped.forEach((name, i) => (features[name] = list[i]));
+  return { logits: list[list.length - 1] as tf.Tensor2D, features };
+}
+
+/** Runs the teacher on every batch: needed when inputs change between epochs or the cache would not fit. */
+export function liveTeacher(model: tf.LayersModel, tapped: string[]): TeacherSource {
+  return {
+    cached: false,
+    forBatch: (_batch, xs) => tf.tidy(() => splitOutputs(model.predict(xs) as tf.Tensor | tf.Tensor[], tapped) as unknown as tf.TensorContainer) as unknown as TeacherBatch,
+    dispose: () => undefined,
+  };
+}
+
+interface CachedOutput {
+  name: string | null;
+  shape: number[];
+  rowSize: number;
+  data: Float32Array;
+}
+
+const CACHE_BATCH = 256;
+
+/** Bytes the cache of a teacher with these output shapes would take for `count` examples. */
+export function cacheBytes(outputShapes: number[][], count: number): number {
+  return outputShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0) * count * 4;
+}
+
+/**
+ * Runs a frozen teacher once over the training split and serves its outputs by example index.
+ * Valid because the teacher does not change and inputs are not augmented: each step then costs
+ * only the student's forward and backward pass.
+ */
+export function cachedTeacher(model: tf.LayersModel, tapped: string[], split: Split, inputShape: number[]): TeacherSource {
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
+  const names: (string | null)[] = [...tapped, null];
+  const outputs: CachedOutput[] = shapes.map((shape, i) => {
+    const rowSize = shape.reduce((a, b) => a * b, 1);
+    return { name: names[i], shape, rowSize, data: new Float32Array(rowSize * split.count) };
+  });
+  for (let start = 0; start < split.count; start += CACHE_BATCH) {
+    const size = Math.min(CACHE_BATCH, split.count - start);
+    const values = tf.tidy(() => {
+      const xs = tf.tensor(split.x.subarray(start * inputSize, (start + size) * inputSize), [size, ...inputShape]);
+      const out = model.predict(xs);
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+    });
+    values.forEach((v, i) => outputs[i].data.set(v, start * outputs[i].rowSize));
+  }
+  return {
+    cached: true,
+    forBatch(batch) {
+      const tensors = outputs.map((o) => {
+        const rows = new Float32Array(batch.size * o.rowSize);
+        for (let i = 0; i < batch.size; i++) {
+          const from = batch.indices[i] * o.rowSize;
+          rows.set(o.data.subarray(from, from + o.rowSize), i * o.rowSize);
+        }
+        return tf.tensor(rows, [batch.size, ...o.shape]);
+      });
+      return splitOutputs(tensors, tapped);
+    },
+    dispose() {
+      outputs.length = 0;
+    },
+  };
+}
