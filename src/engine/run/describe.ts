@@ -7,6 +7,7 @@ import { buildModel, summarizeModel } from '../models';
 import { createLossTerms } from '../losses';
 import { layerShapes, resolveModel } from './resolveModel';
 import { layerLinks } from './links';
+import { selectBackend } from '../backend/select';
 import type * as tf from '@tensorflow/tfjs';
 
 /** A `fromCell` model with no finished run yet is described by the referenced cell's own student spec. */
@@ -17,6 +18,8 @@ function specOf(spec: ModelSpec, file: ExperimentFile | undefined): ModelSpec {
 }
 
 export async function describeExperiment(experiment: Experiment, runsDir: string, file?: ExperimentFile): Promise<ModelsEvent> {
+  // Building and summarising needs no fast kernels; the plain cpu backend always loads.
+  await selectBackend('cpu');
   const path = await import('path');
   // Only shapes are needed: one example of each split is enough.
   const data = await loadDataset({ ...experiment.data, trainLimit: 8, testLimit: 1, validationSplit: 0 }, { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed });

@@ -5,12 +5,11 @@ import type { DistillStage } from '../config/types';
 import type { LossTerm } from '../losses/types';
 import type { RunContext, TrainedModel } from '../run/context';
 import type { SchemeResult } from './types';
+import { distillStages, trainBaseline, trainStaged } from './stages';
 
 /** The student's stages: the multi-stage schedule when given, else one stage with `distill.losses`. */
 export function studentStages(ctx: RunContext): DistillStage[] {
-  const { distill, train } = ctx.experiment;
-  if (distill.stages && distill.stages.length > 0) return distill.stages;
-  return [{ name: 'student', losses: distill.losses, epochs: train.epochs }];
+  return distillStages(ctx);
 }
 
 export async function offline(ctx: RunContext): Promise<SchemeResult> {
@@ -33,27 +32,15 @@ export async function offline(ctx: RunContext): Promise<SchemeResult> {
   }
 
   // Student stages run in order; the epoch count continues across them.
-  let offset = 0;
-  let product = 'student';
-  for (let i = 0; i < stages.length; i++) {
-    const name = stages.length === 1 ? 'student' : `student.${stages[i].name}`;
-    const terms = stageTerms[i];
-    const source = teacher && terms.some((t) => t.needsTeacher) ? ctx.teacherSource(teacher.model, terms) : undefined;
-    try {
-      await ctx.trainStage(name, 'student', student.model, terms, { ...experiment.train, epochs: stages[i].epochs }, source, offset);
-    } finally {
-      source?.dispose();
-      terms.forEach((t) => t.dispose());
-    }
-    offset += stages[i].epochs;
-    product = name;
-  }
+  const trained = await trainStaged(ctx, {
+    base: 'student', role: 'student', model: student.model, stages, terms: stageTerms, budget: experiment.train,
+    teacher: teacher ? (terms) => ctx.teacherSource((teacher as TrainedModel).model, terms) : undefined,
+  });
+  const product = trained.stage;
   live[product] = student.model;
 
   if (baseline) {
-    const ce = ctx.terms([{ type: 'ce', weight: 1 }], baseline.model);
-    const budget = { ...experiment.train, epochs: stages.reduce((sum, s) => sum + s.epochs, 0) };
-    await ctx.trainStage('baseline', 'baseline', baseline.model, ce, budget);
+    await trainBaseline(ctx, baseline.model, stages.reduce((sum, s) => sum + s.epochs, 0));
     live.baseline = baseline.model;
   }
   return { product, teacher: teacher?.stage, baseline: baseline ? 'baseline' : undefined, live };

@@ -30,6 +30,11 @@ export interface StageState {
 
 const STATE = 'state.json';
 
+interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
 export function readStageState(dir: string): StageState | undefined {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, STATE), 'utf8')) as StageState;
@@ -38,13 +43,13 @@ export function readStageState(dir: string): StageState | undefined {
   }
 }
 
-async function encodeTo(file: string, tensors: tf.NamedTensor[]): Promise<tf.io.WeightsManifestEntry[]> {
+async function encodeTo(file: string, tensors: NamedTensor[]): Promise<tf.io.WeightsManifestEntry[]> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   writeFileAtomic(file, new Uint8Array(data));
   return specs;
 }
 
-function decodeFrom(file: string, specs: tf.io.WeightsManifestEntry[]): tf.NamedTensor[] {
+function decodeFrom(file: string, specs: tf.io.WeightsManifestEntry[]): NamedTensor[] {
   const buffer = fs.readFileSync(file);
   const map = tf.io.decodeWeights(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength), specs);
   return specs.map((spec) => ({ name: spec.name, tensor: map[spec.name] }));
@@ -61,6 +66,10 @@ export async function saveCheckpoint(
   const optimizerWeights = await optimizer.getWeights();
   // Names are positional placeholders: TF.js variable names differ between processes.
   const optimizerSpecs = await encodeTo(path.join(dir, 'optimizer.bin'), optimizerWeights.map((w, i) => ({ name: `o${i}`, tensor: w.tensor })));
+  // getWeights() makes a fresh scalar for the iteration count; the slots are the optimizer's own variables.
+  tf.dispose(optimizerWeights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+  // getWeights() makes a fresh scalar for the iteration count; the other entries are live slots.
+  optimizerWeights.filter((w) => w.name === 'iter').forEach((w) => w.tensor.dispose());
   const adapterSpecs = await encodeTo(path.join(dir, 'adapters.bin'), adapters.map((v, i) => ({ name: `a${i}`, tensor: v })));
   writeJsonAtomic(path.join(dir, STATE), { ...state, optimizer: optimizerSpecs, adapters: adapterSpecs });
 }
@@ -78,9 +87,9 @@ export async function restoreCheckpoint(dir: string, state: StageState, model: t
   await copyWeightsFrom(path.join(dir, 'last', 'model.json'), model);
   if (state.optimizer && state.optimizer.length > 0) {
     const weights = decodeFrom(path.join(dir, 'optimizer.bin'), state.optimizer);
-    const current = await optimizer.getWeights();
-    // Before the first step the optimizer has no slots; setWeights creates them in order.
-    await optimizer.setWeights(weights.map((w, i) => ({ name: current[i]?.name ?? w.name, tensor: w.tensor })));
+    // The first entry is the iteration count; setWeights recreates the slots in order as variables.
+    await optimizer.setWeights(weights);
+    tf.dispose(weights.map((w) => w.tensor));
   }
   if (state.adapters && state.adapters.length > 0) {
     const values = decodeFrom(path.join(dir, 'adapters.bin'), state.adapters);

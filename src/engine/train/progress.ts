@@ -1,0 +1,192 @@
+// The bookkeeping of one stage while it trains: resume from its checkpoint, step and epoch
+// events, per-epoch evaluation and checkpoints, the best-on-validation pick. Shared by the
+// single-model loop (stage.ts) and the joint loop of several peers (peers.ts).
+import * as tf from '@tensorflow/tfjs';
+import type { AccuracyAt, RunEvent, StageRole } from '../../protocol/events';
+import type { TrainConfig } from '../config/types';
+import type { Batch, Dataset } from '../data/types';
+import { evaluate } from './evaluate';
+import { markComplete, readStageState, restoreCheckpoint, saveBest, saveCheckpoint, type EpochRecord, type StageState } from './checkpoint';
+
+export interface StageOutcome {
+  stopped: boolean;
+  best: AccuracyAt;
+  last: AccuracyAt;
+  history: EpochRecord[];
+  state: StageState;
+}
+
+/** What one optimisation step reports for one model. */
+export interface StepResult {
+  /** Weighted value of each term, by term name. */
+  losses: Record<string, number>;
+  total: number;
+  /** Correct top-1 predictions in the batch. */
+  correct: number;
+}
+
+export interface ProgressOptions {
+  stage: string;
+  role: StageRole;
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  /** Variables trained with the model but not part of it (adaptation layers, auxiliary heads). */
+  adapters: tf.Variable[];
+  dataset: Dataset;
+  train: TrainConfig;
+  checkpointDir: string;
+  emit: (event: RunEvent) => void;
+  /** Epoch numbers are offset by this much in events (multi-stage schedules continue counting). */
+  epochOffset: number;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** Steps in one epoch: all batches of the training split, capped by `maxStepsPerEpoch`. */
+export function stepsPerEpochOf(dataset: Dataset, train: TrainConfig): number {
+  return Math.min(Math.ceil(dataset.train.count / train.batchSize), train.maxStepsPerEpoch ?? Infinity);
+}
+
+/** The tensors of one batch: inputs, label indices and one-hot labels (the caller disposes them). */
+export function batchTensors(batch: Batch, dataset: Dataset): { xs: tf.Tensor; labelIndices: tf.Tensor1D; labels: tf.Tensor2D } {
+  const xs = tf.tensor(batch.x, [batch.size, ...dataset.inputShape]);
+  const labelIndices = tf.tensor1d(batch.y, 'int32');
+  const labels = tf.tidy(() => tf.oneHot(labelIndices, dataset.classes).toFloat() as tf.Tensor2D);
+  return { xs, labelIndices, labels };
+}
+
+/** Selects on validation, never on test; without a validation split the last epoch is the pick. */
+export function pickBest(history: EpochRecord[]): EpochRecord {
+  let best = history[history.length - 1];
+  for (const record of history) if (record.val !== null && best.val !== null && record.val > best.val) best = record;
+  return best;
+}
+
+/** A checkpoint folder as the run-relative path events carry: checkpoints/<stage>/<which>. */
+export function relativeCheckpoint(dir: string, which: string): string {
+  const parts = dir.split(/[\\/]/);
+  const at = parts.lastIndexOf('checkpoints');
+  return [...parts.slice(at), which].join('/');
+}
+
+export class StageProgress {
+  private lossSum = 0;
+  private correct = 0;
+  private seen = 0;
+  private epochStart = 0;
+  private windowStart = 0;
+
+  private constructor(
+    private readonly options: ProgressOptions,
+    public state: StageState,
+  ) {}
+
+  /** Reads the stage's saved progress and restores weights, optimizer and adapters from it. */
+  static async open(options: ProgressOptions): Promise<StageProgress> {
+    const previous = readStageState(options.checkpointDir);
+    const state: StageState = previous ?? { epoch: 0, partial: false, history: [], bestEpoch: 0, bestVal: -Infinity, complete: false };
+    if (previous && previous.epoch > 0) {
+      await restoreCheckpoint(options.checkpointDir, previous, options.model, options.optimizer, options.adapters);
+    }
+    return new StageProgress(options, state);
+  }
+
+  get stage(): string {
+    return this.options.stage;
+  }
+
+  /** The first epoch still to run (a stop mid-epoch keeps its updates; that epoch is then run again in full). */
+  get nextEpoch(): number {
+    return this.state.epoch + 1;
+  }
+
+  /** Resumes at an earlier epoch than this stage's own progress (peers resume together): later records are dropped. */
+  rewindTo(nextEpoch: number): void {
+    const offset = this.options.epochOffset;
+    this.state = { ...this.state, epoch: nextEpoch - 1, history: this.state.history.filter((r) => r.epoch - offset < nextEpoch) };
+  }
+
+  emitStart(terms: string[], stepsPerEpoch: number, startEpoch = this.nextEpoch): void {
+    const { stage, role, train, epochOffset } = this.options;
+    this.options.emit({
+      type: 'stage-start', time: now(), stage, role,
+      epochs: train.epochs + epochOffset, stepsPerEpoch, terms, startEpoch: startEpoch + epochOffset,
+    });
+  }
+
+  beginEpoch(): void {
+    this.lossSum = 0;
+    this.correct = 0;
+    this.seen = 0;
+    this.epochStart = Date.now();
+    this.windowStart = Date.now();
+  }
+
+  /** Accounts one step, emits its event, and fails the stage on a non-finite loss. */
+  recordStep(epoch: number, step: number, stepsPerEpoch: number, globalStep: number, result: StepResult, batchSize: number, lr: number): void {
+    const { stage, epochOffset } = this.options;
+    this.lossSum += result.total * batchSize;
+    this.correct += result.correct;
+    this.seen += batchSize;
+    const elapsed = (Date.now() - this.windowStart) / 1000;
+    this.windowStart = Date.now();
+    this.options.emit({
+      type: 'step', time: now(), stage, epoch: epoch + epochOffset, step, stepsPerEpoch, globalStep,
+      losses: result.losses, total: result.total, lr, samplesPerSec: elapsed > 0 ? batchSize / elapsed : 0,
+    });
+    if (!Number.isFinite(result.total)) {
+      throw new Error(`stage "${stage}": the loss became ${result.total} at epoch ${epoch}, step ${step}; lower the learning rate or check the loss weights`);
+    }
+  }
+
+  /** Evaluates on validation and test, keeps the best-validation weights, checkpoints, and emits the epoch. */
+  async endEpoch(epoch: number, lr: number): Promise<void> {
+    const { model, dataset, checkpointDir, optimizer, adapters, stage, train, epochOffset, emit } = this.options;
+    const val = dataset.validation.count > 0 ? evaluate(model, dataset.validation, dataset.inputShape) : undefined;
+    const test = evaluate(model, dataset.test, dataset.inputShape);
+    const seen = Math.max(this.seen, 1);
+    const record: EpochRecord = { epoch: epoch + epochOffset, val: val ? val.accuracy : null, test: test.accuracy, trainLoss: this.lossSum / seen, trainAcc: this.correct / seen };
+    const state = this.state;
+    const improved = record.val === null || record.val > state.bestVal || state.history.length === 0;
+    if (improved) await saveBest(checkpointDir, model);
+    this.state = {
+      ...state, epoch, partial: false, history: [...state.history, record],
+      bestEpoch: improved ? record.epoch : state.bestEpoch,
+      bestVal: improved ? record.val ?? record.test : state.bestVal,
+    };
+    await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state);
+    emit({
+      type: 'epoch', time: now(), stage, epoch: epoch + epochOffset, epochs: train.epochs + epochOffset,
+      trainLoss: record.trainLoss, trainAcc: record.trainAcc, valAcc: record.val, valLoss: val ? val.loss : null, lr, durationMs: Date.now() - this.epochStart,
+    });
+    emit({ type: 'checkpoint', time: now(), stage, epoch: epoch + epochOffset, path: relativeCheckpoint(checkpointDir, 'last') });
+  }
+
+  /** Saves the updates of an interrupted epoch so a resumed run loses nothing. */
+  async saveStopped(epoch: number): Promise<void> {
+    const { model, checkpointDir, optimizer, adapters, stage, epochOffset, emit } = this.options;
+    this.state = { ...this.state, epoch: epoch - 1, partial: true };
+    await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state);
+    emit({ type: 'checkpoint', time: now(), stage, epoch: epoch - 1 + epochOffset, path: relativeCheckpoint(checkpointDir, 'last') });
+  }
+
+  /** Marks the stage complete (unless stopped) and reports its best and last epochs. */
+  finish(stopped: boolean): StageOutcome {
+    if (!stopped) {
+      this.state = { ...this.state, complete: true };
+      markComplete(this.options.checkpointDir, this.state);
+    }
+    const history = this.state.history;
+    const last = history[history.length - 1] ?? { epoch: 0, val: null, test: Number.NaN };
+    const best = history.length > 0 ? pickBest(history) : last;
+    return {
+      stopped,
+      best: { epoch: best.epoch, val: best.val, test: best.test },
+      last: { epoch: last.epoch, val: last.val, test: last.test },
+      history,
+      state: this.state,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+// The extension's settings, typed. Nothing else reads `distillationStudio.*`.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { BackendName } from '../engine/config/types';
+
+const SECTION = 'distillationStudio';
+const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface Settings {
+  backend: BackendName;
+  /** Absolute runs directory. */
+  runsDir: string;
+  maxConcurrentRuns: number;
+  /** A Node executable for the runner; undefined uses the editor's own. */
+  nodePath: string | undefined;
+}
+
+/**
+ * Reads the settings. `fallbackRoot` anchors a relative runs directory when no folder is open
+ * (the extension's global storage).
+ */
+export function readSettings(fallbackRoot: string): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const backend = config.get<string>('backend', 'auto');
+  const runsDirectory = config.get<string>('runsDirectory', 'runs').trim() || 'runs';
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? fallbackRoot;
+  const max = Math.floor(config.get<number>('maxConcurrentRuns', 1));
+  const nodePath = config.get<string>('nodePath', '').trim();
+  return {
+    backend: (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendName) : 'auto',
+    runsDir: path.resolve(root, runsDirectory),
+    maxConcurrentRuns: Number.isFinite(max) && max >= 1 ? max : 1,
+    nodePath: nodePath || undefined,
+  };
+}
+
+/** Fires when any of the extension's settings change. */
+export function onSettingsChanged(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(SECTION)) listener();
+  });
+}

@@ -1,0 +1,219 @@
+// One experiment panel: owns its webview, the architecture from `--describe`, and the run it
+// follows. For a file or cell it shows the newest run of that experiment and switches to a new one
+// as soon as it starts; for a stored run it shows that run. Events are read from the run's
+// events.jsonl (the single source, so nothing is shown twice): the host's live event stream and,
+// for a run still going that this window did not start (after a reload, or from the CLI), a poll
+// tell it when to read.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ModelsEvent, RunEvent } from '../../protocol/events';
+import type { PanelCommand, PanelNotification, PanelTarget } from '../../protocol/webview';
+import { readRun } from '../../engine/store/runStore';
+import { emptyView, reduceAll, withDescribe, withDescribedModels } from '../../../webview/panel/model';
+import type { PanelDeps, RunEventMessage } from '../panelDeps';
+import { describeExperiment, type DescribeCall } from './describe';
+import { EventsTail } from './eventsTail';
+import { saveExport } from './exportFile';
+import { webviewHtml } from './html';
+import { findLayer } from './layerLocation';
+import { newestRunOf, sameExperiment } from './runLookup';
+
+/** How often a followed run still going is re-read when no live event says so. */
+const POLL_MS = 1000;
+/** Live events arrive in bursts: read the file once per burst. */
+const READ_DELAY_MS = 40;
+
+export function targetKey(target: PanelTarget): string {
+  return target.kind === 'run' ? `run:${path.resolve(target.runDir)}` : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
+}
+
+export function panelTitle(target: PanelTarget): string {
+  if (target.kind === 'run') return `Run ${path.basename(target.runDir)}`;
+  const name = path.basename(target.file).replace(/\.kd\.json$/i, '');
+  return target.cell ? `${name} · ${target.cell}` : name;
+}
+
+export class ExperimentPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private tail?: EventsTail;
+  private running = false;
+  private ready = false;
+  private described?: ModelsEvent;
+  private describeError?: string;
+  private describeCall?: DescribeCall;
+  private readTimer?: NodeJS.Timeout;
+  private pollTimer?: NodeJS.Timeout;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly target: PanelTarget,
+    private readonly deps: PanelDeps,
+    private readonly extensionUri: vscode.Uri,
+    private readonly onDisposed: (panel: ExperimentPanel) => void,
+  ) {
+    panel.title = panelTitle(target);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', panel.title);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: PanelCommand) => void this.onMessage(message)),
+      panel.onDidDispose(() => this.dispose()),
+      deps.onRunEvent((message) => this.onRunEvent(message)),
+    );
+    this.follow(this.initialRunDir());
+    if (target.kind === 'file') this.describe(target.file, target.cell);
+    this.pollTimer = setInterval(() => {
+      if (this.running) this.readNow();
+    }, POLL_MS);
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private initialRunDir(): string | undefined {
+    if (this.target.kind === 'run') return this.target.runDir;
+    return newestRunOf(this.deps.runsDir(), this.target.file, this.target.cell)?.dir;
+  }
+
+  private follow(runDir: string | undefined): void {
+    this.tail = runDir ? new EventsTail(runDir) : undefined;
+    this.running = runDir ? readRun(runDir).status === 'running' : false;
+  }
+
+  private describe(file: string, cell: string | undefined): void {
+    this.describeCall?.cancel();
+    const call = describeExperiment(this.deps, file, cell);
+    this.describeCall = call;
+    this.post({ type: 'panel/describe', describe: { status: 'pending' } });
+    call.result.then(
+      (event) => {
+        if (this.describeCall !== call || this.disposed) return;
+        this.described = event;
+        this.describeError = undefined;
+        this.sendWhole();
+      },
+      (error: unknown) => {
+        if (this.describeCall !== call || this.disposed) return;
+        this.describeError = error instanceof Error ? error.message : String(error);
+        this.post({ type: 'panel/describe', describe: { status: 'error', message: this.describeError } });
+      },
+    );
+  }
+
+  /** The whole view: the describe output, then every event of the followed run. */
+  private sendWhole(): void {
+    if (!this.ready) return;
+    let view = emptyView(this.target, panelTitle(this.target));
+    if (this.described) view = withDescribedModels(view, this.described);
+    else if (this.describeError) view = withDescribe(view, { status: 'error', message: this.describeError });
+    else if (this.describeCall) view = withDescribe(view, { status: 'pending' });
+    if (this.tail) {
+      this.tail.reset();
+      const events = this.tail.read();
+      view = reduceAll(view, events);
+      view = { ...view, run: view.run ? { ...view.run, runDir: this.tail.runDir } : view.run };
+      this.noteEnd(events);
+    }
+    this.post({ type: 'panel/view', view });
+  }
+
+  private noteEnd(events: RunEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'run-start') this.running = true;
+      if (event.type === 'run-end') this.running = false;
+    }
+  }
+
+  private readNow(): void {
+    if (!this.tail || !this.ready) return;
+    const events = this.tail.read();
+    if (events.length === 0) return;
+    this.noteEnd(events);
+    this.post({ type: 'panel/events', events });
+  }
+
+  private scheduleRead(): void {
+    if (this.readTimer) return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = undefined;
+      this.readNow();
+    }, READ_DELAY_MS);
+  }
+
+  private onRunEvent({ runDir, event }: RunEventMessage): void {
+    if (this.tail && path.resolve(runDir) === path.resolve(this.tail.runDir)) {
+      this.running = event.type !== 'run-end';
+      this.scheduleRead();
+      return;
+    }
+    // A new run of the experiment this panel shows: follow it from its first event.
+    if (this.target.kind === 'file' && event.type === 'run-start' && sameExperiment(event, this.target.file, this.target.cell)) {
+      this.follow(runDir);
+      this.running = true;
+      this.sendWhole();
+    }
+  }
+
+  private async onMessage(message: PanelCommand): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendWhole();
+        break;
+      case 'revealLayer':
+        await this.revealLayer(message.stage, message.layer, message.index);
+        break;
+      case 'export':
+        this.post(await saveExport(message));
+        break;
+    }
+  }
+
+  /** The experiment file and cell this panel's architecture comes from. */
+  private source(): { file: string; cell?: string } | undefined {
+    if (this.target.kind === 'file') return { file: this.target.file, cell: this.target.cell };
+    const run = readRun(this.target.runDir);
+    const file = run.config?.sourceFile ?? run.summary?.sourceFile;
+    return file ? { file, cell: run.config?.cell ?? run.summary?.cell } : undefined;
+  }
+
+  private async revealLayer(stage: string, layer: string, index: number): Promise<void> {
+    const source = this.source();
+    if (!source) {
+      void vscode.window.showInformationMessage(`The run does not say which experiment file it came from, so layer "${layer}" cannot be shown.`);
+      return;
+    }
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(vscode.Uri.file(source.file));
+    } catch {
+      void vscode.window.showWarningMessage(`${source.file} could not be opened.`);
+      return;
+    }
+    const location = findLayer(document.getText(), { cell: source.cell, stage, layer, index });
+    if (!location) {
+      void vscode.window.showInformationMessage(`Layer "${layer}" of the ${stage} is not declared in ${path.basename(source.file)} (it may come from a file the experiment extends).`);
+      return;
+    }
+    const range = new vscode.Range(document.positionAt(location.offset), document.positionAt(location.offset + location.length));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Selection(range.start, range.start) });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    editor.selection = new vscode.Selection(range.start, range.end);
+    if (!location.exact) void vscode.window.setStatusBarMessage(`Layer "${layer}" is built by this model specification`, 4000);
+  }
+
+  private post(message: PanelNotification): void {
+    if (!this.disposed && this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.describeCall?.cancel();
+    if (this.readTimer) clearTimeout(this.readTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+    this.onDisposed(this);
+  }
+}

@@ -1,0 +1,72 @@
+// The experiment panel: `registerExperimentPanel` returns `show(target)` (one panel per target,
+// revealed when already open) and registers the serializer that reopens panels after a reload
+// from the state the webview saved (its target and view choices).
+import * as vscode from 'vscode';
+import { EXPERIMENT_PANEL_VIEW_TYPE, type PanelTarget } from '../../protocol/webview';
+import type { PanelDeps } from '../panelDeps';
+import { ExperimentPanel, panelTitle, targetKey } from './experimentPanel';
+import { webviewOptions } from './html';
+
+/** What callers may pass: the protocol's target, or the same without its `kind`. */
+export type ShowTarget = PanelTarget | { file: string; cell?: string } | { runDir: string };
+
+export interface ExperimentPanels {
+  show(target: ShowTarget): void;
+}
+
+export function normalizeTarget(target: ShowTarget): PanelTarget {
+  if ('runDir' in target) return { kind: 'run', runDir: target.runDir };
+  return target.cell === undefined ? { kind: 'file', file: target.file } : { kind: 'file', file: target.file, cell: target.cell };
+}
+
+/** The target in a state saved by the webview, if it is well formed. */
+export function targetFromState(state: unknown): PanelTarget | undefined {
+  const target = (state as { target?: unknown } | undefined)?.target as Record<string, unknown> | undefined;
+  if (!target || typeof target !== 'object') return undefined;
+  if (target.kind === 'run' && typeof target.runDir === 'string') return { kind: 'run', runDir: target.runDir };
+  if (target.kind === 'file' && typeof target.file === 'string') {
+    return typeof target.cell === 'string' ? { kind: 'file', file: target.file, cell: target.cell } : { kind: 'file', file: target.file };
+  }
+  return undefined;
+}
+
+export function registerExperimentPanel(context: vscode.ExtensionContext, deps: PanelDeps): ExperimentPanels {
+  const panels = new Map<string, ExperimentPanel>();
+  const adopt = (panel: vscode.WebviewPanel, target: PanelTarget): ExperimentPanel => {
+    const key = targetKey(target);
+    const controller = new ExperimentPanel(panel, target, deps, context.extensionUri, (gone) => {
+      if (panels.get(key) === gone) panels.delete(key);
+    });
+    panels.set(key, controller);
+    return controller;
+  };
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(EXPERIMENT_PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const target = targetFromState(state);
+        if (!target) {
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = webviewOptions(context.extensionUri);
+        panels.get(targetKey(target))?.dispose();
+        adopt(panel, target);
+      },
+    }),
+    { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
+  );
+
+  return {
+    show(input: ShowTarget): void {
+      const target = normalizeTarget(input);
+      const existing = panels.get(targetKey(target));
+      if (existing) {
+        existing.reveal();
+        return;
+      }
+      const panel = vscode.window.createWebviewPanel(EXPERIMENT_PANEL_VIEW_TYPE, panelTitle(target), vscode.ViewColumn.Beside, webviewOptions(context.extensionUri));
+      adopt(panel, target);
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Where a layer of a diagram comes from in its `.kd.json`: the layer object of a layer-list model
+// (by `name`, else by position), or the model's spec when the layer is built by a preset or a
+// loaded model. Stage names map to the spec that builds them (teacher, student, distill.peers[k],
+// distill.assistants[k], distill.teachers[k]); a cell's spec falls back to the file's top level,
+// which cells inherit.
+import { findNodeAtLocation, parseTree, type JSONPath, type Node } from 'jsonc-parser';
+
+export interface LayerQuery {
+  cell?: string;
+  /** The stage or model key of the diagram ("teacher", "student", "peer-2", "assistant-1", "teacher-2", ...). */
+  stage: string;
+  layer: string;
+  /** Position among the model's non-input layers. */
+  index: number;
+}
+
+export interface LayerLocation {
+  offset: number;
+  length: number;
+  /** True when the range is the layer itself; false when it is the spec of the model that builds it. */
+  exact: boolean;
+}
+
+/** The JSON path of the spec that builds a stage's model, inside an experiment (or cell) object. */
+export function specPath(stage: string): JSONPath {
+  const base = stage.split('.')[0];
+  const numbered = /^(teacher|peer|assistant|generation)-(\d+)$/.exec(base);
+  if (numbered) {
+    const k = Number(numbered[2]);
+    switch (numbered[1]) {
+      case 'teacher':
+        return ['distill', 'teachers', k - 1];
+      case 'assistant':
+        return ['distill', 'assistants', k - 1];
+      case 'peer':
+        return k === 1 ? ['student'] : ['distill', 'peers', k - 2];
+      default:
+        return ['student'];
+    }
+  }
+  return base === 'teacher' ? ['teacher'] : ['student'];
+}
+
+function cellNode(root: Node, cell: string): Node | undefined {
+  const cells = findNodeAtLocation(root, ['cells']);
+  return cells?.children?.find((c) => c.type === 'object' && findNodeAtLocation(c, ['name'])?.value === cell);
+}
+
+function range(node: Node, exact: boolean): LayerLocation {
+  return { offset: node.offset, length: node.length, exact };
+}
+
+export function findLayer(text: string, query: LayerQuery): LayerLocation | undefined {
+  const root = parseTree(text);
+  if (!root) return undefined;
+  const scope = query.cell !== undefined ? cellNode(root, query.cell) : root;
+  if (!scope) return undefined;
+  const path = specPath(query.stage);
+  const spec = findNodeAtLocation(scope, path) ?? (scope !== root ? findNodeAtLocation(root, path) : undefined);
+  if (!spec) return undefined;
+  const layers = spec.type === 'object' ? findNodeAtLocation(spec, ['layers']) : undefined;
+  if (!layers || layers.type !== 'array' || !layers.children) return range(spec, false);
+  const byName = layers.children.find((l) => l.type === 'object' && findNodeAtLocation(l, ['name'])?.value === query.layer);
+  if (byName) return range(byName, true);
+  // Unnamed layers keep their order; a logits layer appended after the list has no object of its own.
+  const unnamed = layers.children[query.index];
+  if (unnamed && unnamed.type === 'object' && findNodeAtLocation(unnamed, ['name']) === undefined) return range(unnamed, true);
+  return range(layers, false);
+}

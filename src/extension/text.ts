@@ -1,0 +1,127 @@
+// The words and numbers the extension shows for a run: lens titles, tree descriptions, tooltips,
+// the inline outcome below a cell, notification messages. Pure, so every wording is unit-tested.
+import type { RunInfo } from '../engine/store/runStore';
+import type { RunSummary } from '../protocol/events';
+
+/** 0.9123 → "91.2%". */
+export function percent(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined || Number.isNaN(value) ? '—' : `${(value * 100).toFixed(digits)}%`;
+}
+
+/** 0.013 → "+1.3 pts", -0.002 → "−0.2 pts". */
+export function points(value: number, digits = 1): string {
+  const p = value * 100;
+  const fixed = Math.abs(p).toFixed(digits);
+  // A gain that rounds to zero is shown without a sign, so "+0.0" never suggests an effect.
+  if (Number(fixed) === 0) return `${fixed} pts`;
+  return `${p > 0 ? '+' : '−'}${fixed} pts`;
+}
+
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
+}
+
+/** The distilled model's test accuracy at its best-validation epoch. */
+export function studentAccuracy(summary: RunSummary | undefined): number | undefined {
+  return summary?.models[summary.product]?.best.test;
+}
+
+/** What a live run is doing: "student · epoch 2/5 · step 10/50 · loss 0.4231". */
+export function progressText(progress: RunInfo['progress'], loss?: number): string {
+  if (!progress) return 'starting';
+  const parts = [progress.stage, `epoch ${progress.epoch}/${progress.epochs}`];
+  if (progress.step > 0) parts.push(`step ${progress.step}/${progress.stepsPerEpoch}`);
+  const total = loss ?? progress.total;
+  if (total !== undefined && Number.isFinite(total)) parts.push(`loss ${total.toFixed(4)}`);
+  return parts.join(' · ');
+}
+
+/** The key figures of a finished run: "student 91.2% · +1.3 pts vs baseline". */
+export function keyMetrics(summary: RunSummary | undefined): string {
+  const accuracy = studentAccuracy(summary);
+  const parts: string[] = [];
+  if (accuracy !== undefined) parts.push(`student ${percent(accuracy)}`);
+  if (summary?.kdGain !== undefined) parts.push(`${points(summary.kdGain)} vs baseline`);
+  return parts.join(' · ');
+}
+
+/** First line of an error, shortened for one-line displays. */
+export function shortError(error: string | undefined, max = 80): string {
+  const line = (error ?? 'unknown error').split('\n')[0].trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A run's state as a short description (tree item descriptions). */
+export function runDescription(run: RunInfo): string {
+  switch (run.status) {
+    case 'running':
+      return progressText(run.progress);
+    case 'done':
+      return keyMetrics(run.summary) || 'done';
+    case 'stopped':
+      return run.progress ? `stopped at epoch ${run.progress.epoch}/${run.progress.epochs}` : 'stopped';
+    case 'failed':
+      return run.crashed ? 'crashed' : `failed: ${shortError(run.error ?? run.summary?.error, 40)}`;
+  }
+}
+
+/** The notebook-style output shown after a cell: its latest run's outcome. */
+export function outcomeText(run: RunInfo, live?: { loss?: number }): string {
+  switch (run.status) {
+    case 'running':
+      return `⟳ running · ${progressText(run.progress, live?.loss)}`;
+    case 'done': {
+      const metrics = keyMetrics(run.summary);
+      const time = run.summary ? ` · ${duration(run.summary.durationMs)}` : '';
+      return `✓ done${metrics ? ` · ${metrics}` : ''}${time}`;
+    }
+    case 'stopped':
+      return `■ ${runDescription(run)} · resume it from the Runs view`;
+    case 'failed':
+      return run.crashed
+        ? '✗ the runner exited without finishing (crash or kill) · resume continues from the last checkpoint'
+        : `✗ failed: ${shortError(run.error ?? run.summary?.error)}`;
+  }
+}
+
+/** "3 runs · best student 91.2%": the lens that opens the comparison of a cell's runs. */
+export function runsLensText(runs: RunInfo[]): string {
+  const best = runs.map((r) => studentAccuracy(r.summary)).filter((a): a is number => a !== undefined).reduce<number | undefined>((m, a) => (m === undefined || a > m ? a : m), undefined);
+  const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+  return best === undefined ? count : `${count} · best student ${percent(best)}`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+/** A run's summary as a Markdown table, for tree tooltips. */
+export function runTooltipMarkdown(run: RunInfo): string {
+  const lines = [`**${escapeMarkdown(run.experiment)}** · run \`${run.runId}\` · ${run.status}${run.crashed ? ' (crashed)' : ''}`, ''];
+  const summary = run.summary;
+  if (summary && Object.keys(summary.models).length > 0) {
+    lines.push('| model | test acc (best val) | epoch | test acc (last) | params |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const [stage, m] of Object.entries(summary.models)) {
+      const name = stage === summary.product ? `**${escapeMarkdown(stage)}** (distilled)` : escapeMarkdown(stage);
+      lines.push(`| ${name} | ${percent(m.best.test, 2)} | ${m.best.epoch} | ${percent(m.last.test, 2)} | ${m.summary.params.toLocaleString('en-US')} |`);
+    }
+    lines.push('');
+    const facts: string[] = [];
+    if (summary.kdGain !== undefined) facts.push(`KD gain over baseline: **${points(summary.kdGain, 2)}**`);
+    if (summary.agreement !== undefined) facts.push(`agreement with teacher: ${percent(summary.agreement, 2)}`);
+    if (summary.klTeacherStudent !== undefined) facts.push(`KL(teacher‖student): ${summary.klTeacherStudent.toFixed(4)}`);
+    if (summary.compressionRatio !== undefined) facts.push(`compression: ${summary.compressionRatio.toFixed(1)}×`);
+    if (summary.speedup !== undefined) facts.push(`speed-up: ${summary.speedup.toFixed(1)}×`);
+    facts.push(`backend ${summary.backend} · ${duration(summary.durationMs)}`);
+    lines.push(facts.join('  \n'));
+  } else if (run.status === 'running') {
+    lines.push(progressText(run.progress));
+  }
+  const error = run.error ?? summary?.error;
+  if (run.status === 'failed' && error) lines.push('', `Error: ${escapeMarkdown(shortError(error, 300))}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,201 @@
+// The typed contract between the extension host and the two webviews (experiment panel, run
+// comparison). Three kinds of messages, as in GitLens: notifications host → webview, commands
+// webview → host, and the state a webview persists (getState/setState) so the panel serializer can
+// restore it after a window reload. A webview sends `ready` first; the host then pushes the whole
+// view model, then incremental run events that the webview folds with the same reducer.
+import type { ModelMetrics, ModelsEvent, ModelSummary, RunEvent, RunStatus, RunSummary, StageRole } from './events';
+
+export const EXPERIMENT_PANEL_VIEW_TYPE = 'distillationStudio.experimentPanel';
+export const COMPARE_PANEL_VIEW_TYPE = 'distillationStudio.comparePanel';
+
+/** What the experiment panel shows: an experiment (a file or one of its cells), or one stored run. */
+export type PanelTarget = { kind: 'file'; file: string; cell?: string } | { kind: 'run'; runDir: string };
+
+export type LayerLink = ModelsEvent['links'][number];
+
+/** Per-step loss history of one stage. Columns are aligned with `step`; a term missing at a step is null. */
+export interface LossSeries {
+  /** The global step within the stage (the x axis). */
+  step: number[];
+  epoch: number[];
+  terms: Record<string, (number | null)[]>;
+  total: number[];
+  lr: number[];
+}
+
+/** Per-epoch history of one stage, aligned with `epoch`. */
+export interface EpochSeries {
+  epoch: number[];
+  trainAcc: number[];
+  valAcc: (number | null)[];
+  trainLoss: number[];
+  valLoss: (number | null)[];
+  lr: number[];
+}
+
+export interface StageView {
+  name: string;
+  role: StageRole;
+  /** Epochs planned for the stage (0 when only its end was seen). */
+  plannedEpochs: number;
+  stepsPerEpoch: number;
+  /** Loss term names in the order the stage declared them. */
+  terms: string[];
+  status: 'running' | 'done';
+  loss: LossSeries;
+  history: EpochSeries;
+  /** Latest throughput reported by a step event. */
+  samplesPerSec?: number;
+}
+
+export interface RunView {
+  runId?: string;
+  runDir?: string;
+  experiment?: string;
+  cell?: string;
+  sourceFile?: string;
+  backend?: string;
+  backendNotes: string[];
+  status: RunStatus;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+}
+
+/** The state of the `--describe` call that gives the architecture before a run exists. */
+export interface DescribeView {
+  status: 'idle' | 'pending' | 'done' | 'error';
+  message?: string;
+}
+
+export interface LogLine {
+  time: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/** Everything the experiment panel renders. Built by `webview/panel/model.ts` from run events. */
+export interface PanelViewModel {
+  title: string;
+  target?: PanelTarget;
+  describe: DescribeView;
+  /** Absent until a run of the target is known. */
+  run?: RunView;
+  /** Architecture of every model, keyed by stage name. */
+  models: Record<string, ModelSummary>;
+  /** Where `models` came from: the describe call (before any run) or the run's own models event. */
+  modelsFrom?: 'describe' | 'run';
+  links: LayerLink[];
+  /** Stages in the order they started. */
+  stages: StageView[];
+  /** Measured metrics per stage (stage-end events, then the summary). */
+  metrics: Record<string, ModelMetrics>;
+  summary?: RunSummary;
+  /** The latest log lines (bounded). */
+  logs: LogLine[];
+}
+
+export type ExportFormat = 'png' | 'csv';
+
+/** Host → experiment panel. */
+export type PanelNotification =
+  | { type: 'panel/view'; view: PanelViewModel }
+  | { type: 'panel/events'; events: RunEvent[] }
+  | { type: 'panel/describe'; describe: DescribeView }
+  | ExportResult;
+
+/** Experiment panel → host. */
+export type PanelCommand =
+  | { type: 'ready' }
+  | { type: 'revealLayer'; stage: string; layer: string; /** Position among the model's non-input layers. */ index: number }
+  | ExportRequest;
+
+/** A file the user exports from a chart or table; the host asks where to save it. */
+export interface ExportRequest {
+  type: 'export';
+  format: ExportFormat;
+  fileName: string;
+  /** Base64 of the bytes for PNG, the text itself for CSV. */
+  data: string;
+}
+
+export interface ExportResult {
+  type: 'export/result';
+  ok: boolean;
+  path?: string;
+  message?: string;
+}
+
+/** What the block size of a layer in the diagrams reflects. */
+export type SizeMetric = 'params' | 'macs';
+
+/** View choices the experiment panel keeps across reloads. */
+export interface PanelUiState {
+  chartStage?: string;
+  /** EMA smoothing weight in [0, 1). */
+  smoothing: number;
+  sizeBy: SizeMetric;
+  /** Expanded groups of repeated blocks, as "model/group". */
+  expandedGroups: string[];
+  /** Hidden chart series, as "chart/series". */
+  hiddenSeries: string[];
+}
+
+/** Persisted with setState; the serializer reopens the panel from it. */
+export interface PanelWebviewState {
+  target: PanelTarget;
+  ui: PanelUiState;
+}
+
+/** Accuracy at the best-validation epoch and at the last one (test accuracy of those weights). */
+export interface BestLast {
+  best: number;
+  last: number;
+}
+
+/** One run as a row of the comparison. */
+export interface CompareRunView {
+  runDir: string;
+  runId: string;
+  experiment: string;
+  cell?: string;
+  status: RunStatus;
+  backend?: string;
+  startedAt?: string;
+  durationMs?: number;
+  /** The stage whose model is the run's product. */
+  product?: string;
+  teacher?: BestLast;
+  baseline?: BestLast;
+  student?: BestLast;
+  kdGain?: number;
+  agreement?: number;
+  klTeacherStudent?: number;
+  params?: number;
+  macs?: number;
+  latencyMs?: number;
+  compressionRatio?: number;
+  speedup?: number;
+  /** Validation accuracy per epoch of the product stage. */
+  valCurve: { epoch: number[]; valAcc: (number | null)[] };
+}
+
+export interface CompareViewModel {
+  title: string;
+  runs: CompareRunView[];
+}
+
+/** Host → comparison panel. */
+export type CompareNotification =
+  | { type: 'compare/view'; view: CompareViewModel }
+  | { type: 'compare/run'; run: CompareRunView }
+  | ExportResult;
+
+/** Comparison panel → host. */
+export type CompareCommand = { type: 'ready' } | { type: 'openRun'; runDir: string } | ExportRequest;
+
+export interface CompareWebviewState {
+  runDirs: string[];
+  sort?: { column: string; descending: boolean };
+  hiddenRuns?: string[];
+}

@@ -1,0 +1,153 @@
+// End to end, as a user: code-server with the packaged .vsix installed, the fixture workspace open
+// in headless Chromium. Open an experiment, click its "Start Distillation" CodeLens, watch the run
+// appear in the Runs view and finish. Screenshots go to test-results/screenshots/; the last one
+// also to media/screenshot-extension.png (the README's picture).
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { openBrowser, requireFiles, ROOT, startCodeServer, stopSession, workbenchUrl, type Session } from '../integration/codeServer';
+
+const VSIX = path.join(ROOT, 'dist', 'distillation-studio.vsix');
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const FIXTURE = path.join(__dirname, 'fixtures', 'workspace');
+
+describe('Distillation Studio in code-server, installed from its .vsix', function () {
+  this.timeout(240_000);
+  let session: Session | undefined;
+  let page: Page;
+
+  const lens = (text: string | RegExp) => page.locator('.codelens-decoration a', { hasText: text });
+  const runsView = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
+  const command = async (title: string) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  };
+  const shot = async (name: string) => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const file = path.join(SHOTS, `${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  };
+
+  before(async () => {
+    requireFiles([VSIX], 'run `npm run package` first');
+    session = await startCodeServer({ fixture: FIXTURE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+    page = await openBrowser(session);
+  });
+
+  afterEach(async function () {
+    if (page && this.currentTest?.state === 'failed') await shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
+  after(async () => stopSession(session));
+
+  it('has the extension installed in the editor\'s extensions folder', () => {
+    assert.ok(session);
+    const installed = fs.readdirSync(session.extensionsDir).filter((d) => d.startsWith('distillation-studio.distillation-studio-'));
+    assert.equal(installed.length, 1, `installed: ${fs.readdirSync(session.extensionsDir).join(', ')}`);
+    for (const file of ['package.json', 'dist/extension.js', 'dist/runner.js', 'schemas/kd.schema.json']) {
+      assert.ok(fs.existsSync(path.join(session.extensionsDir, installed[0], file)), `${file} is in the package`);
+    }
+  });
+
+  it('opens the workspace and shows the Distillation container in the activity bar', async () => {
+    assert.ok(session);
+    await page.goto(workbenchUrl(session));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar [aria-label^="Distillation"]').first().click({ timeout: 60_000 });
+    await runsView().waitFor();
+    // A wider side bar, so run descriptions show in full on the screenshots.
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    if (sidebar) {
+      const x = sidebar.x + sidebar.width;
+      await page.mouse.move(x, 400);
+      await page.mouse.down();
+      await page.mouse.move(x + 190, 400, { steps: 5 });
+      await page.mouse.up();
+    }
+  });
+
+  it('creates an experiment from a template through the empty Runs view', async () => {
+    const button = runsView().locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'New Experiment' }).first();
+    await button.click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tiny synthetic experiment' }).click();
+    // The name box suggests a free name; accepting it writes synthetic.kd.json and opens it.
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'synthetic.kd.json' }).waitFor();
+    assert.ok(session);
+    const created = JSON.parse(fs.readFileSync(path.join(session.workspace, 'synthetic.kd.json'), 'utf8')) as { name: string; data: { dataset: string } };
+    assert.equal(created.name, 'synthetic');
+    assert.equal(created.data.dataset, 'synthetic');
+    await lens('Start Distillation').first().waitFor({ timeout: 60_000 });
+  });
+
+  it('opens an experiment and shows its CodeLenses', async () => {
+    // Quick Open, as a user would type it.
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('distill.kd.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'distill.kd.json' }).first().click();
+    await page.locator('.tab.active', { hasText: 'distill.kd.json' }).waitFor();
+    await lens('Start Distillation').first().waitFor({ timeout: 60_000 });
+    const titles = await page.locator('.codelens-decoration a').allInnerTexts();
+    assert.deepEqual(titles.filter((t) => /Run All|Start Distillation/.test(t)), ['▶ Run All', '▶ Start Distillation', '▶ Start Distillation']);
+    await shot('1-experiment-with-codelens');
+  });
+
+  it('starts a cell from its CodeLens and shows its progress while it runs', async () => {
+    await lens('Start Distillation').first().click();
+    // While it runs the cell's lens turns into its progress and a Stop button.
+    await lens('■ Stop').waitFor({ timeout: 60_000 });
+    await lens(/epoch \d+\/25/).first().waitFor({ timeout: 60_000 });
+    await shot('2-run-going');
+    await runsView().locator('.monaco-list-row', { hasText: 'distill.teacher' }).first().waitFor();
+  });
+
+  it('lists the finished run in the Runs view, and runs the next cell', async () => {
+    await lens(/^1 run · best student \d+\.\d%$/).first().waitFor({ timeout: 120_000 });
+    await lens('Start Distillation').nth(1).click();
+    await lens(/^1 run · best student/).nth(1).waitFor({ timeout: 120_000 });
+    for (const experiment of ['distill.teacher', 'distill.kd-T4']) {
+      const row = runsView().locator('.monaco-list-row[aria-level="1"]', { hasText: experiment });
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    }
+    // Two runs, each done, each described by its distilled student's accuracy.
+    const runs = runsView().locator('.monaco-list-row[aria-level="2"]');
+    await runs.nth(1).waitFor();
+    const texts = await runs.allInnerTexts();
+    assert.equal(texts.length, 2, texts.join(' | '));
+    for (const text of texts) assert.match(text, /student \d+\.\d%/);
+    assert.ok(session);
+    for (const experiment of ['distill.teacher', 'distill.kd-T4']) {
+      assert.equal(fs.readdirSync(path.join(session.workspace, 'runs', experiment)).length, 1, `one run folder of ${experiment} on disk`);
+    }
+    await command('Notifications: Clear All Notifications');
+    await page.mouse.move(1400, 880);
+    await page.waitForTimeout(500);
+    const final = await shot('3-runs-done');
+    fs.copyFileSync(final, path.join(ROOT, 'media', 'screenshot-extension.png'));
+  });
+
+  it('deletes a run from its context menu after confirmation', async () => {
+    assert.ok(session);
+    const runsOf = path.join(session.workspace, 'runs', 'distill.kd-T4');
+    const row = runsView().locator('.monaco-list-row[aria-level="2"]').first();
+    const runId = (await row.innerText()).split(/\s/)[0];
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Delete Run' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Delete run .* \d{8}-\d{6}-[0-9a-f]{4}\?/);
+    await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
+    await runsView().locator('.monaco-list-row', { hasText: runId }).waitFor({ state: 'detached' });
+    assert.equal(fs.existsSync(runsOf), false, 'the run folder (and its emptied experiment folder) is gone');
+  });
+});

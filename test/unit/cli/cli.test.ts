@@ -1,0 +1,64 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { tempDir } from '../engine/fixtures';
+import { collect, startTs, writeSyntheticFile } from '../runner/processes';
+
+const kd = (args: string[], cwd?: string) => collect(startTs('src/cli/main.ts', args, cwd));
+
+describe('kd CLI', function () {
+  this.timeout(300000);
+
+  it('validate: exit 0 for a valid file, 2 with every problem for an invalid one', async () => {
+    const dir = tempDir();
+    const ok = await kd(['validate', writeSyntheticFile(dir)]);
+    assert.strictEqual(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /valid/);
+    const bad = path.join(dir, 'bad.kd.json');
+    fs.writeFileSync(bad, '{\n  "data": { "dataset": "mnist" },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "train": { "epochs": "ten" },\n  "distill": { "losses": [ { "type": "kld", "weight": 1 } ] }\n}\n');
+    const result = await kd(['validate', bad]);
+    assert.strictEqual(result.code, 2);
+    const lines = result.stdout.trim().split('\n');
+    assert.ok(lines.length >= 2, result.stdout);
+    assert.ok(lines.some((l) => /bad\.kd\.json:4:/.test(l) && /epochs/.test(l)), result.stdout);
+    assert.ok(lines.some((l) => /bad\.kd\.json:5:/.test(l) && /kld/.test(l)), result.stdout);
+  });
+
+  it('run, list, summary and compare share one run store', async () => {
+    const dir = tempDir();
+    const file = writeSyntheticFile(dir, 'cli.kd.json', { baseline: true, train: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 } } });
+    const run = await kd(['run', file, '--runs-dir', 'runs'], dir);
+    assert.strictEqual(run.code, 0, run.stderr);
+    assert.match(run.stdout, /teacher/);
+    assert.match(run.stdout, /baseline/);
+    assert.match(run.stdout, /student \(distilled\)/);
+    assert.match(run.stdout, /KD gain over baseline: [+-]\d/);
+    const list = await kd(['list', '--runs-dir', 'runs'], dir);
+    assert.strictEqual(list.code, 0);
+    assert.match(list.stdout, /cli\s+\d{8}-\d{6}-[0-9a-f]{4}\s+done/);
+    const runDir = path.join(dir, 'runs', 'cli', fs.readdirSync(path.join(dir, 'runs', 'cli'))[0]);
+    const summary = await kd(['summary', runDir, '--json']);
+    assert.strictEqual(JSON.parse(summary.stdout).status, 'done');
+    const compare = await kd(['compare', runDir, runDir]);
+    assert.strictEqual(compare.code, 0);
+    assert.match(compare.stdout, /KD gain/);
+  });
+
+  it('exits 2 on an unknown cell and on a bad option', async () => {
+    const dir = tempDir();
+    const file = writeSyntheticFile(dir);
+    const cell = await kd(['run', file, '--cell', 'nope', '--runs-dir', path.join(dir, 'runs')]);
+    assert.strictEqual(cell.code, 2);
+    assert.match(cell.stderr, /no cell named "nope"/);
+    const option = await kd(['run', file, '--backend', 'quantum']);
+    assert.strictEqual(option.code, 2);
+  });
+
+  it('reports an explicit backend that cannot load as a failed run with the reason', async () => {
+    const dir = tempDir();
+    const file = writeSyntheticFile(dir);
+    const result = await kd(['run', file, '--backend', 'tensorflow', '--runs-dir', path.join(dir, 'runs')]);
+    assert.strictEqual(result.code, 1);
+    assert.match(result.stdout + result.stderr, /backend "tensorflow" cannot be used: not installed/);
+  });
+});

@@ -1,0 +1,79 @@
+import { strict as assert } from 'assert';
+import { duration, keyMetrics, outcomeText, percent, points, progressText, runDescription, runsLensText, runTooltipMarkdown, shortError } from '../../../src/extension/text';
+import { run, summary } from './fixtures';
+
+describe('extension text', () => {
+  it('formats accuracies as percents and gains as signed points', () => {
+    assert.equal(percent(0.9123), '91.2%');
+    assert.equal(percent(0.9123, 2), '91.23%');
+    assert.equal(percent(undefined), '—');
+    assert.equal(percent(null), '—');
+    assert.equal(points(0.013), '+1.3 pts');
+    assert.equal(points(-0.002), '−0.2 pts');
+    // A gain that rounds to zero carries no sign.
+    assert.equal(points(0.0004), '0.0 pts');
+    assert.equal(points(-0.0004), '0.0 pts');
+  });
+
+  it('formats durations', () => {
+    assert.equal(duration(12_400), '12s');
+    assert.equal(duration(125_000), '2m 05s');
+    assert.equal(duration(3_725_000), '1h 02m');
+  });
+
+  it('describes live progress with the latest loss', () => {
+    const progress = { stage: 'student', epoch: 2, epochs: 5, step: 10, stepsPerEpoch: 50, total: 0.5 };
+    assert.equal(progressText(progress), 'student · epoch 2/5 · step 10/50 · loss 0.5000');
+    assert.equal(progressText(progress, 0.42315), 'student · epoch 2/5 · step 10/50 · loss 0.4232');
+    assert.equal(progressText({ stage: 'teacher', epoch: 1, epochs: 3, step: 0, stepsPerEpoch: 20 }), 'teacher · epoch 1/3');
+    assert.equal(progressText(undefined), 'starting');
+  });
+
+  it('names the distilled student accuracy and the gain over the baseline', () => {
+    assert.equal(keyMetrics(summary()), 'student 91.2% · +1.3 pts vs baseline');
+    assert.equal(keyMetrics(summary({ kdGain: undefined })), 'student 91.2%');
+    assert.equal(keyMetrics(undefined), '');
+  });
+
+  it('shows each status as a notebook-style outcome', () => {
+    assert.equal(outcomeText(run({ summary: summary() })), '✓ done · student 91.2% · +1.3 pts vs baseline · 12s');
+    assert.equal(outcomeText(run({ status: 'running', progress: { stage: 'student', epoch: 1, epochs: 2, step: 3, stepsPerEpoch: 4, total: 1 } }), { loss: 0.25 }), '⟳ running · student · epoch 1/2 · step 3/4 · loss 0.2500');
+    assert.equal(outcomeText(run({ status: 'stopped', progress: { stage: 'student', epoch: 3, epochs: 10, step: 1, stepsPerEpoch: 4 } })), '■ stopped at epoch 3/10 · resume it from the Runs view');
+    assert.equal(outcomeText(run({ status: 'failed', error: 'NaN loss at step 12\nstack...' })), '✗ failed: NaN loss at step 12');
+    assert.match(outcomeText(run({ status: 'failed', crashed: true })), /^✗ the runner exited without finishing/);
+  });
+
+  it('describes runs in the tree', () => {
+    assert.equal(runDescription(run({ summary: summary() })), 'student 91.2% · +1.3 pts vs baseline');
+    assert.equal(runDescription(run()), 'done');
+    assert.equal(runDescription(run({ status: 'failed', crashed: true })), 'crashed');
+    assert.equal(runDescription(run({ status: 'stopped' })), 'stopped');
+  });
+
+  it('counts runs and names the best student', () => {
+    const a = run({ summary: summary() });
+    const b = run({ runId: 'b', summary: summary({ models: { ...summary().models, student: summary().models.student }, product: 'baseline' }) });
+    const c = run({ runId: 'c', status: 'failed' });
+    assert.equal(runsLensText([c]), '1 run');
+    assert.equal(runsLensText([a, c]), '2 runs · best student 91.2%');
+    // b's product is its baseline (0.899): the best stays a's 91.2%.
+    assert.equal(runsLensText([b, a, c]), '3 runs · best student 91.2%');
+  });
+
+  it('shortens errors to their first line', () => {
+    assert.equal(shortError('a\nb'), 'a');
+    assert.equal(shortError('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
+    assert.equal(shortError(undefined), 'unknown error');
+  });
+
+  it('puts the summary table in the tooltip and escapes names', () => {
+    const md = runTooltipMarkdown(run({ experiment: 'nb.kd_T4', summary: summary() }));
+    assert.match(md, /^\*\*nb\\\.kd\\_T4\*\* · run `20261123-201500-aaaa` · done/);
+    assert.match(md, /\| \*\*student\*\* \(distilled\) \| 91\.20% \| 3 \| 90\.50% \| 500 \|/);
+    assert.match(md, /\| teacher \| 95\.00% \| 3 \| 94\.00% \| 5,000 \|/);
+    assert.match(md, /KD gain over baseline: \*\*\+1\.30 pts\*\*/);
+    assert.match(md, /compression: 10\.0×/);
+    const failed = runTooltipMarkdown(run({ status: 'failed', error: 'out of memory' }));
+    assert.match(failed, /Error: out of memory/);
+  });
+});
