@@ -51,9 +51,10 @@ cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
 # node-pty's own post-install step calls `npx node-gyp` and fails after pty.node is built, so the
 # exit status is not trusted: loading each module is checked instead. (@parcel/watcher ships
 # prebuilt binaries in its optional packages and needs no build.)
-npm rebuild "${npm_flags[@]}" kerberos node-pty @vscode/spdlog native-watchdog @parcel/watcher @vscode/deviceid || true
+rebuild_log="$CACHE/rebuild.log"
+npm rebuild "${npm_flags[@]}" kerberos node-pty @vscode/spdlog native-watchdog @parcel/watcher @vscode/deviceid > "$rebuild_log" 2>&1 || true
 for module in kerberos node-pty @vscode/spdlog native-watchdog @parcel/watcher; do
-  node -e "require('$module')" || { log "native module $module does not load"; exit 1; }
+  node -e "require('$module')" || { cat "$rebuild_log" >&2; log "native module $module does not load"; exit 1; }
 done
 
 # 3. What code-server's postinstall.sh does after installing.

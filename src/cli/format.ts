@@ -42,7 +42,8 @@ function modelRow(name: string, m: ModelMetrics): string[] {
 /** The per-model table and the distillation figures of one run. */
 export function formatSummary(summary: RunSummary): string {
   const header = ['model', 'test acc (best val)', 'epoch', 'test acc (last)', 'val acc', 'params', 'MACs', 'size', 'latency'];
-  const rows = Object.entries(summary.models).map(([stage, m]) => modelRow(stage === summary.product ? `${stage} (distilled)` : stage, m));
+  const distilled = Object.values(summary.models).some((m) => m.role === 'teacher');
+  const rows = Object.entries(summary.models).map(([stage, m]) => modelRow(stage === summary.product && distilled ? `${stage} (distilled)` : stage, m));
   const lines = [
     `${summary.experiment}  run ${summary.runId}  ${summary.status}  ${duration(summary.durationMs)}  backend ${summary.backend}`,
     rows.length > 0 ? table([header, ...rows]) : '(no model finished)',

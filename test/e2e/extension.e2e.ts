@@ -37,7 +37,7 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
   before(async () => {
     requireFiles([VSIX], 'run `npm run package` first');
     session = await startCodeServer({ fixture: FIXTURE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
-    page = await openBrowser(session);
+    page = await openBrowser(session, { width: 1920, height: 1080 });
   });
 
   afterEach(async function () {
@@ -67,7 +67,7 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
       const x = sidebar.x + sidebar.width;
       await page.mouse.move(x, 400);
       await page.mouse.down();
-      await page.mouse.move(x + 190, 400, { steps: 5 });
+      await page.mouse.move(x + 110, 400, { steps: 5 });
       await page.mouse.up();
     }
   });
@@ -130,9 +130,20 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
       assert.equal(fs.readdirSync(path.join(session.workspace, 'runs', experiment)).length, 1, `one run folder of ${experiment} on disk`);
     }
     await command('Notifications: Clear All Notifications');
-    await page.mouse.move(1400, 880);
+    await page.mouse.move(1900, 1060);
     await page.waitForTimeout(500);
-    const final = await shot('3-runs-done');
+    await shot('3-runs-done');
+  });
+
+  it('opens the distilled run in the experiment panel from the Runs view', async () => {
+    await runsView().locator('.monaco-list-row[aria-level="2"]').first().click();
+    await page.locator('.tab.active', { hasText: /distill/ }).waitFor();
+    // The webview sits two iframes deep; it renders once the host pushed the run's view model.
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+    await webview.locator('body', { hasText: /student/i }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1500);
+    await page.mouse.move(1900, 1060);
+    const final = await shot('4-experiment-panel');
     fs.copyFileSync(final, path.join(ROOT, 'media', 'screenshot-extension.png'));
   });
 
@@ -142,7 +153,9 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     const row = runsView().locator('.monaco-list-row[aria-level="2"]').first();
     const runId = (await row.innerText()).split(/\s/)[0];
     await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Delete Run' }).click();
+    // The workbench's menus take the item under the pointer on Enter.
+    await page.locator('.context-view .action-label', { hasText: 'Delete Run' }).hover();
+    await page.keyboard.press('Enter');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /Delete run .* \d{8}-\d{6}-[0-9a-f]{4}\?/);

@@ -139,9 +139,9 @@ export async function startCodeServer(options: StartOptions): Promise<Session> {
   return session;
 }
 
-export async function openBrowser(session: Session): Promise<Page> {
+export async function openBrowser(session: Session, viewport = { width: 1440, height: 900 }): Promise<Page> {
   session.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const context = await session.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await session.browser.newContext({ viewport });
   session.page = await context.newPage();
   return session.page;
 }

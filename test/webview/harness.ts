@@ -11,15 +11,32 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { THEMES, type ThemeName } from './themes';
 import { contentSecurityPolicy } from '../../src/extension/panel/csp';
 
-export const ROOT = path.resolve(__dirname, '../..');
+/** The repository: the nearest folder above this module (or the bundle it was built into) with the project's package.json. */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'distillation-studio') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`the project's package.json was not found above ${from}`);
+  }
+}
+
+export const ROOT = findRoot(__dirname);
 export const CHROMIUM = process.env.KD_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export type Bundle = 'panel' | 'compare';
 
-/** Builds dist/webview/*.js with the project's build script. */
+let built = false;
+
+/** Builds dist/webview/*.js with the project's build script (once per test process). */
 export function buildWebviews(): void {
-  execFileSync(process.execPath, ['build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built) return;
+  built = true;
+  try {
+    execFileSync(process.execPath, ['build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    throw new Error(`node build.mjs failed:\n${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+  }
   for (const bundle of ['panel', 'compare']) {
     if (!fs.existsSync(path.join(ROOT, 'dist/webview', `${bundle}.js`))) throw new Error(`dist/webview/${bundle}.js was not built`);
   }
@@ -32,6 +49,8 @@ function standIn(theme: ThemeName, state: unknown): string {
   const { bodyClass, vars } = THEMES[theme];
   return `
 (() => {
+  // Functions evaluated in the page from TypeScript run through tsx/esbuild, which may wrap them with its __name helper.
+  window.__name = window.__name || ((f) => f);
   const kd = window.__kd = { posted: [], state: ${JSON.stringify(state ?? null)}, violations: [], acquired: 0 };
   kd.send = (message) => window.postMessage(message, '*');
   window.acquireVsCodeApi = () => {

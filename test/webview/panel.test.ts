@@ -304,6 +304,11 @@ describe('experiment panel webview', function () {
     await page.settled(0);
     const chart = '[data-chart="loss"]';
     const read = () => page.page.$eval(chart, (e) => ({ points: Number((e as HTMLElement).dataset.points), rendered: Number((e as HTMLElement).dataset.renderedPoints), width: (e.querySelector('.u-over') as HTMLElement).clientWidth }));
+    // Once its layout has settled, the chart draws at most two points per pixel column.
+    await page.page.waitForFunction((sel) => {
+      const e = document.querySelector(sel) as HTMLElement;
+      return Number(e.dataset.renderedPoints) <= 2 * (e.querySelector('.u-over') as HTMLElement).clientWidth + 2;
+    }, chart, { timeout: 5000 }).catch(() => undefined);
     const first = await read();
     assert.strictEqual(first.points, n);
     assert.ok(first.rendered <= 2 * first.width + 2, `${first.rendered} points drawn for ${first.width} px`);

@@ -4,7 +4,7 @@ import type { ExportFormat, PanelUiState, PanelViewModel, StageView } from '../.
 import { LiveChart, type ChartSeries } from '../shared/chart';
 import { toCsv } from '../shared/csv';
 import { clear, h } from '../shared/dom';
-import { emaExtend, emaStart, type EmaState } from '../shared/ema';
+import { Smoother } from '../shared/smoother';
 import { formatPercent } from '../shared/format';
 import { chartTheme, type ChartTheme } from '../shared/theme';
 import { blobToBase64 } from '../shared/bytes';
@@ -17,30 +17,9 @@ export interface ChartsHost {
 }
 
 export const TOTAL_SERIES = 'total';
-
-/** EMA of each loss column, extended as points arrive and recomputed when the weight changes or history is replaced. */
-class Smoother {
-  private weight = -1;
-  private stage = '';
-  private states: EmaState[] = [];
-  private out: (number | null)[][] = [];
-  private length = 0;
-
-  apply(stage: string, columns: ArrayLike<number | null>[], weight: number): ArrayLike<number | null>[] {
-    if (weight <= 0) return columns;
-    const n = columns[0]?.length ?? 0;
-    if (weight !== this.weight || stage !== this.stage || columns.length !== this.out.length || n < this.length) {
-      this.weight = weight;
-      this.stage = stage;
-      this.states = columns.map(() => emaStart(weight));
-      this.out = columns.map(() => []);
-      this.length = 0;
-    }
-    columns.forEach((column, i) => emaExtend(column, this.length, this.states[i], this.out[i]));
-    this.length = n;
-    return this.out;
-  }
-}
+/** Steps beyond which live redraws are spaced out. */
+const LARGE_HISTORY = 20_000;
+const LARGE_REDRAW_MS = 100;
 
 function safeFileName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'chart';
@@ -69,6 +48,8 @@ export class ChartsView {
   private view?: PanelViewModel;
   private stageOptions = '';
   private drawn = { stage: '', steps: -1, epochs: -1, smoothing: -1, hidden: '' };
+  private lastDraw = 0;
+  private trailing?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly host: ChartsHost) {
     this.stageSelect = h('vscode-single-select', { 'aria-label': 'Stage to chart', 'data-control': 'stage' }) as unknown as HTMLElement & { value: string };
@@ -146,6 +127,18 @@ export class ChartsView {
     const hidden = ui.hiddenSeries.join('|');
     const same = this.drawn.stage === stage.name && this.drawn.steps === stage.loss.step.length && this.drawn.epochs === epochs && this.drawn.smoothing === ui.smoothing && this.drawn.hidden === hidden;
     if (same) return;
+    // With a long history a few new steps change no pixel column: redraw at most every
+    // LARGE_REDRAW_MS then, so a fast run never makes the panel drop frames.
+    const onlyNewSteps = this.drawn.stage === stage.name && this.drawn.epochs === epochs && this.drawn.smoothing === ui.smoothing && this.drawn.hidden === hidden;
+    const wait = this.lastDraw + LARGE_REDRAW_MS - performance.now();
+    if (onlyNewSteps && stage.loss.step.length > LARGE_HISTORY && wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined;
+        this.redraw();
+      }, wait);
+      return;
+    }
+    this.lastDraw = performance.now();
     this.drawn = { stage: stage.name, steps: stage.loss.step.length, epochs, smoothing: ui.smoothing, hidden };
     this.drawLoss(stage, ui);
     this.drawAccuracy(view, stage);

@@ -80,6 +80,7 @@ export class DiagramView {
   private readonly sizeRadios: HTMLElement;
   private view?: PanelViewModel;
   private drawnKey = '';
+  private lastInputs?: readonly unknown[];
   private generation = 0;
   private drawn: DrawnColumn[] = [];
   private linkLabels: HTMLElement[] = [];
@@ -124,6 +125,10 @@ export class DiagramView {
     const view = this.view;
     if (!view) return;
     const ui = this.host.ui();
+    // Most updates are training steps: nothing the diagrams show has changed.
+    const inputs = [view.models, view.links, view.stages.length, ui.sizeBy, ui.expandedGroups] as const;
+    if (this.lastInputs && inputs.every((v, i) => v === this.lastInputs?.[i])) return;
+    this.lastInputs = inputs;
     const columns = modelColumns(view);
     const key = JSON.stringify([columns.map((c) => [c.model, c.stages, architectureKey(c.summary)]), view.links, ui.sizeBy, ui.expandedGroups]);
     if (key === this.drawnKey) return;

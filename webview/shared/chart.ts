@@ -48,6 +48,8 @@ export class LiveChart {
   private redrawQueued = false;
   private resizeObserver?: ResizeObserver;
   private rendered = 0;
+  /** The plot width the last render decimated for (0 before the chart was laid out). */
+  private columns = 0;
 
   constructor(parent: HTMLElement, private readonly options: LiveChartOptions) {
     this.element = h('div', {
@@ -65,11 +67,11 @@ export class LiveChart {
     this.element.addEventListener('keydown', (e) => this.onKey(e));
     this.resizeObserver = new ResizeObserver(() => {
       const w = Math.max(this.element.clientWidth, 320);
-      if (Math.abs(w - this.plot.width) >= 1) {
-        this.plot.setSize({ width: w, height: options.height });
-        // uPlot applies the new size at its next commit: decimate for the new width after it.
-        this.queueRender();
-      }
+      const resized = Math.abs(w - this.plot.width) >= 1;
+      if (resized) this.plot.setSize({ width: w, height: options.height });
+      // uPlot applies a new size at its next commit, and a chart drawn before it was laid out
+      // guessed its width: decimate again for the real one.
+      if (resized || this.plot.over.clientWidth !== this.columns) this.queueRender();
     });
     this.resizeObserver.observe(this.element);
   }
@@ -129,7 +131,7 @@ export class LiveChart {
           },
         ],
         setSeries: [
-          (u, index, opts) => {
+          (_u, index, opts) => {
             if (index === null || index === 0 || opts.show === undefined) return;
             const spec = this.options.series[index - 1];
             this.updateLegendState();
@@ -169,7 +171,9 @@ export class LiveChart {
   }
 
   private render(): void {
-    const columns = Math.max(1, Math.round(this.plot.bbox.width / (window.devicePixelRatio || 1)));
+    // One bucket per CSS pixel of the plotting area.
+    this.columns = this.plot.over.clientWidth;
+    const columns = Math.max(1, this.columns || Math.round(this.plot.bbox.width / (window.devicePixelRatio || 1)));
     const data = decimateMinMax(this.x, this.ys, columns, this.zoom);
     this.rendered = data.x.length;
     this.applying = true;

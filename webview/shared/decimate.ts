@@ -56,57 +56,53 @@ export function decimateMinMax(
   const span = x[to - 1] - x0 || 1;
   const outX: number[] = [];
   const outYs: (number | null)[][] = ys.map(() => []);
-  const min = new Float64Array(ys.length);
-  const max = new Float64Array(ys.length);
-  const minAt = new Int32Array(ys.length);
-  const maxAt = new Int32Array(ys.length);
-  let bucket = -1;
-  let first = from;
-  let last = from;
-
-  const reset = () => {
-    min.fill(Infinity);
-    max.fill(-Infinity);
-    minAt.fill(-1);
-    maxAt.fill(-1);
-  };
-  const flush = () => {
+  let i = from;
+  for (let b = 0; b < buckets && i < to; b++) {
+    // The points of column b: x below the column's right edge (the last column takes the rest).
+    let end = to;
+    if (b < buckets - 1) {
+      const edge = x0 + ((b + 1) * span) / buckets;
+      let lo = i;
+      let hi = to;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (x[mid] < edge) lo = mid + 1;
+        else hi = mid;
+      }
+      end = lo;
+    }
+    if (end === i) continue;
+    const first = i;
+    const last = end - 1;
+    i = end;
     if (first === last) {
       outX.push(x[first]);
-      ys.forEach((y, s) => outYs[s].push(y[first]));
-      return;
+      for (let s = 0; s < ys.length; s++) outYs[s].push(ys[s][first]);
+      continue;
     }
     outX.push(x[first], x[last]);
     for (let s = 0; s < ys.length; s++) {
-      if (minAt[s] < 0) outYs[s].push(null, null);
-      else if (minAt[s] <= maxAt[s]) outYs[s].push(min[s], max[s]);
-      else outYs[s].push(max[s], min[s]);
-    }
-  };
-
-  reset();
-  for (let i = from; i < to; i++) {
-    const b = Math.min(buckets - 1, Math.floor(((x[i] - x0) / span) * buckets));
-    if (b !== bucket) {
-      if (bucket >= 0) flush();
-      bucket = b;
-      first = i;
-      reset();
-    }
-    last = i;
-    for (let s = 0; s < ys.length; s++) {
-      const v = ys[s][i];
-      if (v === null || !Number.isFinite(v)) continue;
-      if (v < min[s]) {
-        min[s] = v;
-        minAt[s] = i;
+      const y = ys[s];
+      let min = Infinity;
+      let max = -Infinity;
+      let minAt = -1;
+      let maxAt = -1;
+      for (let j = first; j <= last; j++) {
+        const v = y[j];
+        if (v === null || !(v === v) || v === Infinity || v === -Infinity) continue;
+        if (v < min) {
+          min = v;
+          minAt = j;
+        }
+        if (v > max) {
+          max = v;
+          maxAt = j;
+        }
       }
-      if (v > max[s]) {
-        max[s] = v;
-        maxAt[s] = i;
-      }
+      if (minAt < 0) outYs[s].push(null, null);
+      else if (minAt <= maxAt) outYs[s].push(min, max);
+      else outYs[s].push(max, min);
     }
   }
-  if (bucket >= 0) flush();
   return { x: outX, ys: outYs };
 }

@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
 import type { BackendName } from '../config/types';
+import { registerWasmKernels } from './wasmKernels';
+import { startThreadedWasm, wantedWasmThreads, wasmThreadsInUse } from './wasmThreads';
 
 export interface BackendChoice {
   /** The TF.js backend that is active, e.g. "wasm" or "tensorflow". */
   backend: string;
-  /** Why each earlier candidate was skipped. */
+  /** Why each earlier candidate was skipped (and why wasm runs single-threaded, when it does). */
   notes: string[];
+  /** Threads of the wasm backend's pool; absent for other backends. */
+  threads?: number;
 }
 
 const NATIVE_MODULES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
@@ -22,24 +26,46 @@ function wasmDir(): string {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')) + path.sep;
 }
 
-async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<void> {
+async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string[]> {
   // Loaded by name at run time: the native packages are optional and never bundled.
   const load = eval('require') as NodeRequire;
   load(NATIVE_MODULES[name]);
   if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
+  return [];
 }
 
-async function tryWasm(): Promise<void> {
+/**
+ * The threaded build when more than one thread is wanted (KD_WASM_THREADS, default: the cores Node
+ * may use) and the wasm backend has not started yet; the single-threaded build otherwise.
+ */
+async function tryWasm(): Promise<string[]> {
+  const notes: string[] = [];
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(wasmDir());
+  const dir = wasmDir();
+  const alreadyStarted = 'wasm' in tf.engine().registry;
+  if (!alreadyStarted) {
+    wasm.setWasmPaths(dir);
+    const threads = wantedWasmThreads();
+    if (threads > 1) {
+      try {
+        await startThreadedWasm(dir, threads);
+      } catch (error) {
+        notes.push(`wasm threads: ${reason(error)}; running single-threaded`);
+      }
+    }
+  }
   if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+  // Gradient kernels wasm lacks (convolution filters, depthwise) and a fast path for transposed products.
+  registerWasmKernels();
+  return notes;
 }
 
-async function tryCpu(): Promise<void> {
+async function tryCpu(): Promise<string[]> {
   if (!(await tf.setBackend('cpu'))) throw new Error('backend "cpu" did not initialise');
+  return [];
 }
 
-const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, () => Promise<void>> = {
+const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, () => Promise<string[]>> = {
   'tensorflow-gpu': () => tryNative('tensorflow-gpu'),
   tensorflow: () => tryNative('tensorflow'),
   wasm: tryWasm,
@@ -63,9 +89,10 @@ export async function selectBackend(name: BackendName): Promise<BackendChoice> {
   const order: Exclude<BackendName, 'auto'>[] = name === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [name];
   for (const candidate of order) {
     try {
-      await ATTEMPTS[candidate]();
+      notes.push(...(await ATTEMPTS[candidate]()));
       await tf.ready();
-      return { backend: tf.getBackend(), notes };
+      const backend = tf.getBackend();
+      return backend === 'wasm' ? { backend, notes, threads: wasmThreadsInUse() } : { backend, notes };
     } catch (error) {
       const why = reason(error);
       if (name !== 'auto') {

@@ -34,7 +34,8 @@ export async function online(ctx: RunContext): Promise<SchemeResult> {
   const resolved = [];
   for (const [i, spec] of specs.entries()) resolved.push(await resolveSeeded(ctx, spec, peerStage(i + 1), experiment.seed + i));
   const baseline = experiment.baseline ? await ctx.resolve(experiment.student, 'baseline') : undefined;
-  const terms = resolved.map((r) => ctx.terms(experiment.distill.losses, r.model));
+  // Each peer's terms are built against the next peer's shapes, so a layer-reading term is refused below with the reason.
+  const terms = resolved.map((r, i) => ctx.terms(experiment.distill.losses, r.model, resolved[(i + 1) % resolved.length].model));
   rejectTeacherLayers(terms.flat(), 'online', 'the peers teach each other through their logits');
 
   const architectures: SchemeResult['live'] = {};

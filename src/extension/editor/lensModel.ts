@@ -4,11 +4,10 @@ import type { RunInfo } from '../../engine/store/runStore';
 import { progressText, runsLensText } from '../text';
 import { COMMANDS } from '../commandIds';
 
-/** A file or one of its cells, as found by the config module's cellRanges(). */
-export interface CellRange {
+/** A file or one of its cells (from the config module's cellRanges), with the 0-based line its lenses go on. */
+export interface LensRange {
   /** null for the file itself. */
   name: string | null;
-  /** 0-based line of the range's first character. */
   line: number;
   offset: number;
   length: number;
@@ -29,7 +28,7 @@ export interface LensSpec {
 
 export interface LensInputs {
   file: string;
-  ranges: CellRange[];
+  ranges: LensRange[];
   /** Runs of a cell of this file (undefined: the file's single experiment), newest first. */
   runsOf(cell: string | undefined): RunInfo[];
   activeOf(cell: string | undefined): ActiveRun | undefined;

@@ -2,7 +2,7 @@
 // live run is doing. Shown as an editor decoration, never written into the file.
 import type { RunStatus } from '../../protocol/events';
 import { outcomeText, progressText } from '../text';
-import type { CellRange, LensInputs } from './lensModel';
+import type { LensInputs, LensRange } from './lensModel';
 
 export type OutcomeTone = RunStatus | 'queued';
 
@@ -14,7 +14,7 @@ export interface Outcome {
   tone: OutcomeTone;
 }
 
-export function buildOutcomes(ranges: CellRange[], inputs: Pick<LensInputs, 'runsOf' | 'activeOf'>): Outcome[] {
+export function buildOutcomes(ranges: LensRange[], inputs: Pick<LensInputs, 'runsOf' | 'activeOf'>): Outcome[] {
   const cells = ranges.filter((r) => r.name !== null);
   const experiments = cells.length > 0 ? cells : ranges.filter((r) => r.name === null);
   const outcomes: Outcome[] = [];

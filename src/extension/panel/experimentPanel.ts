@@ -49,7 +49,7 @@ export class ExperimentPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly target: PanelTarget,
     private readonly deps: PanelDeps,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly onDisposed: (panel: ExperimentPanel) => void,
   ) {
     panel.title = panelTitle(target);
@@ -60,7 +60,14 @@ export class ExperimentPanel implements vscode.Disposable {
       deps.onRunEvent((message) => this.onRunEvent(message)),
     );
     this.follow(this.initialRunDir());
-    if (target.kind === 'file') this.describe(target.file, target.cell);
+    if (target.kind === 'file') {
+      const { file, cell } = target;
+      this.describe(file, cell);
+      // The architecture follows the file: describe it again whenever it is saved.
+      this.disposables.push(vscode.workspace.onDidSaveTextDocument((document) => {
+        if (path.resolve(document.uri.fsPath) === path.resolve(file)) this.describe(file, cell);
+      }));
+    }
     this.pollTimer = setInterval(() => {
       if (this.running) this.readNow();
     }, POLL_MS);

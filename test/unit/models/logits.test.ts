@@ -24,7 +24,10 @@ function handLogits(model: tf.LayersModel, hidden: tf.LayersModel, x: tf.Tensor)
 
 describe('ensureLogits', () => {
   useCpuBackend();
-  const x = tf.tensor2d([[0.2, -1, 0.7], [1.5, 0.3, -0.4]]);
+  let x: tf.Tensor2D;
+  before(() => {
+    x = tf.tensor2d([[0.2, -1, 0.7], [1.5, 0.3, -0.4]]);
+  });
 
   it('returns the pre-softmax logits of a model ending in a softmax dense layer', () => {
     const { model, hidden } = softmaxDenseModel();

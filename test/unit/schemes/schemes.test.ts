@@ -223,9 +223,14 @@ describe('distillation schemes end to end (real TF.js, synthetic data)', functio
       losses: [{ type: 'hint', weight: 1, teacherLayer: 'hidden_1', studentLayer: 'hidden_1' }],
     }, { teacher: undefined }));
     assert.match(hint.summary.error ?? '', /multiTeacher: loss terms .* read teacher layers/);
+    const peerHint = await run(experiment({
+      scheme: 'online', peers: [{ preset: 'mlp', hidden: [8] }],
+      losses: [...KD, { type: 'hint', weight: 1, teacherLayer: 'hidden_1', studentLayer: 'hidden_1' }],
+    }, { teacher: undefined }));
+    assert.match(peerHint.summary.error ?? '', /online: loss terms hint\S* read teacher layers/);
     const exits = await run(experiment({ scheme: 'self', selfMode: 'exits', exits: ['nowhere'] }, { teacher: undefined }));
     assert.match(exits.summary.error ?? '', /the student has no layer "nowhere"/);
     // Refused before anything trained.
-    for (const ran of [online, lonely, hint, exits]) assert.strictEqual(ofType(ran.events, 'stage-start').length, 0);
+    for (const ran of [online, lonely, hint, peerHint, exits]) assert.strictEqual(ofType(ran.events, 'stage-start').length, 0);
   });
 });

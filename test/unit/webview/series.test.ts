@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { decimateMinMax, lowerBound, upperBound } from '../../../webview/shared/decimate';
 import { ema, emaExtend, emaStart } from '../../../webview/shared/ema';
 import { toCsv } from '../../../webview/shared/csv';
+import { Smoother } from '../../../webview/shared/smoother';
 
 describe('min/max decimation', () => {
   it('returns the points unchanged when there are few per column', () => {
@@ -76,5 +77,21 @@ describe('EMA smoothing', () => {
 describe('CSV', () => {
   it('quotes fields that need it and leaves empty cells for missing values', () => {
     assert.strictEqual(toCsv(['a', 'b,c'], [[1, 'x"y'], [null, 0.1 + 0.2]]), 'a,"b,c"\n1,"x""y"\n,0.30000000000000004\n');
+  });
+});
+
+describe('live smoothing', () => {
+  it('extends as points arrive and starts over when the history is replaced', () => {
+    const smoother = new Smoother();
+    const column: (number | null)[] = [4, 2];
+    assert.deepStrictEqual(smoother.apply('s', [column], 0.5), [ema(column, 0.5)]);
+    column.push(6, 1);
+    assert.deepStrictEqual(smoother.apply('s', [column], 0.5), [ema(column, 0.5)]);
+    // A resume replaces the last two points with others (same length).
+    column.length = 2;
+    column.push(7, 3);
+    assert.deepStrictEqual(smoother.apply('s', [column], 0.5), [ema(column, 0.5)]);
+    assert.deepStrictEqual(smoother.apply('s', [column], 0.9), [ema(column, 0.9)], 'a new weight recomputes');
+    assert.strictEqual(smoother.apply('s', [column], 0)[0], column, 'weight 0 is the raw data');
   });
 });

@@ -1,0 +1,96 @@
+// Activation: builds the run manager, the run index, the views and the commands, and ties their
+// lifetimes to the extension's. Everything long-running happens in runner processes.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { validateExperimentText } from '../engine/config';
+import type { DistillationStudioApi } from './api';
+import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
+import { Commands } from './commands';
+import { onSettingsChanged, readSettings, type Settings } from './config';
+import { ExperimentCodeLensProvider, EXPERIMENT_SELECTOR } from './editor/codeLens';
+import { ExperimentDiagnostics } from './editor/diagnostics';
+import { isExperimentDocument, OutcomeDecorations } from './editor/outcomeDecorations';
+import { registerComparePanel } from './compare';
+import { registerExperimentPanel } from './panel';
+import type { PanelDeps } from './panelDeps';
+import { nodeExecutable } from './runs/runnerCommand';
+import { RunIndex } from './runs/runIndex';
+import { RunManager } from './runs/runManager';
+import { RunPresenter } from './runs/runPresenter';
+import { RunsTreeProvider } from './tree/runsTree';
+
+export function activate(context: vscode.ExtensionContext): DistillationStudioApi {
+  const log = vscode.window.createOutputChannel('Distillation Studio', { log: true });
+  const fallbackRoot = context.globalStorageUri.fsPath;
+  let settings: Settings = readSettings(fallbackRoot);
+  const runnerPath = context.asAbsolutePath(path.join('dist', 'runner.js'));
+
+  const manager = new RunManager({ settings: () => settings, runnerPath, log });
+  const index = new RunIndex(settings.runsDir);
+  const presenter = new RunPresenter(manager, log);
+  const diagnostics = new ExperimentDiagnostics();
+  const tree = new RunsTreeProvider(index, manager);
+  const treeView = vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+
+  const panelDeps: PanelDeps = {
+    runsDir: () => settings.runsDir,
+    onRunEvent: manager.onRunEvent,
+    runnerPath,
+    nodePath: () => nodeExecutable(settings.nodePath, process.execPath, process.env).command,
+    runnerEnv: () => nodeExecutable(settings.nodePath, process.execPath, process.env).env,
+  };
+  const experimentPanel = registerExperimentPanel(context, panelDeps);
+  const comparePanel = registerComparePanel(context, panelDeps, { openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }) });
+  const commands = new Commands({
+    manager, index, diagnostics, log,
+    panels: { showExperiment: (target) => experimentPanel.show(target), showComparison: (runDirs) => comparePanel.show(runDirs) },
+  });
+
+  const lenses = new ExperimentCodeLensProvider(index, manager);
+  const outcomes = new OutcomeDecorations(index, manager);
+
+  const updateActivity = () => {
+    const active = manager.active();
+    const running = active.filter((j) => j.state === 'running').length;
+    void vscode.commands.executeCommand('setContext', CONTEXT_RUNS_ACTIVE, active.length > 0);
+    treeView.badge = running > 0 ? { value: running, tooltip: `${running} run${running === 1 ? '' : 's'} going` } : undefined;
+  };
+  updateActivity();
+
+  // Problems follow saves; while typing, the JSON schema gives immediate feedback.
+  const revalidate = (document: vscode.TextDocument) => {
+    if (isExperimentDocument(document)) diagnostics.set(document.uri.fsPath, validateExperimentText(document.getText(), document.uri.fsPath));
+  };
+
+  context.subscriptions.push(
+    log, manager, index, presenter, diagnostics, tree, treeView, lenses, outcomes,
+    ...commands.register(),
+    vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
+    manager.onDidChangeJobs(updateActivity),
+    onSettingsChanged(() => {
+      settings = readSettings(fallbackRoot);
+      index.setRunsDir(settings.runsDir);
+      manager.reschedule();
+    }),
+    vscode.workspace.onDidSaveTextDocument(revalidate),
+    vscode.workspace.onDidOpenTextDocument(revalidate),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      if (isExperimentDocument(document)) diagnostics.clear(document.uri.fsPath);
+    }),
+  );
+  for (const document of vscode.workspace.textDocuments) revalidate(document);
+  log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);
+
+  return {
+    manager,
+    index,
+    tree,
+    commands,
+    settings: () => settings,
+    inlineOutcomes: (uri) => outcomes.shown(uri),
+  };
+}
+
+export function deactivate(): void {
+  // Nothing beyond the context's disposables, which stop running jobs (SIGTERM, checkpoint kept).
+}
