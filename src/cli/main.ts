@@ -8,6 +8,7 @@ import type { BackendName, Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { EXIT, exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { pickExperiment } from '../engine/run/pickExperiment';
+import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { listRuns, readRun } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
@@ -31,14 +32,7 @@ interface RunCommandOptions {
 
 async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<number> {
   const runsDir = path.resolve(options.runsDir);
-  let stopRequests = 0;
-  const onSignal = () => {
-    stopRequests++;
-    if (stopRequests > 1) process.exit(EXIT.stopped);
-    process.stderr.write('\nstopping after this step (a checkpoint is saved; continue with --resume)… press Ctrl+C again to quit now\n');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const shouldStop = stopOnSignals('\nstopping after this step (a checkpoint is saved; continue with --resume)… press Ctrl+C again to quit now\n');
 
   let experiments: Experiment[];
   let resumeDir: string | undefined;
@@ -56,7 +50,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     const { runDir, summary } = await runExperiment(experiment, {
       runsDir, backend: options.backend, resumeDir,
       onEvent: (event) => (options.json ? process.stdout.write(JSON.stringify(event) + '\n') : progress.handle(event)),
-      shouldStop: () => stopRequests > 0,
+      shouldStop,
     });
     progress.stop();
     summaries.push(summary);

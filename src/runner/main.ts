@@ -8,6 +8,7 @@ import { EXIT, exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import type { BackendName } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { pickExperiment, UsageError } from '../engine/run/pickExperiment';
+import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import type { RunEvent } from '../protocol/events';
 
@@ -29,20 +30,12 @@ async function main(): Promise<number> {
   const options = program.opts<{ file?: string; cell?: string; runsDir: string; backend?: BackendName; resume?: string; describe?: boolean }>();
   const runsDir = path.resolve(options.runsDir);
 
-  let stopRequests = 0;
-  const onSignal = () => {
-    stopRequests++;
-    // A second signal means "now": the checkpoint of the last finished epoch is kept.
-    if (stopRequests > 1) process.exit(EXIT.stopped);
-    process.stderr.write('stop requested: finishing the current step and saving a checkpoint\n');
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const shouldStop = stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
 
   try {
     if (options.resume) {
       const experiment = experimentOfRun(path.resolve(options.resume));
-      const { summary } = await runExperiment(experiment, { runsDir, backend: options.backend, resumeDir: path.resolve(options.resume), onEvent: writeEvent, shouldStop: () => stopRequests > 0 });
+      const { summary } = await runExperiment(experiment, { runsDir, backend: options.backend, resumeDir: path.resolve(options.resume), onEvent: writeEvent, shouldStop });
       return exitCodeOf(summary.status);
     }
     if (!options.file) throw new UsageError('--file or --resume is required');
@@ -52,7 +45,7 @@ async function main(): Promise<number> {
       writeEvent(await describeExperiment(experiment, runsDir, file));
       return EXIT.done;
     }
-    const { summary } = await runExperiment(experiment, { runsDir, backend: options.backend, onEvent: writeEvent, shouldStop: () => stopRequests > 0 });
+    const { summary } = await runExperiment(experiment, { runsDir, backend: options.backend, onEvent: writeEvent, shouldStop });
     if (summary.error) process.stderr.write(`run failed: ${summary.error}\n`);
     return exitCodeOf(summary.status);
   } catch (error) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'module';
 import * as path from 'path';
 import type { BackendName } from '../config/types';
 import { registerWasmKernels } from './wasmKernels';
@@ -23,13 +24,20 @@ function wasmDir(): string {
   const fs = require('fs') as typeof import('fs');
   const besideBundle = path.join(__dirname, 'tfjs-backend-wasm-simd.wasm');
   if (fs.existsSync(besideBundle)) return __dirname + path.sep;
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')) + path.sep;
+  return path.dirname(runtimeRequire().resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')) + path.sep;
+}
+
+/**
+ * A require the bundler leaves alone: it resolves at run time from where the code runs (next to the
+ * bundle, or in the source tree), for optional packages and files that are never bundled.
+ */
+function runtimeRequire(): NodeRequire {
+  return createRequire(__filename);
 }
 
 async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string[]> {
   // Loaded by name at run time: the native packages are optional and never bundled.
-  const load = eval('require') as NodeRequire;
-  load(NATIVE_MODULES[name]);
+  runtimeRequire()(NATIVE_MODULES[name]);
   if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
   return [];
 }

@@ -48,24 +48,48 @@ function zeros(backend: BackendWasm, shape: number[]): Info {
   return out;
 }
 
-/** c = op(a)·op(b) for 2-D views, always through the untransposed (XNNPACK) path of the shipped kernel. */
+/**
+ * Relative cost of XNNPACK packing a weights operand, per element, against a plain transpose:
+ * measured on the shipped build, packing a fresh 800×800 operand took about 1.6× a transpose of it.
+ */
+const PACK_COST = 1.6;
+
+/**
+ * c = op(a)·op(b) for 2-D views, always through the untransposed (XNNPACK) path of the shipped
+ * kernel. XNNPACK repacks its right operand on every call with a new tensor, so the product is
+ * computed either directly or as (op(b)ᵀ·op(a)ᵀ)ᵀ, whichever moves fewer elements: for the input
+ * gradient of a dense layer, dy·Wᵀ, that packs the small dy instead of the large W.
+ */
 function matMul2d(backend: BackendWasm, original: tf.KernelFunc, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const n = transposeB ? b.shape[0] : b.shape[1];
+  const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + PACK_COST * k * n;
+  const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + PACK_COST * m * k + m * n;
   const temps: Info[] = [];
-  const upright = (t: Info, transpose: boolean): Info => {
-    if (!transpose) return t;
+  const flip = (t: Info): Info => {
     const flipped = call('Transpose', { x: t }, backend, { perm: [1, 0] });
     temps.push(flipped);
     return flipped;
   };
-  const a2 = upright(a, transposeA);
-  const b2 = upright(b, transposeB);
-  const out = original({
-    inputs: { a: view(a2, [1, ...a2.shape]), b: view(b2, [1, ...b2.shape]) },
-    backend,
-    attrs: { transposeA: false, transposeB: false },
-  }) as Info;
+  const product = (left: Info, right: Info): Info => {
+    const out = original({
+      inputs: { a: view(left, [1, ...left.shape]), b: view(right, [1, ...right.shape]) },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as Info;
+    return view(out, [left.shape[0], right.shape[1]]);
+  };
+  let out: Info;
+  if (swapped < direct) {
+    // op(b)ᵀ is b itself when b was to be transposed, and likewise for a.
+    const cT = product(transposeB ? b : flip(b), transposeA ? a : flip(a));
+    out = call('Transpose', { x: cT }, backend, { perm: [1, 0] });
+    backend.disposeData(cT.dataId);
+  } else {
+    out = product(transposeA ? flip(a) : a, transposeB ? flip(b) : b);
+  }
   temps.forEach((t) => backend.disposeData(t.dataId));
-  return view(out, [a2.shape[0], b2.shape[1]]);
+  return out;
 }
 
 function batchMatMulKernel(original: tf.KernelFunc): tf.KernelFunc {
@@ -87,53 +111,53 @@ function batchMatMulKernel(original: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-interface ConvGeometry {
-  info: tf.backend_util.Conv2DInfo;
-}
-
 function nhwcOnly(dataFormat: string | undefined, kernel: string): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
     throw new Error(`${kernel} on wasm supports NHWC data only, got ${dataFormat}`);
   }
 }
 
-function convGeometry(xShape: number[], filterShape: [number, number, number, number], strides: Pair, dilations: Pair, pad: Padding, rounding: 'floor' | 'round' | 'ceil' | undefined, depthwise: boolean): ConvGeometry {
-  const info = tf.backend_util.computeConv2DInfo(
+function convInfo(xShape: number[], filterShape: [number, number, number, number], strides: Pair, dilations: Pair, pad: Padding, rounding: 'floor' | 'round' | 'ceil' | undefined, depthwise: boolean): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filterShape, strides, dilations,
     pad as 'valid' | 'same' | number, rounding, depthwise, 'channelsLast',
   );
-  return { info };
 }
 
 /**
- * Writes the im2col rows of examples [n0, n1) of x (NHWC) into `cols`: one row per output pixel,
- * the receptive field flattened in (kh, kw, channel) order, zeros where it overhangs the padding.
+ * Writes the transposed im2col matrix of examples [n0, n1) into `colsT` ([K, rows]): row k = (i, j, c)
+ * of the receptive field in filter order, one column per output pixel, zeros where the field
+ * overhangs the padding. `xT` is the input in NCHW order, so each output row reads one image row.
  */
-function im2col(cols: Float32Array, x: Float32Array, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
+function im2colT(colsT: Float32Array, xT: Float32Array, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const K = KH * KW * C;
-  let row = 0;
-  for (let n = n0; n < n1; n++) {
-    const image = n * H * W * C;
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++, row++) {
-        let dst = row * K;
-        for (let i = 0; i < KH; i++) {
-          const h = oh * SH - top + i * DH;
-          const rowInside = h >= 0 && h < H;
-          for (let j = 0; j < KW; j++, dst += C) {
-            const w = ow * SW - left + j * DW;
-            if (!rowInside || w < 0 || w >= W) {
-              cols.fill(0, dst, dst + C);
+  const rows = (n1 - n0) * OH * OW;
+  for (let i = 0; i < KH; i++) {
+    for (let j = 0; j < KW; j++) {
+      // Output columns whose input column w = ow·SW − left + j·DW lies inside the image.
+      const offset = j * DW - left;
+      const owLo = Math.min(OW, Math.max(0, Math.ceil(-offset / SW)));
+      const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - offset) / SW) + 1));
+      for (let c = 0; c < C; c++) {
+        const k = (i * KW + j) * C + c;
+        let dst = k * rows;
+        for (let n = n0; n < n1; n++) {
+          const plane = (n * C + c) * H * W;
+          for (let oh = 0; oh < OH; oh++, dst += OW) {
+            const h = oh * SH - top + i * DH;
+            if (h < 0 || h >= H) {
+              colsT.fill(0, dst, dst + OW);
               continue;
             }
-            const src = image + (h * W + w) * C;
-            if (C === 1) cols[dst] = x[src];
-            else if (C < 16) for (let c = 0; c < C; c++) cols[dst + c] = x[src + c];
-            else cols.set(x.subarray(src, src + C), dst);
+            if (owLo > 0) colsT.fill(0, dst, dst + owLo);
+            if (owHi < OW) colsT.fill(0, dst + owHi, dst + OW);
+            // Short runs: a plain loop beats subarray + set, which allocates a view per run.
+            const src = plane + h * W + offset;
+            if (SW === 1) for (let ow = owLo; ow < owHi; ow++) colsT[dst + ow] = xT[src + ow];
+            else for (let ow = owLo; ow < owHi; ow++) colsT[dst + ow] = xT[src + ow * SW];
           }
         }
       }
@@ -147,26 +171,30 @@ function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     nhwcOnly(dataFormat, 'Conv2DBackpropFilter');
     const backend = args.backend as BackendWasm;
-    const { info } = convGeometry(x.shape, filterShape, strides, 1, pad as Padding, dimRoundingMode, false);
+    const info = convInfo(x.shape, filterShape, strides, 1, pad as Padding, dimRoundingMode, false);
     const N = info.batchSize;
     const pixels = info.outHeight * info.outWidth;
     const K = info.filterHeight * info.filterWidth * info.inChannels;
     const CO = info.outChannels;
+    // NCHW makes each image row contiguous per channel; with one channel the layouts coincide.
+    const xT = info.inChannels === 1 ? x : call('Transpose', { x }, backend, { perm: [0, 3, 1, 2] });
     const perSlice = Math.max(1, Math.min(N, Math.floor(COLUMN_BUDGET / Math.max(1, pixels * K))));
     let result: Info | undefined;
     for (let n0 = 0; n0 < N; n0 += perSlice) {
       const n1 = Math.min(N, n0 + perSlice);
       const rows = (n1 - n0) * pixels;
-      const cols = backend.makeOutput([rows, K], 'float32');
-      im2col(floats(backend, cols), floats(backend, x), info, n0, n1);
+      const colsT = backend.makeOutput([K, rows], 'float32');
+      im2colT(floats(backend, colsT), floats(backend, xT), info, n0, n1);
+      // The slice of dy for these examples is a contiguous block: a view at an offset needs a copy.
       let grads = view(dy, [rows, CO]);
       const whole = n0 === 0 && n1 === N;
       if (!whole) {
         grads = backend.makeOutput([rows, CO], 'float32');
         floats(backend, grads).set(floats(backend, view(dy, [N * pixels * CO])).subarray(n0 * pixels * CO, n1 * pixels * CO));
       }
-      const partial = matMul2d(backend, original, cols, grads, true, false);
-      backend.disposeData(cols.dataId);
+      // dW[K, CO] = colsT[K, rows] · dy[rows, CO]: the product packs the narrow dy, not the columns.
+      const partial = matMul2d(backend, original, colsT, grads, false, false);
+      backend.disposeData(colsT.dataId);
       if (!whole) backend.disposeData(grads.dataId);
       if (!result) {
         result = partial;
@@ -177,6 +205,7 @@ function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
         backend.disposeData(partial.dataId);
       }
     }
+    if (xT !== x) backend.disposeData(xT.dataId);
     return view(result ?? zeros(backend, [K, CO]), [...filterShape]);
   };
 }
@@ -186,7 +215,7 @@ function depthwiseBackpropFilter(args: Parameters<tf.KernelFunc>[0]): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const backend = args.backend as BackendWasm;
-  const { info } = convGeometry(x.shape, filterShape, strides, dilations, pad as Padding, dimRoundingMode, true);
+  const info = convInfo(x.shape, filterShape, strides, dilations, pad as Padding, dimRoundingMode, true);
   const out = zeros(backend, [...filterShape]);
   const dw = floats(backend, out);
   const xs = floats(backend, x);
@@ -225,7 +254,7 @@ function depthwiseBackpropInput(args: Parameters<tf.KernelFunc>[0]): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const { strides, dilations, pad, dimRoundingMode, inputShape } = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
   const backend = args.backend as BackendWasm;
-  const { info } = convGeometry(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad as Padding, dimRoundingMode, true);
+  const info = convInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad as Padding, dimRoundingMode, true);
   const out = zeros(backend, [...inputShape]);
   const dx = floats(backend, out);
   const ws = floats(backend, filter);

@@ -5,6 +5,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../config/types';
 import type { TrainedModel } from '../run/context';
+import type { ResolvedModel } from '../run/resolveModel';
 import { RunStopped, type RunContext } from '../run/context';
 import { readStageState } from '../train/checkpoint';
 import { trainPeers } from '../train/peers';
@@ -31,7 +32,7 @@ export async function online(ctx: RunContext): Promise<SchemeResult> {
 
   // Peer 1 keeps the experiment's seed (so it matches the baseline); the others get their own,
   // or identical peers would receive identical gradients and never differ.
-  const resolved = [];
+  const resolved: ResolvedModel[] = [];
   for (const [i, spec] of specs.entries()) resolved.push(await resolveSeeded(ctx, spec, peerStage(i + 1), experiment.seed + i));
   const baseline = experiment.baseline ? await ctx.resolve(experiment.student, 'baseline') : undefined;
   // Each peer's terms are built against the next peer's shapes, so a layer-reading term is refused below with the reason.

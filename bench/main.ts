@@ -1,0 +1,288 @@
+// The benchmark: one run, one JSON document on stdout (progress on stderr).
+//   npm run bench                      all sections
+//   node dist/bench.js --out bench.json   also write the document to a file
+//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, cpu, memory, caching, loop, webview
+// (`npm run bench` lets npm print its banner on stdout too; `npm run -s bench` does not.)
+// Machines are shared and noisy: compare ratios measured in the same run, and read the load
+// averages recorded at the start and the end.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
+import { selectBackend, type BackendChoice } from '../src/engine/backend/select';
+import { FusedAdamOptimizer } from '../src/engine/backend/fusedAdam';
+import { createOptimizer } from '../src/engine/train/optimizer';
+import { batchAt, createWorkload, HINTON_MLP, kdStep, LENET_PAIR, SMALL_MLP, teacherSource, type PairSpec } from './kdStep';
+import { measureCaching, measureSteps, type StepMeasure } from './training';
+import { measureMemory } from './memory';
+import { measureEventLoop } from './eventLoop';
+import { runPeerScript, type Unavailable } from './python';
+
+const SECTIONS = ['limit', 'peer', 'wasm', 'cpu', 'memory', 'caching', 'loop', 'webview'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const ROOT = path.resolve(__dirname, '..');
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+interface GemmResult {
+  available: true;
+  numpy: string;
+  blas: string;
+  gflops: number;
+  results: { n: number; gflopsMedian: number; gflopsBest: number; medianMs: number }[];
+}
+
+interface PeerStep {
+  pair: string;
+  teacher: 'live' | 'cached';
+  batchSize: number;
+  msPerStep: number;
+  samplesPerSecond: number;
+}
+
+interface PeerResult {
+  available: true;
+  torch: string;
+  threads: number;
+  configMentionsOpenblas: boolean;
+  blasInfo: string;
+  blasLoaded: string[];
+  openblasLoaded: boolean;
+  mkldnn: boolean;
+  results: (PeerStep & { stepMs?: number[] })[];
+}
+
+const WASM_STEPS = { warmup: 3, steps: 20 };
+const CPU_MLP_STEPS = { warmup: 1, steps: 3 };
+const CPU_CONV_STEPS = { warmup: 1, steps: 4 };
+const PEER_STEPS = { warmup: 3, steps: 20 };
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    logicalCores: cpus.length,
+    availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+function packageVersion(name: string): string {
+  try {
+    const file = require.resolve(`${name}/package.json`, { paths: [ROOT] });
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The kernels of one step, by total time (wasm runs kernels synchronously, so their times are real). */
+async function profileStep(spec: PairSpec, cached: boolean): Promise<Record<string, unknown>> {
+  const work = createWorkload(spec, spec.batchSize * 8);
+  const teacher = teacherSource(work, cached);
+  try {
+    for (let i = 0; i < 3; i++) kdStep(work, teacher, batchAt(work, i));
+    const started = performance.now();
+    const info = await tf.profile(() => {
+      kdStep(work, teacher, batchAt(work, 3));
+    });
+    const wallMs = performance.now() - started;
+    const byName = new Map<string, { ms: number; calls: number }>();
+    for (const k of info.kernels) {
+      // Ops that wrap kernels (names ending in __op) would count their kernels twice.
+      if (k.name.endsWith('__op')) continue;
+      const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
+      entry.ms += Number(k.kernelTimeMs);
+      entry.calls++;
+      byName.set(k.name, entry);
+    }
+    const kernels = [...byName.entries()].map(([name, e]) => ({ name, ms: Math.round(e.ms * 100) / 100, calls: e.calls })).sort((a, b) => b.ms - a.ms);
+    const kernelMs = kernels.reduce((s, k) => s + k.ms, 0);
+    return { pair: spec.name, teacher: cached ? 'cached' : 'live', backend: tf.getBackend(), wallMs, kernelMs, kernelLaunches: info.kernels.filter((k) => !k.name.endsWith('__op')).length, top: kernels.slice(0, 14) };
+  } finally {
+    teacher.dispose();
+    work.dispose();
+  }
+}
+
+async function importWebviewBench(): Promise<unknown> {
+  let mod: { benchWebviewRendering?: () => Promise<unknown> | unknown };
+  try {
+    // Owned by the webview side; bundled when present. esbuild leaves a require in try/catch alone when the file is absent.
+    mod = require('./webview/render') as typeof mod;
+  } catch (error) {
+    return { available: false, reason: `bench/webview/render is not present (${(error as Error).message.split('\n')[0]})` };
+  }
+  if (typeof mod.benchWebviewRendering !== 'function') return { available: false, reason: 'bench/webview/render does not export benchWebviewRendering()' };
+  try {
+    return await mod.benchWebviewRendering();
+  } catch (error) {
+    return { available: false, reason: `benchWebviewRendering failed: ${(error as Error).message}` };
+  }
+}
+
+function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function withFraction(m: StepMeasure, limit: number | undefined): StepMeasure & { fractionOfLimit?: number } {
+  return limit ? { ...m, fractionOfLimit: round(m.gflops / limit, 4) } : m;
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('bench')
+    .option('--only <sections>', `comma-separated subset of: ${SECTIONS.join(', ')}`)
+    .option('--memory-steps <n>', 'steps of the memory run', '1000')
+    .option('--out <file>', 'also write the JSON document to this file');
+  program.parse(process.argv);
+  const options = program.opts<{ only?: string; memorySteps: string; out?: string }>();
+  const wanted = new Set<Section>(options.only ? (options.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS);
+  for (const s of wanted) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}"; known: ${SECTIONS.join(', ')}`);
+  const began = performance.now();
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
+    node: process.version,
+    tfjs: tf.version.tfjs,
+    tfjsBackendWasm: packageVersion('@tensorflow/tfjs-backend-wasm'),
+  };
+
+  // The Python peers first, while this process is idle, so they do not compete with it.
+  let limit: GemmResult | Unavailable | undefined;
+  if (wanted.has('limit')) {
+    progress('limit: numpy f32 GEMM');
+    limit = runPeerScript<GemmResult>(ROOT, 'gemm.py', 'numpy', ['1024', '2048'], 120_000);
+    report.limit = limit;
+  }
+  const limitGflops = limit && limit.available ? limit.gflops : undefined;
+  let peer: PeerResult | Unavailable | undefined;
+  if (wanted.has('peer')) {
+    progress('peer: the same KD steps in PyTorch');
+    const cases = [HINTON_MLP, LENET_PAIR].flatMap((spec) => (['live', 'cached'] as const).map((teacher) => ({ pair: spec.name, teacher, ...PEER_STEPS })));
+    peer = runPeerScript<PeerResult>(ROOT, 'kd_step.py', 'torch', [JSON.stringify(cases)], 300_000);
+    if (peer.available) peer.results.forEach((r) => delete r.stepMs);
+    report.peer = peer;
+  }
+
+  const backends: Record<string, BackendChoice> = {};
+  const training: (StepMeasure & { fractionOfLimit?: number })[] = [];
+  const needsWasm = ['wasm', 'memory', 'caching'].some((s) => wanted.has(s as Section));
+  if (needsWasm) {
+    backends.wasm = await selectBackend('wasm');
+    progress(`wasm: ${backends.wasm.threads ?? 1} thread(s) ${backends.wasm.notes.join('; ')}`);
+  }
+  if (wanted.has('wasm')) {
+    // Not instanceof: TF.js optimizers answer it by duck typing.
+    const engineAdam = createOptimizer({ type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
+    const engineAdamIsFused = engineAdam.constructor === FusedAdamOptimizer;
+    engineAdam.dispose();
+    report.engineAdamIsFused = engineAdamIsFused;
+    for (const spec of [HINTON_MLP, LENET_PAIR]) {
+      for (const teacher of ['live', 'cached'] as const) {
+        progress(`wasm: ${spec.name}, ${teacher} teacher`);
+        training.push(withFraction(measureSteps(spec, { teacher, ...WASM_STEPS }), limitGflops));
+        if (spec === HINTON_MLP && !engineAdamIsFused) {
+          progress(`wasm: ${spec.name}, ${teacher} teacher, fused Adam`);
+          training.push(withFraction(measureSteps(spec, { teacher, optimizer: 'fused-adam', ...WASM_STEPS }), limitGflops));
+        }
+      }
+    }
+    progress('wasm: profile of one Hinton MLP step');
+    report.profile = [await profileStep(HINTON_MLP, true), await profileStep(LENET_PAIR, true)];
+  }
+  if (wanted.has('caching')) {
+    progress('caching: epoch with a live teacher versus cached logits');
+    report.teacherCaching = measureCaching(HINTON_MLP, HINTON_MLP.batchSize * 10);
+  }
+  if (wanted.has('memory')) {
+    const steps = Number(options.memorySteps);
+    progress(`memory: ${steps} steps of a small pair`);
+    report.memory = measureMemory(SMALL_MLP, steps);
+  }
+  if (wanted.has('cpu')) {
+    backends.cpu = await selectBackend('cpu');
+    progress(`cpu: ${HINTON_MLP.name}`);
+    training.push(withFraction(measureSteps(HINTON_MLP, { teacher: 'live', ...CPU_MLP_STEPS }), limitGflops));
+    progress(`cpu: ${LENET_PAIR.name}`);
+    training.push(withFraction(measureSteps(LENET_PAIR, { teacher: 'live', ...CPU_CONV_STEPS }), limitGflops));
+  }
+  report.backends = backends;
+  report.training = training;
+
+  if (wanted.has('loop')) {
+    progress('event loop: the host reading a runner');
+    report.eventLoop = await measureEventLoop(ROOT);
+  }
+  if (wanted.has('webview')) {
+    progress('webview rendering');
+    report.webview = await importWebviewBench();
+  }
+
+  report.comparisons = compare(training, peer, limitGflops);
+  report.targets = targets(report, training, peer, limitGflops);
+  report.loadAverageAtEnd = os.loadavg().map((l) => round(l, 2));
+  report.durationSeconds = round((performance.now() - began) / 1000, 1);
+  const text = JSON.stringify(report, null, 2) + '\n';
+  if (options.out) fs.writeFileSync(options.out, text);
+  process.stdout.write(text);
+}
+
+function find(training: StepMeasure[], pair: string, backend: string, teacher: string, optimizer = 'engine'): StepMeasure | undefined {
+  return training.find((t) => t.pair === pair && t.backend === backend && t.teacher === teacher && t.optimizer === optimizer);
+}
+
+/** The ratios the targets in docs/performance.md are stated in. */
+function compare(training: StepMeasure[], peer: PeerResult | Unavailable | undefined, limit: number | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (peer?.available) {
+    out.versusPyTorch = peer.results.flatMap((p) =>
+      (['engine', 'fused-adam'] as const).flatMap((optimizer) => {
+        const ours = find(training, p.pair, 'wasm', p.teacher, optimizer);
+        // Above 1: faster than PyTorch.
+        return ours ? [{ pair: p.pair, teacher: p.teacher, optimizer, oursMs: round(ours.msPerStep, 1), pytorchMs: round(p.msPerStep, 1), speedRelativeToPyTorch: round(p.msPerStep / ours.msPerStep) }] : [];
+      }),
+    );
+  }
+  const convWasm = find(training, LENET_PAIR.name, 'wasm', 'live');
+  const convCpu = find(training, LENET_PAIR.name, 'cpu', 'live');
+  if (convWasm && convCpu) out.convWasmSpeedupOverCpu = round(convCpu.msPerStep / convWasm.msPerStep, 2);
+  const mlpWasm = find(training, HINTON_MLP.name, 'wasm', 'live');
+  const mlpCpu = find(training, HINTON_MLP.name, 'cpu', 'live');
+  if (mlpWasm && mlpCpu) out.mlpWasmSpeedupOverCpu = round(mlpCpu.msPerStep / mlpWasm.msPerStep, 2);
+  if (limit) out.limitGflops = round(limit, 1);
+  return out;
+}
+
+/** The targets of docs/performance.md, each true, false, or null when its inputs were not measured. */
+function targets(report: Record<string, unknown>, training: StepMeasure[], peer: PeerResult | Unavailable | undefined, limit: number | undefined): Record<string, boolean | null> {
+  // The product as it ships: the engine's own optimizer, the teacher run every step.
+  const mlp = find(training, HINTON_MLP.name, 'wasm', 'live');
+  const torch = peer?.available ? peer.results.find((r) => r.pair === HINTON_MLP.name && r.teacher === 'live') : undefined;
+  const convWasm = find(training, LENET_PAIR.name, 'wasm', 'live');
+  const convCpu = find(training, LENET_PAIR.name, 'cpu', 'live');
+  const caching = report.teacherCaching as { reduction: number; teacherShare: number } | undefined;
+  const memory = report.memory as { tensorsAfterFirstStep: number; tensorsAfterLastStep: number; rssGrowthMiB: number; rssAfterWarmupMiB: number } | undefined;
+  return {
+    hintonMlpAtLeastAsFastAsPyTorch: mlp && torch ? mlp.msPerStep <= torch.msPerStep : null,
+    hintonMlpAtLeastTenthOfGemmLimit: mlp && limit ? mlp.gflops >= 0.1 * limit : null,
+    convWasmAtLeastFiveTimesCpu: convWasm && convCpu ? convCpu.msPerStep >= 5 * convWasm.msPerStep : null,
+    // Timing noise of a few percent is allowed: the saving must reach the teacher's share within 0.02.
+    cachingSavesTeacherShare: caching ? caching.reduction >= caching.teacherShare - 0.02 : null,
+    tensorCountFlat: memory ? memory.tensorsAfterLastStep === memory.tensorsAfterFirstStep : null,
+    // Flat: within 16 MiB or 5 % of the resident set after warm-up, whichever is larger.
+    rssFlatAfterWarmup: memory ? Math.abs(memory.rssGrowthMiB) <= Math.max(16, 0.05 * memory.rssAfterWarmupMiB) : null,
+  };
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { EXIT } from './exitCodes';
+
+/**
+ * Turns SIGINT/SIGTERM into a stop request: the first lets the current step finish and a checkpoint
+ * be saved; a second exits at once (the checkpoint of the last finished epoch is kept).
+ * Returns the `shouldStop` predicate for runExperiment.
+ */
+export function stopOnSignals(message: string): () => boolean {
+  let requests = 0;
+  const onSignal = () => {
+    requests++;
+    if (requests > 1) process.exit(EXIT.stopped);
+    process.stderr.write(message);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => requests > 0;
+}
