@@ -7,6 +7,7 @@ export interface MemoryMeasure {
   pair: string;
   backend: string;
   steps: number;
+  warmupSteps: number;
   tensorsAfterFirstStep: number;
   tensorsAfterLastStep: number;
   /** Resident set size (MiB) after the warm-up steps, at the end, and the process's peak. */
@@ -23,7 +24,8 @@ export interface MemoryMeasure {
 
 const MIB = 1024 * 1024;
 
-export function measureMemory(spec: PairSpec, steps: number, warmup = 100, sampleEvery = 100): MemoryMeasure {
+/** Warm-up is the first fifth of the steps (at least 100): heaps grow in steps early on and then settle. */
+export function measureMemory(spec: PairSpec, steps: number, warmup = Math.max(100, Math.round(steps / 5)), sampleEvery = 100): MemoryMeasure {
   const work = createWorkload(spec, spec.batchSize * 16);
   const teacher = teacherSource(work, false);
   try {
@@ -45,6 +47,7 @@ export function measureMemory(spec: PairSpec, steps: number, warmup = 100, sampl
       pair: spec.name,
       backend: tf.getBackend(),
       steps,
+      warmupSteps: warmup,
       tensorsAfterFirstStep,
       tensorsAfterLastStep: tf.memory().numTensors,
       rssAfterWarmupMiB: rssAfterWarmup,

@@ -1,11 +1,10 @@
 // Multi-threaded wasm in Node. tfjs-backend-wasm 4.22 ships a threaded SIMD build but never picks
 // it in Node, and forcing it fails: its Emscripten glue starts each pthread worker from a `blob:`
 // URL, which Node's worker_threads refuse (ERR_WORKER_PATH). This module loads that build itself:
-// the worker script and the glue it imports are written once to real files, and the glue is told
-// where they are. A second obstacle: the glue's C++ side caps its thread pool at half the logical
+// the worker script and the glue it imports are written to real files while the pool starts, and
+// the glue is told where they are. A second obstacle: the glue's C++ side caps its thread pool at half the logical
 // cores (it assumes two hyper-threads per core), so on a 2-core machine it would run one thread;
 // the core count it is told is therefore twice the threads wanted.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -46,27 +45,21 @@ export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number 
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
-/** Writes `text` to `dir/name` unless an identical file is there; atomic, so concurrent runners agree. */
-function writeOnce(dir: string, name: string, text: string): string {
-  const file = path.join(dir, name);
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return file;
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, file);
-  return file;
-}
-
-/** The worker script and the glue, as real files in a folder named after their content. */
-function scriptFiles(factory: ThreadedFactory): { worker: string; glue: string } {
+/**
+ * The worker script and the glue it imports, as real files in a fresh private folder (mkdtemp makes
+ * it readable by this user only, so no one else can swap the code the workers run). The workers
+ * read them only while the pool starts; the caller removes the folder afterwards.
+ */
+function scriptFiles(factory: ThreadedFactory): { dir: string; worker: string; glue: string } {
   // Loaded here, not at module load: only threaded start-up needs them.
   const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as { wasmWorkerContents: string };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-wasm-threads-'));
+  const worker = path.join(dir, 'worker.cjs');
+  const glue = path.join(dir, 'glue.cjs');
   // The package turns "\n" escapes into newlines when it inlines the worker; undo that, as it does before making its blob.
-  const worker = wasmWorkerContents.replace(/\n/g, '\\n');
-  const glue = `var WasmBackendModuleThreadedSimd = ${factory.toString()};\n`;
-  const hash = crypto.createHash('sha256').update(worker).update(glue).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), `distillation-studio-wasm-${wasmBackend.version_wasm}-${hash}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return { worker: writeOnce(dir, 'worker.cjs', worker), glue: writeOnce(dir, 'glue.cjs', glue) };
+  fs.writeFileSync(worker, wasmWorkerContents.replace(/\n/g, '\\n'));
+  fs.writeFileSync(glue, `var WasmBackendModuleThreadedSimd = ${factory.toString()};\n`);
+  return { dir, worker, glue };
 }
 
 /** How long the threaded build may take to start its workers before it counts as failed. */
@@ -74,8 +67,8 @@ const START_TIMEOUT_MS = 30_000;
 
 async function loadThreaded(wasmDir: string, threads: number): Promise<wasmBackend.BackendWasm> {
   const factory = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as ThreadedFactory;
-  const files = scriptFiles(factory);
   const binary = fs.readFileSync(path.join(wasmDir, BINARY));
+  const files = scriptFiles(factory);
   let fail: (error: unknown) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   const timer = setTimeout(() => fail(new Error(`the threaded wasm build did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
@@ -93,6 +86,8 @@ async function loadThreaded(wasmDir: string, threads: number): Promise<wasmBacke
     module = await Promise.race([ready, failed]);
   } finally {
     clearTimeout(timer);
+    // Every worker of the pool has imported the glue once the module is ready.
+    fs.rmSync(files.dir, { recursive: true, force: true });
   }
   // The bridge tfjs-backend-wasm's own init() builds.
   module.tfjs = {

@@ -24,7 +24,7 @@ export function evaluate(model: tf.LayersModel, split: Split, inputShape: number
     const labels = split.y.subarray(start, start + size);
     const [batchLogits, hits, losses] = tf.tidy(() => {
       const xs = tf.tensor(split.x.subarray(start * inputSize, (start + size) * inputSize), [size, ...inputShape]);
-      const out = model.predict(xs) as tf.Tensor2D;
+      const out = model.predict(xs, { batchSize: size }) as tf.Tensor2D;
       const y = tf.tensor1d(labels, 'int32');
       const hit = tf.sum(tf.cast(tf.equal(tf.argMax(out, 1), y), 'float32'));
       const ce = tf.sum(tf.neg(tf.sum(tf.mul(tf.oneHot(y, out.shape[1]), tf.logSoftmax(out)), 1)));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig, ScheduleConfig } from '../config/types';
+import { FusedAdamOptimizer } from '../backend/fusedAdam';
 
 /** Creates the optimizer named by the config. Weight decay is applied as an L2 term in the loss (see weightDecayPenalty). */
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
@@ -9,7 +10,8 @@ export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
     case 'momentum':
       return tf.train.momentum(config.lr, config.momentum, config.nesterov);
     case 'adam':
-      return tf.train.adam(config.lr, config.beta1, config.beta2, config.epsilon);
+      // One-pass update on wasm, tf.js's Adam elsewhere; same state either way.
+      return new FusedAdamOptimizer(config.lr, config.beta1, config.beta2, config.epsilon);
   }
 }
 

@@ -26,7 +26,7 @@ export function splitOutputs(outputs: tf.Tensor | tf.Tensor[], tapped: string[])
 export function liveTeacher(model: tf.LayersModel, tapped: string[]): TeacherSource {
   return {
     cached: false,
-    forBatch: (_batch, xs) => tf.tidy(() => splitOutputs(model.predict(xs) as tf.Tensor | tf.Tensor[], tapped) as unknown as tf.TensorContainer) as unknown as TeacherBatch,
+    forBatch: (_batch, xs) => tf.tidy(() => splitOutputs(model.predict(xs, { batchSize: xs.shape[0] }) as tf.Tensor | tf.Tensor[], tapped) as unknown as tf.TensorContainer) as unknown as TeacherBatch,
     dispose: () => undefined,
   };
 }
@@ -62,7 +62,7 @@ export function cachedTeacher(model: tf.LayersModel, tapped: string[], split: Sp
     const size = Math.min(CACHE_BATCH, split.count - start);
     const values = tf.tidy(() => {
       const xs = tf.tensor(split.x.subarray(start * inputSize, (start + size) * inputSize), [size, ...inputShape]);
-      const out = model.predict(xs);
+      const out = model.predict(xs, { batchSize: size });
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
     values.forEach((v, i) => outputs[i].data.set(v, start * outputs[i].rowSize));
