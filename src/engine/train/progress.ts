@@ -57,13 +57,6 @@ export function batchTensors(batch: Batch, dataset: Dataset): { xs: tf.Tensor; l
   return { xs, labelIndices, labels };
 }
 
-/** Selects on validation, never on test; without a validation split the last epoch is the pick. */
-export function pickBest(history: EpochRecord[]): EpochRecord {
-  let best = history[history.length - 1];
-  for (const record of history) if (record.val !== null && best.val !== null && record.val > best.val) best = record;
-  return best;
-}
-
 /** A checkpoint folder as the run-relative path events carry: checkpoints/<stage>/<which>. */
 export function relativeCheckpoint(dir: string, which: string): string {
   const parts = dir.split(/[\\/]/);
@@ -180,7 +173,8 @@ export class StageProgress {
     }
     const history = this.state.history;
     const last = history[history.length - 1] ?? { epoch: 0, val: null, test: Number.NaN };
-    const best = history.length > 0 ? pickBest(history) : last;
+    // The epoch whose weights are in best/ (picked on validation, never on test): what is reported is what is exported.
+    const best = history.find((r) => r.epoch === this.state.bestEpoch) ?? last;
     return {
       stopped,
       best: { epoch: best.epoch, val: best.val, test: best.test },

@@ -6,6 +6,9 @@ import { runExperiment, experimentOfRun } from '../../../src/engine/run/runExper
 import { readEvents, readRun } from '../../../src/engine/store/runStore';
 import type { RunEvent, StepEvent } from '../../../src/protocol/events';
 import { syntheticExperiment, tempDir } from './fixtures';
+import { loadDataset } from '../../../src/engine/data';
+import { loadModel } from '../../../src/engine/models';
+import { evaluate } from '../../../src/engine/train/evaluate';
 
 function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T): Extract<RunEvent, { type: T }>[] {
   return events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
@@ -50,6 +53,22 @@ describe('offline distillation end to end (real TF.js, synthetic data)', functio
     assert.ok(summary.compressionRatio !== undefined && summary.compressionRatio > 1);
     assert.ok(student.latencyMs > 0);
     assert.strictEqual(readRun(runDir).status, 'done');
+  });
+
+  it('reports for "best" exactly the weights it exports (picked on validation)', async () => {
+    const runsDir = tempDir();
+    const experiment = syntheticExperiment({ baseline: false, train: { ...syntheticExperiment().train, epochs: 5 } });
+    const { runDir, summary } = await runExperiment(experiment, { runsDir });
+    assert.strictEqual(summary.status, 'done', summary.error);
+    const dataset = await loadDataset(experiment.data, { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed });
+    for (const stage of ['teacher', 'student']) {
+      const exported = await loadModel(path.join(runDir, 'checkpoints', stage, 'best', 'model.json'));
+      const accuracy = evaluate(exported, dataset.test, dataset.inputShape).accuracy;
+      assert.strictEqual(accuracy, summary.models[stage].best.test, `${stage}: exported weights score ${accuracy}`);
+      const vals = ofType(readEvents(runDir), 'epoch').filter((e) => e.stage === stage).map((e) => e.valAcc as number);
+      assert.strictEqual(summary.models[stage].best.val, Math.max(...vals), 'the best epoch has the highest validation accuracy');
+      exported.dispose();
+    }
   });
 
   it('gives the baseline the same initial weights and data order as the student (same seed)', async () => {
