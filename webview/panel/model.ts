@@ -8,6 +8,7 @@
 // changed by identity.
 import type { RunEvent, StageRole } from '../../src/protocol/events';
 import type { DescribeView, EpochSeries, LossSeries, PanelTarget, PanelViewModel, StageView } from '../../src/protocol/webview';
+import { lowerBound } from '../shared/decimate';
 
 export const MAX_LOG_LINES = 200;
 
@@ -59,17 +60,6 @@ function truncateHistory(history: EpochSeries, n: number): void {
   for (const column of Object.values(history) as unknown[][]) column.length = n;
 }
 
-/** Index of the first element of an ascending column that is >= value. */
-function lowerBound(column: number[], value: number): number {
-  let lo = 0;
-  let hi = column.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (column[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Replaces one stage (or appends it) and returns the new stage list. */
 function withStage(view: PanelViewModel, name: string, role: StageRole | undefined, update: (stage: StageView) => StageView): StageView[] {
