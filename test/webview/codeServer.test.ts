@@ -86,8 +86,19 @@ describe('experiment panel inside code-server', function () {
   it('comes back after a window reload with its diagrams', async () => {
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await webview.locator('.model-column[data-model="teacher"] .block[data-kind="layer"]').first().waitFor({ timeout: 120_000 });
+    // While the workbench restores, the webview's frames are replaced; a frame locator resolved
+    // early can stay bound to a discarded frame, so resolve it afresh until the diagram appears.
+    const deadline = Date.now() + 120_000;
+    let webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    for (;;) {
+      try {
+        await webview.locator('.model-column[data-model="teacher"] .block[data-kind="layer"]').first().waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      }
+    }
     await webview.locator('.model-column[data-model="student"] .block[data-kind="layer"]').first().waitFor({ timeout: 30_000 });
     await webview.locator('.status[data-status="done"]').waitFor({ timeout: 30_000 });
   });
