@@ -16,7 +16,7 @@ function seedBits(seed: number): number {
 }
 
 /** The splitmix32 finaliser: spreads nearby seeds (1, 2, 3…) to unrelated states. */
-function mix32(value: number): number {
+export function mix32(value: number): number {
   let z = (value + 0x9e3779b9) | 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);

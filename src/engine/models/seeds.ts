@@ -1,6 +1,8 @@
 // Deterministic initializer seeds: every weight tensor gets its own seed derived from the
 // experiment seed, so the same seed gives the same initial weights and no two layers share a pattern.
 
+import { mix32 } from '../random';
+
 /** A stream of 32-bit seeds (splitmix32) starting from `seed`. */
 export class SeedSequence {
   private state: number;
@@ -10,10 +12,9 @@ export class SeedSequence {
   }
 
   next(): number {
+    // mix32 adds the golden-ratio step itself, so the k-th seed is splitmix32 of seed + k·step.
+    const seed = mix32(this.state);
     this.state = (this.state + 0x9e3779b9) | 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
+    return seed;
   }
 }
