@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition } from './definition';
 import { constant, gram, l2Normalize } from './ops';
-import { relationInputs } from './relation';
+import { relationTerm } from './relation';
 
 export const CC_GAMMA = 0.4;
 export const CC_ORDER = 2;
@@ -38,13 +38,5 @@ export function ccLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, gamma = CC_GA
 
 export const ccDefinition: LossDefinition<'cc'> = {
   needsTeacher: true,
-  create(spec, ctx) {
-    const relation = relationInputs('cc', spec, ctx);
-    return {
-      label: relation.label,
-      teacherLayers: relation.teacherLayers,
-      studentLayers: relation.studentLayers,
-      compute: (inputs) => ccLoss(...relation.embeddings(inputs)),
-    };
-  },
+  create: (spec, ctx) => relationTerm('cc', spec, ctx, (student, teacher) => ccLoss(student, teacher)),
 };

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition } from './definition';
 import { constant } from './ops';
-import { relationInputs } from './relation';
+import { relationTerm } from './relation';
 
 export const PKT_EPS = 1e-7;
 
@@ -25,13 +25,5 @@ export function pktLoss(student: tf.Tensor2D, teacher: tf.Tensor2D): tf.Scalar {
 
 export const pktDefinition: LossDefinition<'pkt'> = {
   needsTeacher: true,
-  create(spec, ctx) {
-    const relation = relationInputs('pkt', spec, ctx);
-    return {
-      label: relation.label,
-      teacherLayers: relation.teacherLayers,
-      studentLayers: relation.studentLayers,
-      compute: (inputs) => pktLoss(...relation.embeddings(inputs)),
-    };
-  },
+  create: (spec, ctx) => relationTerm('pkt', spec, ctx, (student, teacher) => pktLoss(student, teacher)),
 };

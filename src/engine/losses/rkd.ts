@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition } from './definition';
 import { requireParameter } from './layers';
 import { constant, gram, positive, smoothL1, zeroLike } from './ops';
-import { relationInputs } from './relation';
+import { relationTerm } from './relation';
 
 /** Floor of squared distances before the square root (the reference code's clamp). */
 const EPS = 1e-12;
@@ -92,15 +92,6 @@ export const rkdDefinition: LossDefinition<'rkd'> = {
   create(spec, ctx) {
     requireParameter('rkd', 'distanceWeight', spec.distanceWeight, (v) => v >= 0, 'non-negative');
     requireParameter('rkd', 'angleWeight', spec.angleWeight, (v) => v >= 0, 'non-negative');
-    const relation = relationInputs('rkd', spec, ctx);
-    return {
-      label: relation.label,
-      teacherLayers: relation.teacherLayers,
-      studentLayers: relation.studentLayers,
-      compute: (inputs) => {
-        const [s, t] = relation.embeddings(inputs);
-        return rkdLoss(s, t, spec.distanceWeight, spec.angleWeight);
-      },
-    };
+    return relationTerm('rkd', spec, ctx, (student, teacher) => rkdLoss(student, teacher, spec.distanceWeight, spec.angleWeight));
   },
 };

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition } from './definition';
 import { constant, gram, l2Normalize } from './ops';
-import { relationInputs } from './relation';
+import { relationTerm } from './relation';
 
 /** G = row-L2-normalised F·Fᵀ for embeddings F [batch, features]. */
 export function similarityMatrix(features: tf.Tensor2D): tf.Tensor2D {
@@ -19,13 +19,5 @@ export function spLoss(student: tf.Tensor2D, teacher: tf.Tensor2D): tf.Scalar {
 
 export const spDefinition: LossDefinition<'sp'> = {
   needsTeacher: true,
-  create(spec, ctx) {
-    const relation = relationInputs('sp', spec, ctx);
-    return {
-      label: relation.label,
-      teacherLayers: relation.teacherLayers,
-      studentLayers: relation.studentLayers,
-      compute: (inputs) => spLoss(...relation.embeddings(inputs)),
-    };
-  },
+  create: (spec, ctx) => relationTerm('sp', spec, ctx, (student, teacher) => spLoss(student, teacher)),
 };
