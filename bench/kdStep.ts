@@ -103,10 +103,23 @@ export function createWorkload(spec: PairSpec, examples: number, seed = 1): KdWo
   teacher.trainable = false;
   const dataset = randomDataset(spec, examples, seed);
   const terms = hintonTerms(spec.classes);
-  const optimizer = createOptimizer({ type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
+  const optimizer = createOptimizer({
+    type: 'adam',
+    lr: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7,
+    weightDecay: 0,
+  });
   const variables = modelVariables(student);
   return {
-    spec, teacher, student, dataset, terms, optimizer, variables,
+    spec,
+    teacher,
+    student,
+    dataset,
+    terms,
+    optimizer,
+    variables,
     dispose() {
       optimizer.dispose();
       terms.forEach((t) => t.dispose());
@@ -118,7 +131,9 @@ export function createWorkload(spec: PairSpec, examples: number, seed = 1): KdWo
 
 /** The teacher as the trainer would serve it: a forward pass per step, or a table of cached logits. */
 export function teacherSource(work: KdWorkload, cached: boolean): TeacherSource {
-  return cached ? cachedTeacher(work.teacher, [], work.dataset.train, work.spec.inputShape) : liveTeacher(work.teacher, []);
+  return cached
+    ? cachedTeacher(work.teacher, [], work.dataset.train, work.spec.inputShape)
+    : liveTeacher(work.teacher, []);
 }
 
 /** The i-th batch of the workload's training split (wrapping around), indices included for the cache. */

@@ -13,7 +13,16 @@ import { Command } from 'commander';
 import { selectBackend, type BackendChoice } from '../src/engine/backend/select';
 import { FusedAdamOptimizer } from '../src/engine/backend/fusedAdam';
 import { createOptimizer } from '../src/engine/train/optimizer';
-import { batchAt, createWorkload, HINTON_MLP, kdStep, LENET_PAIR, SMALL_MLP, teacherSource, type PairSpec } from './kdStep';
+import {
+  batchAt,
+  createWorkload,
+  HINTON_MLP,
+  kdStep,
+  LENET_PAIR,
+  SMALL_MLP,
+  teacherSource,
+  type PairSpec,
+} from './kdStep';
 import { measureCaching, measureSteps, type StepMeasure } from './training';
 import { measureMemory } from './memory';
 import { measureEventLoop } from './eventLoop';
@@ -102,9 +111,19 @@ async function profileStep(spec: PairSpec, cached: boolean): Promise<Record<stri
       entry.calls++;
       byName.set(k.name, entry);
     }
-    const kernels = [...byName.entries()].map(([name, e]) => ({ name, ms: Math.round(e.ms * 100) / 100, calls: e.calls })).sort((a, b) => b.ms - a.ms);
+    const kernels = [...byName.entries()]
+      .map(([name, e]) => ({ name, ms: Math.round(e.ms * 100) / 100, calls: e.calls }))
+      .sort((a, b) => b.ms - a.ms);
     const kernelMs = kernels.reduce((s, k) => s + k.ms, 0);
-    return { pair: spec.name, teacher: cached ? 'cached' : 'live', backend: tf.getBackend(), wallMs, kernelMs, kernelLaunches: info.kernels.filter((k) => !k.name.endsWith('__op')).length, top: kernels.slice(0, 14) };
+    return {
+      pair: spec.name,
+      teacher: cached ? 'cached' : 'live',
+      backend: tf.getBackend(),
+      wallMs,
+      kernelMs,
+      kernelLaunches: info.kernels.filter((k) => !k.name.endsWith('__op')).length,
+      top: kernels.slice(0, 14),
+    };
   } finally {
     teacher.dispose();
     work.dispose();
@@ -117,9 +136,13 @@ async function importWebviewBench(): Promise<unknown> {
     // Owned by the webview side; bundled when present. esbuild leaves a require in try/catch alone when the file is absent.
     mod = require('./webview/render') as typeof mod;
   } catch (error) {
-    return { available: false, reason: `bench/webview/render is not present (${(error as Error).message.split('\n')[0]})` };
+    return {
+      available: false,
+      reason: `bench/webview/render is not present (${(error as Error).message.split('\n')[0]})`,
+    };
   }
-  if (typeof mod.benchWebviewRendering !== 'function') return { available: false, reason: 'bench/webview/render does not export benchWebviewRendering()' };
+  if (typeof mod.benchWebviewRendering !== 'function')
+    return { available: false, reason: 'bench/webview/render does not export benchWebviewRendering()' };
   try {
     return await mod.benchWebviewRendering();
   } catch (error) {
@@ -144,8 +167,11 @@ async function main(): Promise<void> {
     .option('--out <file>', 'also write the JSON document to this file');
   program.parse(process.argv);
   const options = program.opts<{ only?: string; memorySteps: string; out?: string }>();
-  const wanted = new Set<Section>(options.only ? (options.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS);
-  for (const s of wanted) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}"; known: ${SECTIONS.join(', ')}`);
+  const wanted = new Set<Section>(
+    options.only ? (options.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS,
+  );
+  for (const s of wanted)
+    if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}"; known: ${SECTIONS.join(', ')}`);
   const began = performance.now();
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -167,7 +193,9 @@ async function main(): Promise<void> {
   let peer: PeerResult | Unavailable | undefined;
   if (wanted.has('peer')) {
     progress('peer: the same KD steps in PyTorch');
-    const cases = [HINTON_MLP, LENET_PAIR].flatMap((spec) => (['live', 'cached'] as const).map((teacher) => ({ pair: spec.name, teacher, ...PEER_STEPS })));
+    const cases = [HINTON_MLP, LENET_PAIR].flatMap((spec) =>
+      (['live', 'cached'] as const).map((teacher) => ({ pair: spec.name, teacher, ...PEER_STEPS })),
+    );
     peer = runPeerScript<PeerResult>(ROOT, 'kd_step.py', 'torch', [JSON.stringify(cases)], 300_000);
     if (peer.available) peer.results.forEach((r) => delete r.stepMs);
     report.peer = peer;
@@ -182,7 +210,14 @@ async function main(): Promise<void> {
   }
   if (wanted.has('wasm')) {
     // Not instanceof: TF.js optimizers answer it by duck typing.
-    const engineAdam = createOptimizer({ type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
+    const engineAdam = createOptimizer({
+      type: 'adam',
+      lr: 1e-3,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      weightDecay: 0,
+    });
     const engineAdamIsFused = engineAdam.constructor === FusedAdamOptimizer;
     engineAdam.dispose();
     report.engineAdamIsFused = engineAdamIsFused;
@@ -192,7 +227,9 @@ async function main(): Promise<void> {
         training.push(withFraction(measureSteps(spec, { teacher, ...WASM_STEPS }), limitGflops));
         if (spec === HINTON_MLP && !engineAdamIsFused) {
           progress(`wasm: ${spec.name}, ${teacher} teacher, fused Adam`);
-          training.push(withFraction(measureSteps(spec, { teacher, optimizer: 'fused-adam', ...WASM_STEPS }), limitGflops));
+          training.push(
+            withFraction(measureSteps(spec, { teacher, optimizer: 'fused-adam', ...WASM_STEPS }), limitGflops),
+          );
         }
       }
     }
@@ -236,12 +273,24 @@ async function main(): Promise<void> {
   process.stdout.write(text);
 }
 
-function find(training: StepMeasure[], pair: string, backend: string, teacher: string, optimizer = 'engine'): StepMeasure | undefined {
-  return training.find((t) => t.pair === pair && t.backend === backend && t.teacher === teacher && t.optimizer === optimizer);
+function find(
+  training: StepMeasure[],
+  pair: string,
+  backend: string,
+  teacher: string,
+  optimizer = 'engine',
+): StepMeasure | undefined {
+  return training.find(
+    (t) => t.pair === pair && t.backend === backend && t.teacher === teacher && t.optimizer === optimizer,
+  );
 }
 
 /** The ratios the targets in docs/performance.md are stated in. */
-function compare(training: StepMeasure[], peer: PeerResult | Unavailable | undefined, limit: number | undefined): Record<string, unknown> {
+function compare(
+  training: StepMeasure[],
+  peer: PeerResult | Unavailable | undefined,
+  limit: number | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (peer?.available) {
     out.versusPyTorch = peer.results.flatMap((p) =>
@@ -250,11 +299,19 @@ function compare(training: StepMeasure[], peer: PeerResult | Unavailable | undef
         // Above 1: faster than PyTorch. Medians, and best steps: PyTorch's two OpenMP threads suffer
         // most from a busy core, and the best step is the least disturbed estimate of each side.
         return ours
-          ? [{
-              pair: p.pair, teacher: p.teacher, optimizer,
-              oursMs: round(ours.msPerStep, 1), pytorchMs: round(p.msPerStep, 1), speedRelativeToPyTorch: round(p.msPerStep / ours.msPerStep),
-              oursBestMs: round(ours.minMs, 1), pytorchBestMs: round(p.minMs, 1), bestSpeedRelativeToPyTorch: round(p.minMs / ours.minMs),
-            }]
+          ? [
+              {
+                pair: p.pair,
+                teacher: p.teacher,
+                optimizer,
+                oursMs: round(ours.msPerStep, 1),
+                pytorchMs: round(p.msPerStep, 1),
+                speedRelativeToPyTorch: round(p.msPerStep / ours.msPerStep),
+                oursBestMs: round(ours.minMs, 1),
+                pytorchBestMs: round(p.minMs, 1),
+                bestSpeedRelativeToPyTorch: round(p.minMs / ours.minMs),
+              },
+            ]
           : [];
       }),
     );
@@ -270,14 +327,23 @@ function compare(training: StepMeasure[], peer: PeerResult | Unavailable | undef
 }
 
 /** The targets of docs/performance.md, each true, false, or null when its inputs were not measured. */
-function targets(report: Record<string, unknown>, training: StepMeasure[], peer: PeerResult | Unavailable | undefined, limit: number | undefined): Record<string, boolean | null> {
+function targets(
+  report: Record<string, unknown>,
+  training: StepMeasure[],
+  peer: PeerResult | Unavailable | undefined,
+  limit: number | undefined,
+): Record<string, boolean | null> {
   // The product as it ships: the engine's own optimizer, the teacher run every step.
   const mlp = find(training, HINTON_MLP.name, 'wasm', 'live');
-  const torch = peer?.available ? peer.results.find((r) => r.pair === HINTON_MLP.name && r.teacher === 'live') : undefined;
+  const torch = peer?.available
+    ? peer.results.find((r) => r.pair === HINTON_MLP.name && r.teacher === 'live')
+    : undefined;
   const convWasm = find(training, LENET_PAIR.name, 'wasm', 'live');
   const convCpu = find(training, LENET_PAIR.name, 'cpu', 'live');
   const caching = report.teacherCaching as { reduction: number; teacherShare: number } | undefined;
-  const memory = report.memory as { tensorsAfterFirstStep: number; tensorsAfterLastStep: number; rssGrowthMiB: number; rssAfterWarmupMiB: number } | undefined;
+  const memory = report.memory as
+    | { tensorsAfterFirstStep: number; tensorsAfterLastStep: number; rssGrowthMiB: number; rssAfterWarmupMiB: number }
+    | undefined;
   return {
     // Best steps of each side (see compare()); the medians are in `comparisons`.
     hintonMlpAtLeastAsFastAsPyTorch: mlp && torch ? mlp.minMs <= torch.minMs : null,

@@ -25,7 +25,12 @@ export interface MemoryMeasure {
 const MIB = 1024 * 1024;
 
 /** Warm-up is the first fifth of the steps (at least 100): heaps grow in steps early on and then settle. */
-export function measureMemory(spec: PairSpec, steps: number, warmup = Math.max(100, Math.round(steps / 5)), sampleEvery = 100): MemoryMeasure {
+export function measureMemory(
+  spec: PairSpec,
+  steps: number,
+  warmup = Math.max(100, Math.round(steps / 5)),
+  sampleEvery = 100,
+): MemoryMeasure {
   const work = createWorkload(spec, spec.batchSize * 16);
   const teacher = teacherSource(work, false);
   try {

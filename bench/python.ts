@@ -6,7 +6,9 @@ import * as path from 'path';
 
 export type Unavailable = { available: false; reason: string };
 
-const CANDIDATES = [process.env.KD_BENCH_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter((c): c is string => Boolean(c));
+const CANDIDATES = [process.env.KD_BENCH_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter((c): c is string =>
+  Boolean(c),
+);
 
 /** The first interpreter that can import `module`, or why none can. */
 export function findPython(module: string): { python: string } | Unavailable {
@@ -24,12 +26,26 @@ export function findPython(module: string): { python: string } | Unavailable {
 }
 
 /** Runs bench/peer/<script> and parses the one JSON object it prints. */
-export function runPeerScript<T>(root: string, script: string, module: string, args: string[], timeoutMs: number): (T & { python: string }) | Unavailable {
+export function runPeerScript<T>(
+  root: string,
+  script: string,
+  module: string,
+  args: string[],
+  timeoutMs: number,
+): (T & { python: string }) | Unavailable {
   const found = findPython(module);
   if (!('python' in found)) return found;
-  const run = spawnSync(found.python, [path.join(root, 'bench', 'peer', script), ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+  const run = spawnSync(found.python, [path.join(root, 'bench', 'peer', script), ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (run.error) return { available: false, reason: `${script}: ${run.error.message}` };
-  if (run.status !== 0) return { available: false, reason: `${script} exited with ${run.status}: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+  if (run.status !== 0)
+    return {
+      available: false,
+      reason: `${script} exited with ${run.status}: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+    };
   try {
     return { ...(JSON.parse(run.stdout) as T), python: found.python };
   } catch (error) {

@@ -13,7 +13,9 @@ const groups = [
 rmSync('out/test/integration', { recursive: true, force: true });
 for (const [dir, outdir] of groups) {
   await esbuild.build({
-    entryPoints: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)),
+    entryPoints: readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(dir, f)),
     outdir,
     bundle: true,
     platform: 'node',

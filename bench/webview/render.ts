@@ -16,7 +16,13 @@ export const BENCH_SECONDS = 4;
 /** A stage with `n` steps of two loss terms, the total and the learning rate. */
 function bigView(n: number): PanelViewModel {
   const view = emptyView({ kind: 'run', runDir: '/runs/bench/1' }, 'render benchmark');
-  const loss = { step: new Array<number>(n), epoch: new Array<number>(n), terms: { ce: new Array<number | null>(n), kd: new Array<number | null>(n) }, total: new Array<number>(n), lr: new Array<number>(n) };
+  const loss = {
+    step: new Array<number>(n),
+    epoch: new Array<number>(n),
+    terms: { ce: new Array<number | null>(n), kd: new Array<number | null>(n) },
+    total: new Array<number>(n),
+    lr: new Array<number>(n),
+  };
   for (let i = 0; i < n; i++) {
     const s = i + 1;
     const ce = 1 / Math.sqrt(s) + 0.05 * Math.sin(s / 37);
@@ -31,10 +37,18 @@ function bigView(n: number): PanelViewModel {
   return {
     ...view,
     run: { runId: 'bench', status: 'running', backendNotes: [], backend: 'wasm', startedAt: new Date().toISOString() },
-    stages: [{
-      name: 'student', role: 'student', plannedEpochs: 200, stepsPerEpoch: 1000, terms: ['ce', 'kd'], status: 'running', loss,
-      history: { epoch: [], trainAcc: [], valAcc: [], trainLoss: [], valLoss: [], lr: [] },
-    }],
+    stages: [
+      {
+        name: 'student',
+        role: 'student',
+        plannedEpochs: 200,
+        stepsPerEpoch: 1000,
+        terms: ['ce', 'kd'],
+        status: 'running',
+        loss,
+        history: { epoch: [], trainAcc: [], valAcc: [], trainLoss: [], valLoss: [], lr: [] },
+      },
+    ],
   };
 }
 
@@ -53,7 +67,8 @@ interface PageResult {
 }
 
 export async function benchWebviewRendering(): Promise<Record<string, number>> {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'panel.js'))) throw new Error('dist/webview/panel.js is missing: run npm run build first');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'panel.js')))
+    throw new Error('dist/webview/panel.js is missing: run npm run build first');
   const harness = await startHarness();
   try {
     const page = await harness.open('panel', { theme: 'dark', width: 1280, height: 900 });
@@ -68,59 +83,81 @@ export async function benchWebviewRendering(): Promise<Record<string, number>> {
     await page.send({ type: 'panel/view', view: bigView(BENCH_POINTS) });
     await page.settled(0);
 
-    const result = await page.page.evaluate(async ({ rate, seconds, first }) => {
-      const w = window as unknown as { __bench: { t0: number; t1: number }; __kd: { send(m: unknown): void } };
-      const frames: number[] = [];
-      let longTasks = 0;
-      const observer = new PerformanceObserver((list) => (longTasks += list.getEntries().length));
-      try {
-        observer.observe({ entryTypes: ['longtask'] });
-      } catch {
-        // longtask entries are not available everywhere
-      }
-      let last = performance.now();
-      let running = true;
-      const tick = (now: number) => {
-        frames.push(now - last);
-        last = now;
-        if (running) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame((now) => {
-        last = now;
-        requestAnimationFrame(tick);
-      });
-      let step = first;
-      let sent = 0;
-      const total = rate * seconds;
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          step++;
-          const ce = 1 / Math.sqrt(step);
-          const kd = 2 / Math.sqrt(step);
-          w.__kd.send({ type: 'panel/events', events: [{ type: 'step', time: new Date().toISOString(), stage: 'student', epoch: 1 + Math.floor((step - 1) / 1000), step: ((step - 1) % 1000) + 1, stepsPerEpoch: 1000, globalStep: step, losses: { ce, kd }, total: ce + kd, lr: 0.001, samplesPerSec: 350 }] });
-          if (++sent >= total) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 1000 / rate);
-      });
-      // Let the last events reach the screen (redraws of a long history are spaced out).
-      const chart = document.querySelector('[data-chart="loss"]') as HTMLElement;
-      const deadline = performance.now() + 2000;
-      while (Number(chart.dataset.points) < first + sent && performance.now() < deadline) await new Promise((r) => requestAnimationFrame(r));
-      running = false;
-      observer.disconnect();
-      return {
-        initialRenderMs: w.__bench.t1 - w.__bench.t0,
-        frames,
-        longTasks,
-        events: sent,
-        points: Number(chart.dataset.points),
-        renderedPoints: Number(chart.dataset.renderedPoints),
-      } satisfies PageResult;
-    }, { rate: BENCH_EVENTS_PER_SECOND, seconds: BENCH_SECONDS, first: BENCH_POINTS });
+    const result = await page.page.evaluate(
+      async ({ rate, seconds, first }) => {
+        const w = window as unknown as { __bench: { t0: number; t1: number }; __kd: { send(m: unknown): void } };
+        const frames: number[] = [];
+        let longTasks = 0;
+        const observer = new PerformanceObserver((list) => (longTasks += list.getEntries().length));
+        try {
+          observer.observe({ entryTypes: ['longtask'] });
+        } catch {
+          // longtask entries are not available everywhere
+        }
+        let last = performance.now();
+        let running = true;
+        const tick = (now: number) => {
+          frames.push(now - last);
+          last = now;
+          if (running) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame((now) => {
+          last = now;
+          requestAnimationFrame(tick);
+        });
+        let step = first;
+        let sent = 0;
+        const total = rate * seconds;
+        await new Promise<void>((resolve) => {
+          const timer = setInterval(() => {
+            step++;
+            const ce = 1 / Math.sqrt(step);
+            const kd = 2 / Math.sqrt(step);
+            w.__kd.send({
+              type: 'panel/events',
+              events: [
+                {
+                  type: 'step',
+                  time: new Date().toISOString(),
+                  stage: 'student',
+                  epoch: 1 + Math.floor((step - 1) / 1000),
+                  step: ((step - 1) % 1000) + 1,
+                  stepsPerEpoch: 1000,
+                  globalStep: step,
+                  losses: { ce, kd },
+                  total: ce + kd,
+                  lr: 0.001,
+                  samplesPerSec: 350,
+                },
+              ],
+            });
+            if (++sent >= total) {
+              clearInterval(timer);
+              resolve();
+            }
+          }, 1000 / rate);
+        });
+        // Let the last events reach the screen (redraws of a long history are spaced out).
+        const chart = document.querySelector('[data-chart="loss"]') as HTMLElement;
+        const deadline = performance.now() + 2000;
+        while (Number(chart.dataset.points) < first + sent && performance.now() < deadline)
+          await new Promise((r) => requestAnimationFrame(r));
+        running = false;
+        observer.disconnect();
+        return {
+          initialRenderMs: w.__bench.t1 - w.__bench.t0,
+          frames,
+          longTasks,
+          events: sent,
+          points: Number(chart.dataset.points),
+          renderedPoints: Number(chart.dataset.renderedPoints),
+        } satisfies PageResult;
+      },
+      { rate: BENCH_EVENTS_PER_SECOND, seconds: BENCH_SECONDS, first: BENCH_POINTS },
+    );
 
-    if (result.points !== BENCH_POINTS + result.events) throw new Error(`the chart holds ${result.points} points, expected ${BENCH_POINTS + result.events}`);
+    if (result.points !== BENCH_POINTS + result.events)
+      throw new Error(`the chart holds ${result.points} points, expected ${BENCH_POINTS + result.events}`);
     if (page.errors.length > 0) throw new Error(`the panel reported errors: ${page.errors.join('; ')}`);
     const frames = result.frames.slice().sort((a, b) => a - b);
     const budget = 1000 / 60;
@@ -143,4 +180,3 @@ export async function benchWebviewRendering(): Promise<Record<string, number>> {
     await harness.close();
   }
 }
-

@@ -29,21 +29,42 @@ export function duration(ms: number): string {
 /** Left-aligned first column, right-aligned others. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+  return rows
+    .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+    .join('\n');
 }
 
 function modelRow(name: string, m: ModelMetrics): string[] {
   return [
-    name, pct(m.best.test), `${m.best.epoch}`, pct(m.last.test), pct(m.best.val),
-    compact(m.summary.params), compact(m.summary.macs), `${(m.summary.bytes / 1024).toFixed(0)} KiB`, `${m.latencyMs.toFixed(3)} ms`,
+    name,
+    pct(m.best.test),
+    `${m.best.epoch}`,
+    pct(m.last.test),
+    pct(m.best.val),
+    compact(m.summary.params),
+    compact(m.summary.macs),
+    `${(m.summary.bytes / 1024).toFixed(0)} KiB`,
+    `${m.latencyMs.toFixed(3)} ms`,
   ];
 }
 
 /** The per-model table and the distillation figures of one run. */
 export function formatSummary(summary: RunSummary): string {
-  const header = ['model', 'test acc (best val)', 'epoch', 'test acc (last)', 'val acc', 'params', 'MACs', 'size', 'latency'];
+  const header = [
+    'model',
+    'test acc (best val)',
+    'epoch',
+    'test acc (last)',
+    'val acc',
+    'params',
+    'MACs',
+    'size',
+    'latency',
+  ];
   const distilled = Object.values(summary.models).some((m) => m.role === 'teacher');
-  const rows = Object.entries(summary.models).map(([stage, m]) => modelRow(stage === summary.product && distilled ? `${stage} (distilled)` : stage, m));
+  const rows = Object.entries(summary.models).map(([stage, m]) =>
+    modelRow(stage === summary.product && distilled ? `${stage} (distilled)` : stage, m),
+  );
   const lines = [
     `${summary.experiment}  run ${summary.runId}  ${summary.status}  ${duration(summary.durationMs)}  backend ${summary.backend}`,
     rows.length > 0 ? table([header, ...rows]) : '(no model finished)',
@@ -79,5 +100,9 @@ export function formatComparison(summaries: RunSummary[]): string {
     ['speed-up', (s) => (s.speedup === undefined ? '—' : `${s.speedup.toFixed(1)}×`)],
     ['duration', (s) => duration(s.durationMs)],
   ];
-  return table([['', ...summaries.map((s) => s.experiment)], ['run', ...summaries.map((s) => s.runId)], ...rows.map(([label, f]) => [label, ...summaries.map(f)])]);
+  return table([
+    ['', ...summaries.map((s) => s.experiment)],
+    ['run', ...summaries.map((s) => s.runId)],
+    ...rows.map(([label, f]) => [label, ...summaries.map(f)]),
+  ]);
 }

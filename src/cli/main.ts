@@ -32,7 +32,9 @@ interface RunCommandOptions {
 
 async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<number> {
   const runsDir = path.resolve(options.runsDir);
-  const shouldStop = stopOnSignals('\nstopping after this step (a checkpoint is saved; continue with --resume)… press Ctrl+C again to quit now\n');
+  const shouldStop = stopOnSignals(
+    '\nstopping after this step (a checkpoint is saved; continue with --resume)… press Ctrl+C again to quit now\n',
+  );
 
   let experiments: Experiment[];
   let resumeDir: string | undefined;
@@ -48,13 +50,18 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
   for (const experiment of experiments) {
     const progress = new RunProgress();
     const { runDir, summary } = await runExperiment(experiment, {
-      runsDir, backend: options.backend, resumeDir,
+      runsDir,
+      backend: options.backend,
+      resumeDir,
       onEvent: (event) => (options.json ? process.stdout.write(JSON.stringify(event) + '\n') : progress.handle(event)),
       shouldStop,
     });
     progress.stop();
     summaries.push(summary);
-    if (!options.json) process.stdout.write(`\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`);
+    if (!options.json)
+      process.stdout.write(
+        `\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
+      );
     if (summary.status !== 'done') return exitCodeOf(summary.status);
   }
   if (summaries.length > 1 && !options.json) process.stdout.write(`${formatComparison(summaries)}\n`);
@@ -85,14 +92,18 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('validate')
-    .description('check a .kd.json file against the schema and the semantic rules; prints every problem with file:line:column')
+    .description(
+      'check a .kd.json file against the schema and the semantic rules; prints every problem with file:line:column',
+    )
     .argument('<file>')
     .action(async (file: string) => {
       const absolute = path.resolve(file);
       const problems = validateExperimentText(fs.readFileSync(absolute, 'utf8'), absolute);
       if (problems.length === 0) {
         const loaded = await loadExperimentFile(path.resolve(file));
-        process.stdout.write(`${file}: valid (${loaded.experiments.length} experiment${loaded.experiments.length === 1 ? '' : 's'}: ${loaded.experiments.map((e) => e.name).join(', ')})\n`);
+        process.stdout.write(
+          `${file}: valid (${loaded.experiments.length} experiment${loaded.experiments.length === 1 ? '' : 's'}: ${loaded.experiments.map((e) => e.name).join(', ')})\n`,
+        );
       } else {
         process.stdout.write(formatProblems(problems) + '\n');
         code = problems.some((p) => p.severity === 'error') ? EXIT.invalid : EXIT.done;
@@ -107,12 +118,32 @@ async function main(argv: string[]): Promise<number> {
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .action(async (file: string, options: { cell?: string; runsDir: string }) => {
       const loaded = await loadExperimentFile(path.resolve(file));
-      const event = await describeExperiment(pickExperiment(loaded, options.cell), path.resolve(options.runsDir), loaded);
+      const event = await describeExperiment(
+        pickExperiment(loaded, options.cell),
+        path.resolve(options.runsDir),
+        loaded,
+      );
       for (const [stage, model] of Object.entries(event.models)) {
-        process.stdout.write(`\n${stage}: ${compact(model.params)} parameters, ${compact(model.macs)} MACs, ${(model.bytes / 1024).toFixed(0)} KiB\n`);
-        process.stdout.write(table([['layer', 'type', 'output', 'params', 'MACs'], ...model.layers.map((l) => [l.name, l.type, JSON.stringify(l.outputShape), compact(l.params), compact(l.macs)])]) + '\n');
+        process.stdout.write(
+          `\n${stage}: ${compact(model.params)} parameters, ${compact(model.macs)} MACs, ${(model.bytes / 1024).toFixed(0)} KiB\n`,
+        );
+        process.stdout.write(
+          table([
+            ['layer', 'type', 'output', 'params', 'MACs'],
+            ...model.layers.map((l) => [
+              l.name,
+              l.type,
+              JSON.stringify(l.outputShape),
+              compact(l.params),
+              compact(l.macs),
+            ]),
+          ]) + '\n',
+        );
       }
-      for (const link of event.links) process.stdout.write(`match: teacher ${link.teacherLayer} ↔ student ${link.studentLayer}${link.adapter ? ` via ${link.adapter}` : ''} (${link.loss})\n`);
+      for (const link of event.links)
+        process.stdout.write(
+          `match: teacher ${link.teacherLayer} ↔ student ${link.studentLayer}${link.adapter ? ` via ${link.adapter}` : ''} (${link.loss})\n`,
+        );
     });
 
   program
@@ -123,9 +154,15 @@ async function main(argv: string[]): Promise<number> {
     .action((runDir: string, options: { json?: boolean }) => {
       const run = readRun(path.resolve(runDir));
       if (!run.config) throw new Error(`${runDir}: not a run folder (no config.json)`);
-      if (options.json) process.stdout.write(JSON.stringify(run.summary ?? { status: run.status, progress: run.progress }, null, 2) + '\n');
+      if (options.json)
+        process.stdout.write(
+          JSON.stringify(run.summary ?? { status: run.status, progress: run.progress }, null, 2) + '\n',
+        );
       else if (run.summary) process.stdout.write(formatSummary(run.summary) + '\n');
-      else process.stdout.write(`${run.experiment} run ${run.runId}: ${run.status}${run.progress ? `, ${run.progress.stage} epoch ${run.progress.epoch}/${run.progress.epochs}` : ''}${run.error ? ` (${run.error})` : ''}\n`);
+      else
+        process.stdout.write(
+          `${run.experiment} run ${run.runId}: ${run.status}${run.progress ? `, ${run.progress.stage} epoch ${run.progress.epoch}/${run.progress.epochs}` : ''}${run.error ? ` (${run.error})` : ''}\n`,
+        );
     });
 
   program
@@ -140,9 +177,18 @@ async function main(argv: string[]): Promise<number> {
       }
       const rows = runs.map((r) => {
         const product = r.summary ? r.summary.models[r.summary.product] : undefined;
-        return [r.experiment, r.runId, r.status, pct(product?.best.test), r.summary?.kdGain === undefined ? '—' : `${(r.summary.kdGain * 100).toFixed(2)}`, r.summary ? duration(r.summary.durationMs) : '—'];
+        return [
+          r.experiment,
+          r.runId,
+          r.status,
+          pct(product?.best.test),
+          r.summary?.kdGain === undefined ? '—' : `${(r.summary.kdGain * 100).toFixed(2)}`,
+          r.summary ? duration(r.summary.durationMs) : '—',
+        ];
       });
-      process.stdout.write(table([['experiment', 'run', 'status', 'student acc', 'KD gain (pts)', 'duration'], ...rows]) + '\n');
+      process.stdout.write(
+        table([['experiment', 'run', 'status', 'student acc', 'KD gain (pts)', 'duration'], ...rows]) + '\n',
+      );
     });
 
   program

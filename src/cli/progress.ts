@@ -17,33 +17,62 @@ export class RunProgress {
   handle(event: RunEvent): void {
     switch (event.type) {
       case 'run-start':
-        this.line(`run ${event.runId}  ${event.experiment}  backend ${event.backend}${event.backendNotes.length ? `  (skipped: ${event.backendNotes.join('; ')})` : ''}${event.resumed ? '  resumed' : ''}`);
+        this.line(
+          `run ${event.runId}  ${event.experiment}  backend ${event.backend}${event.backendNotes.length ? `  (skipped: ${event.backendNotes.join('; ')})` : ''}${event.resumed ? '  resumed' : ''}`,
+        );
         break;
       case 'stage-start':
         this.stop();
         this.stage = event.stage;
         this.epochs = event.epochs;
-        this.line(`stage ${event.stage}: ${event.epochs} epochs × ${event.stepsPerEpoch} steps, losses ${event.terms.join(' + ')}`);
+        this.line(
+          `stage ${event.stage}: ${event.epochs} epochs × ${event.stepsPerEpoch} steps, losses ${event.terms.join(' + ')}`,
+        );
         if (this.tty) {
           this.bar = new SingleBar(
-            { format: ' {stage} |{bar}| epoch {epoch}/{epochs} step {step}/{steps} | {losses} | {rate} samples/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50, stream: this.out },
+            {
+              format:
+                ' {stage} |{bar}| epoch {epoch}/{epochs} step {step}/{steps} | {losses} | {rate} samples/s | ETA {eta_formatted}',
+              hideCursor: true,
+              etaBuffer: 50,
+              stream: this.out,
+            },
             Presets.shades_classic,
           );
-          this.bar.start(event.epochs * event.stepsPerEpoch, (event.startEpoch - 1) * event.stepsPerEpoch, { stage: event.stage, epoch: event.startEpoch, epochs: event.epochs, step: 0, steps: event.stepsPerEpoch, losses: '', rate: 0 });
+          this.bar.start(event.epochs * event.stepsPerEpoch, (event.startEpoch - 1) * event.stepsPerEpoch, {
+            stage: event.stage,
+            epoch: event.startEpoch,
+            epochs: event.epochs,
+            step: 0,
+            steps: event.stepsPerEpoch,
+            losses: '',
+            rate: 0,
+          });
         }
         break;
       case 'step':
         this.bar?.update((event.epoch - 1) * event.stepsPerEpoch + event.step, {
-          epoch: event.epoch, step: event.step, steps: event.stepsPerEpoch, rate: Math.round(event.samplesPerSec),
-          losses: Object.entries(event.losses).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ') + ` = ${event.total.toFixed(4)}`,
+          epoch: event.epoch,
+          step: event.step,
+          steps: event.stepsPerEpoch,
+          rate: Math.round(event.samplesPerSec),
+          losses:
+            Object.entries(event.losses)
+              .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+              .join(' ') + ` = ${event.total.toFixed(4)}`,
         });
         break;
       case 'epoch':
-        if (!this.tty) this.line(`  ${event.stage} epoch ${event.epoch}/${event.epochs}: loss ${event.trainLoss.toFixed(4)}, train ${pct(event.trainAcc)}, val ${pct(event.valAcc)}, ${(event.durationMs / 1000).toFixed(1)}s`);
+        if (!this.tty)
+          this.line(
+            `  ${event.stage} epoch ${event.epoch}/${event.epochs}: loss ${event.trainLoss.toFixed(4)}, train ${pct(event.trainAcc)}, val ${pct(event.valAcc)}, ${(event.durationMs / 1000).toFixed(1)}s`,
+          );
         break;
       case 'stage-end':
         this.stop();
-        this.line(`stage ${event.stage} done: test ${pct(event.metrics.best.test)} at best-val epoch ${event.metrics.best.epoch} (last ${pct(event.metrics.last.test)})`);
+        this.line(
+          `stage ${event.stage} done: test ${pct(event.metrics.best.test)} at best-val epoch ${event.metrics.best.epoch} (last ${pct(event.metrics.last.test)})`,
+        );
         break;
       case 'log':
         this.line(`${event.level === 'info' ? '' : `${event.level}: `}${event.message}`);

@@ -37,7 +37,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isTreeNode(value: unknown): value is RunsTreeNode {
-  return isObject(value) && (value.kind === 'run' || value.kind === 'queued' || value.kind === 'experiment') && typeof value.id === 'string';
+  return (
+    isObject(value) &&
+    (value.kind === 'run' || value.kind === 'queued' || value.kind === 'experiment') &&
+    typeof value.id === 'string'
+  );
 }
 
 function isExperimentPath(file: string): boolean {
@@ -47,10 +51,12 @@ function isExperimentPath(file: string): boolean {
 /** The experiment file (and cell) a command is about. */
 function fileTargetOf(arg: unknown): FileTarget | undefined {
   if (arg instanceof vscode.Uri) return arg.scheme === 'file' ? { file: arg.fsPath } : undefined;
-  if (isObject(arg) && typeof arg.file === 'string') return { file: arg.file, cell: typeof arg.cell === 'string' ? arg.cell : undefined };
+  if (isObject(arg) && typeof arg.file === 'string')
+    return { file: arg.file, cell: typeof arg.cell === 'string' ? arg.cell : undefined };
   if (arg === undefined) {
     const document = vscode.window.activeTextEditor?.document;
-    if (document && document.uri.scheme === 'file' && isExperimentPath(document.uri.fsPath)) return { file: document.uri.fsPath };
+    if (document && document.uri.scheme === 'file' && isExperimentPath(document.uri.fsPath))
+      return { file: document.uri.fsPath };
   }
   return undefined;
 }
@@ -63,7 +69,8 @@ function runDirsOf(arg: unknown, selection: unknown): string[] {
     if (typeof node === 'string') dirs.push(node);
     else if (Array.isArray(node)) dirs.push(...node.filter((d): d is string => typeof d === 'string'));
     else if (isTreeNode(node) && node.kind === 'run') dirs.push(node.run.dir);
-    else if (isTreeNode(node) && node.kind === 'experiment') dirs.push(...node.children.flatMap((c) => (c.kind === 'run' ? [c.run.dir] : [])));
+    else if (isTreeNode(node) && node.kind === 'experiment')
+      dirs.push(...node.children.flatMap((c) => (c.kind === 'run' ? [c.run.dir] : [])));
     else if (isObject(node) && typeof node.runDir === 'string') dirs.push(node.runDir);
   }
   return [...new Set(dirs)];
@@ -102,7 +109,9 @@ export class Commands {
     let cell = target.cell;
     if (cell === undefined && loaded.notebook) {
       const all = '$(run-all) All cells, in order';
-      const picked = await vscode.window.showQuickPick([...loaded.experiments.map((e) => e.cell ?? e.name), all], { title: `Run a cell of ${path.basename(target.file)}` });
+      const picked = await vscode.window.showQuickPick([...loaded.experiments.map((e) => e.cell ?? e.name), all], {
+        title: `Run a cell of ${path.basename(target.file)}`,
+      });
       if (picked === undefined) return undefined;
       if (picked === all) return (await this.enqueueAll(loaded))[0];
       cell = picked;
@@ -112,7 +121,12 @@ export class Commands {
       void vscode.window.showErrorMessage(`${path.basename(target.file)} has no cell named "${cell}".`);
       return undefined;
     }
-    return this.deps.manager.enqueue({ label: labelOf(loaded, experiment.cell), experiment: safeName(experiment.name), file: target.file, cell: experiment.cell });
+    return this.deps.manager.enqueue({
+      label: labelOf(loaded, experiment.cell),
+      experiment: safeName(experiment.name),
+      file: target.file,
+      cell: experiment.cell,
+    });
   }
 
   /** Runs every cell in order; a cell that does not finish cancels the ones after it. */
@@ -126,9 +140,15 @@ export class Commands {
   private enqueueAll(loaded: ExperimentFile): RunJob[] {
     const jobs: RunJob[] = [];
     for (const experiment of loaded.experiments) {
-      jobs.push(this.deps.manager.enqueue({
-        label: labelOf(loaded, experiment.cell), experiment: safeName(experiment.name), file: loaded.path, cell: experiment.cell, after: jobs[jobs.length - 1]?.id,
-      }));
+      jobs.push(
+        this.deps.manager.enqueue({
+          label: labelOf(loaded, experiment.cell),
+          experiment: safeName(experiment.name),
+          file: loaded.path,
+          cell: experiment.cell,
+          after: jobs[jobs.length - 1]?.id,
+        }),
+      );
     }
     return jobs;
   }
@@ -152,10 +172,16 @@ export class Commands {
       return undefined;
     }
     if (run.status === 'done') {
-      void vscode.window.showInformationMessage(`${run.experiment} ${run.runId} is finished; there is nothing to resume.`);
+      void vscode.window.showInformationMessage(
+        `${run.experiment} ${run.runId} is finished; there is nothing to resume.`,
+      );
       return undefined;
     }
-    return this.deps.manager.enqueue({ label: `${run.experiment} (resumed)`, experiment: run.experiment, resumeDir: run.dir });
+    return this.deps.manager.enqueue({
+      label: `${run.experiment} (resumed)`,
+      experiment: run.experiment,
+      resumeDir: run.dir,
+    });
   }
 
   async stop(arg?: unknown, selection?: unknown): Promise<void> {
@@ -182,7 +208,10 @@ export class Commands {
       manager.stop(active[0].id);
       return;
     }
-    const picked = await vscode.window.showQuickPick(active.map((j) => ({ label: j.label, description: j.state, id: j.id })), { title: 'Stop a run', canPickMany: true });
+    const picked = await vscode.window.showQuickPick(
+      active.map((j) => ({ label: j.label, description: j.state, id: j.id })),
+      { title: 'Stop a run', canPickMany: true },
+    );
     for (const p of picked ?? []) manager.stop(p.id);
   }
 
@@ -209,7 +238,12 @@ export class Commands {
       return;
     }
     const target = await this.requireFile(arg);
-    if (target) this.deps.panels.showExperiment(target.cell === undefined ? { kind: 'file', file: target.file } : { kind: 'file', file: target.file, cell: target.cell });
+    if (target)
+      this.deps.panels.showExperiment(
+        target.cell === undefined
+          ? { kind: 'file', file: target.file }
+          : { kind: 'file', file: target.file, cell: target.cell },
+      );
   }
 
   async compare(arg?: unknown, selection?: unknown): Promise<void> {
@@ -220,7 +254,10 @@ export class Commands {
         void vscode.window.showInformationMessage('There are no runs to compare yet.');
         return;
       }
-      const picked = await vscode.window.showQuickPick(runs.map((run) => ({ label: `${run.experiment} · ${run.runId}`, description: runDescription(run), run })), { title: 'Compare runs', canPickMany: true });
+      const picked = await vscode.window.showQuickPick(
+        runs.map((run) => ({ label: `${run.experiment} · ${run.runId}`, description: runDescription(run), run })),
+        { title: 'Compare runs', canPickMany: true },
+      );
       if (!picked || picked.length === 0) return;
       dirs = picked.map((p) => p.run.dir);
     }
@@ -241,12 +278,18 @@ export class Commands {
   // ---- files
 
   async newExperiment(arg?: unknown): Promise<vscode.Uri | undefined> {
-    const picked = await vscode.window.showQuickPick(TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })), { title: 'New distillation experiment' });
+    const picked = await vscode.window.showQuickPick(
+      TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
+      { title: 'New distillation experiment' },
+    );
     if (!picked) return undefined;
     const template = picked.template;
     const folder = arg instanceof vscode.Uri ? arg.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!folder) {
-      const document = await vscode.workspace.openTextDocument({ language: 'json', content: templateText(template, template.stem) });
+      const document = await vscode.workspace.openTextDocument({
+        language: 'json',
+        content: templateText(template, template.stem),
+      });
       await vscode.window.showTextDocument(document);
       void vscode.window.showInformationMessage('Save it with a name ending in .kd.json to run it.');
       return document.uri;
@@ -255,7 +298,12 @@ export class Commands {
     const stem = await vscode.window.showInputBox({
       title: 'Name of the experiment',
       value: suggested,
-      validateInput: (value) => (/^[A-Za-z0-9._-]+$/.test(value) ? (fs.existsSync(path.join(folder, `${value}.kd.json`)) ? `${value}.kd.json exists` : undefined) : 'letters, digits, ".", "_" and "-" only'),
+      validateInput: (value) =>
+        /^[A-Za-z0-9._-]+$/.test(value)
+          ? fs.existsSync(path.join(folder, `${value}.kd.json`))
+            ? `${value}.kd.json exists`
+            : undefined
+          : 'letters, digits, ".", "_" and "-" only',
     });
     if (!stem) return undefined;
     const uri = vscode.Uri.file(path.join(folder, `${stem}.kd.json`));
@@ -276,19 +324,31 @@ export class Commands {
   async deleteRuns(arg?: unknown, selection?: unknown): Promise<string[]> {
     const dirs = runDirsOf(arg, selection);
     if (dirs.length === 0) return [];
-    const busy = dirs.filter((dir) => this.deps.manager.jobOfRunDir(dir) || this.deps.index.find(dir)?.status === 'running');
+    const busy = dirs.filter(
+      (dir) => this.deps.manager.jobOfRunDir(dir) || this.deps.index.find(dir)?.status === 'running',
+    );
     if (busy.length > 0) {
-      void vscode.window.showWarningMessage(`Stop ${busy.length === 1 ? 'the run' : `${busy.length} runs`} before deleting: ${busy.map((d) => path.basename(d)).join(', ')}.`);
+      void vscode.window.showWarningMessage(
+        `Stop ${busy.length === 1 ? 'the run' : `${busy.length} runs`} before deleting: ${busy.map((d) => path.basename(d)).join(', ')}.`,
+      );
       return [];
     }
-    const what = dirs.length === 1 ? `run ${path.basename(path.dirname(dirs[0]))} ${path.basename(dirs[0])}` : `${dirs.length} runs`;
-    const answer = await vscode.window.showWarningMessage(`Delete ${what}? Its metrics, logs and checkpoints are removed from disk.`, { modal: true }, 'Delete');
+    const what =
+      dirs.length === 1
+        ? `run ${path.basename(path.dirname(dirs[0]))} ${path.basename(dirs[0])}`
+        : `${dirs.length} runs`;
+    const answer = await vscode.window.showWarningMessage(
+      `Delete ${what}? Its metrics, logs and checkpoints are removed from disk.`,
+      { modal: true },
+      'Delete',
+    );
     if (answer !== 'Delete') return [];
     for (const dir of dirs) {
       await fs.promises.rm(dir, { recursive: true, force: true });
       // An experiment folder left empty goes too.
       const parent = path.dirname(dir);
-      if ((await fs.promises.readdir(parent).catch(() => ['?'])).length === 0) await fs.promises.rmdir(parent).catch(() => undefined);
+      if ((await fs.promises.readdir(parent).catch(() => ['?'])).length === 0)
+        await fs.promises.rmdir(parent).catch(() => undefined);
       this.deps.log.info(`deleted ${dir}`);
     }
     this.deps.index.refreshNow();
@@ -302,11 +362,17 @@ export class Commands {
     if (target) return target;
     const files = await vscode.workspace.findFiles('**/*.kd.json', '**/node_modules/**', 200);
     if (files.length === 0) {
-      const choice = await vscode.window.showInformationMessage('Open a .kd.json experiment file first.', 'New Experiment');
+      const choice = await vscode.window.showInformationMessage(
+        'Open a .kd.json experiment file first.',
+        'New Experiment',
+      );
       if (choice) await vscode.commands.executeCommand(COMMANDS.newExperiment);
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { title: 'Experiment file' });
+    const picked = await vscode.window.showQuickPick(
+      files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+      { title: 'Experiment file' },
+    );
     return picked ? { file: picked.uri.fsPath } : undefined;
   }
 
@@ -315,7 +381,7 @@ export class Commands {
     if (vscode.workspace.isTrusted) return true;
     void vscode.window
       .showErrorMessage(
-        'Distillation runs are disabled in Restricted Mode: starting one runs training on this machine as the workspace\'s files direct. Trust the workspace to start runs; viewing runs works without it.',
+        "Distillation runs are disabled in Restricted Mode: starting one runs training on this machine as the workspace's files direct. Trust the workspace to start runs; viewing runs works without it.",
         'Manage Workspace Trust',
       )
       .then((choice) => {
@@ -367,7 +433,10 @@ export class Commands {
     const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
     const message = `${name}: ${count}, not run. Line ${first.line}: ${first.message}`;
     const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    const choice = await show(level === 'error' ? message : `${name}: ${count}. Line ${first.line}: ${first.message}`, 'Show Problems');
+    const choice = await show(
+      level === 'error' ? message : `${name}: ${count}. Line ${first.line}: ${first.message}`,
+      'Show Problems',
+    );
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
   }
 }
@@ -381,6 +450,9 @@ async function pickRun(runs: RunInfo[], title: string): Promise<RunInfo | undefi
     void vscode.window.showInformationMessage('No run to pick.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(runs.map((run) => ({ label: `${run.experiment} · ${run.runId}`, description: runDescription(run), run })), { title });
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({ label: `${run.experiment} · ${run.runId}`, description: runDescription(run), run })),
+    { title },
+  );
   return picked?.run;
 }

@@ -30,7 +30,11 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const presenter = new RunPresenter(manager, log);
   const diagnostics = new ExperimentDiagnostics();
   const tree = new RunsTreeProvider(index, manager);
-  const treeView = vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEW_RUNS, {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
 
   const panelDeps: PanelDeps = {
     runsDir: () => settings.runsDir,
@@ -40,10 +44,18 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     runnerEnv: () => nodeExecutable(settings.nodePath, process.execPath, process.env).env,
   };
   const experimentPanel = registerExperimentPanel(context, panelDeps);
-  const comparePanel = registerComparePanel(context, panelDeps, { openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }) });
+  const comparePanel = registerComparePanel(context, panelDeps, {
+    openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }),
+  });
   const commands = new Commands({
-    manager, index, diagnostics, log,
-    panels: { showExperiment: (target) => experimentPanel.show(target), showComparison: (runDirs) => comparePanel.show(runDirs) },
+    manager,
+    index,
+    diagnostics,
+    log,
+    panels: {
+      showExperiment: (target) => experimentPanel.show(target),
+      showComparison: (runDirs) => comparePanel.show(runDirs),
+    },
   });
 
   const lenses = new ExperimentCodeLensProvider(index, manager);
@@ -53,17 +65,27 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     const active = manager.active();
     const running = active.filter((j) => j.state === 'running').length;
     void vscode.commands.executeCommand('setContext', CONTEXT_RUNS_ACTIVE, active.length > 0);
-    treeView.badge = running > 0 ? { value: running, tooltip: `${running} run${running === 1 ? '' : 's'} going` } : undefined;
+    treeView.badge =
+      running > 0 ? { value: running, tooltip: `${running} run${running === 1 ? '' : 's'} going` } : undefined;
   };
   updateActivity();
 
   // Problems follow saves; while typing, the JSON schema gives immediate feedback.
   const revalidate = (document: vscode.TextDocument) => {
-    if (isExperimentDocument(document)) diagnostics.set(document.uri.fsPath, validateExperimentText(document.getText(), document.uri.fsPath));
+    if (isExperimentDocument(document))
+      diagnostics.set(document.uri.fsPath, validateExperimentText(document.getText(), document.uri.fsPath));
   };
 
   context.subscriptions.push(
-    log, manager, index, presenter, diagnostics, tree, treeView, lenses, outcomes,
+    log,
+    manager,
+    index,
+    presenter,
+    diagnostics,
+    tree,
+    treeView,
+    lenses,
+    outcomes,
     ...commands.register(),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     manager.onDidChangeJobs(updateActivity),

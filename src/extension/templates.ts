@@ -13,7 +13,8 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
   {
     id: 'mnist-hinton',
     label: 'MNIST · Hinton KD notebook',
-    detail: 'Cells: a teacher MLP trained on labels, then a small student distilled from it at T=4, with a baseline. A few minutes on a CPU.',
+    detail:
+      'Cells: a teacher MLP trained on labels, then a small student distilled from it at T=4, with a baseline. A few minutes on a CPU.',
     stem: 'mnist-hinton',
     content: (name) => ({
       name,
@@ -49,7 +50,8 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
   {
     id: 'synthetic',
     label: 'Tiny synthetic experiment',
-    detail: 'Generated data, a small teacher trained first, a tiny student distilled from it, and a baseline. Runs in seconds.',
+    detail:
+      'Generated data, a small teacher trained first, a tiny student distilled from it, and a baseline. Runs in seconds.',
     stem: 'synthetic',
     content: (name) => ({
       name,

@@ -90,7 +90,10 @@ export function outcomeText(run: RunInfo, live?: { loss?: number }): string {
 
 /** "3 runs · best student 91.2%": the lens that opens the comparison of a cell's runs. */
 export function runsLensText(runs: RunInfo[]): string {
-  const best = runs.map((r) => studentAccuracy(r.summary)).filter((a): a is number => a !== undefined).reduce<number | undefined>((m, a) => (m === undefined || a > m ? a : m), undefined);
+  const best = runs
+    .map((r) => studentAccuracy(r.summary))
+    .filter((a): a is number => a !== undefined)
+    .reduce<number | undefined>((m, a) => (m === undefined || a > m ? a : m), undefined);
   const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
   return best === undefined ? count : `${count} · best student ${percent(best)}`;
 }
@@ -101,19 +104,28 @@ function escapeMarkdown(text: string): string {
 
 /** A run's summary as a Markdown table, for tree tooltips. */
 export function runTooltipMarkdown(run: RunInfo): string {
-  const lines = [`**${escapeMarkdown(run.experiment)}** · run \`${run.runId}\` · ${run.status}${run.crashed ? ' (crashed)' : ''}`, ''];
+  const lines = [
+    `**${escapeMarkdown(run.experiment)}** · run \`${run.runId}\` · ${run.status}${run.crashed ? ' (crashed)' : ''}`,
+    '',
+  ];
   const summary = run.summary;
   if (summary && Object.keys(summary.models).length > 0) {
-    lines.push('| model | test acc (best val) | epoch | test acc (last) | params |', '| --- | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '| model | test acc (best val) | epoch | test acc (last) | params |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
     for (const [stage, m] of Object.entries(summary.models)) {
       const name = stage === summary.product ? `**${escapeMarkdown(stage)}** (distilled)` : escapeMarkdown(stage);
-      lines.push(`| ${name} | ${percent(m.best.test, 2)} | ${m.best.epoch} | ${percent(m.last.test, 2)} | ${m.summary.params.toLocaleString('en-US')} |`);
+      lines.push(
+        `| ${name} | ${percent(m.best.test, 2)} | ${m.best.epoch} | ${percent(m.last.test, 2)} | ${m.summary.params.toLocaleString('en-US')} |`,
+      );
     }
     lines.push('');
     const facts: string[] = [];
     if (summary.kdGain !== undefined) facts.push(`KD gain over baseline: **${points(summary.kdGain, 2)}**`);
     if (summary.agreement !== undefined) facts.push(`agreement with teacher: ${percent(summary.agreement, 2)}`);
-    if (summary.klTeacherStudent !== undefined) facts.push(`KL(teacher‖student): ${summary.klTeacherStudent.toFixed(4)}`);
+    if (summary.klTeacherStudent !== undefined)
+      facts.push(`KL(teacher‖student): ${summary.klTeacherStudent.toFixed(4)}`);
     if (summary.compressionRatio !== undefined) facts.push(`compression: ${summary.compressionRatio.toFixed(1)}×`);
     if (summary.speedup !== undefined) facts.push(`speed-up: ${summary.speedup.toFixed(1)}×`);
     facts.push(`backend ${summary.backend} · ${duration(summary.durationMs)}`);

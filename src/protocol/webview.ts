@@ -107,7 +107,12 @@ export type PanelNotification =
 /** Experiment panel → host. */
 export type PanelCommand =
   | { type: 'ready' }
-  | { type: 'revealLayer'; stage: string; layer: string; /** Position among the model's non-input layers. */ index: number }
+  | {
+      type: 'revealLayer';
+      stage: string;
+      layer: string;
+      /** Position among the model's non-input layers. */ index: number;
+    }
   | ExportRequest;
 
 /** A file the user exports from a chart or table; the host asks where to save it. */
@@ -187,9 +192,7 @@ export interface CompareViewModel {
 
 /** Host → comparison panel. */
 export type CompareNotification =
-  | { type: 'compare/view'; view: CompareViewModel }
-  | { type: 'compare/run'; run: CompareRunView }
-  | ExportResult;
+  { type: 'compare/view'; view: CompareViewModel } | { type: 'compare/run'; run: CompareRunView } | ExportResult;
 
 /** Comparison panel → host. */
 export type CompareCommand = { type: 'ready' } | { type: 'openRun'; runDir: string } | ExportRequest;

@@ -27,7 +27,14 @@ async function main(): Promise<number> {
     .option('--describe', 'print the models event (architectures and matched layers) and exit')
     .exitOverride();
   program.parse(process.argv);
-  const options = program.opts<{ file?: string; cell?: string; runsDir: string; backend?: BackendName; resume?: string; describe?: boolean }>();
+  const options = program.opts<{
+    file?: string;
+    cell?: string;
+    runsDir: string;
+    backend?: BackendName;
+    resume?: string;
+    describe?: boolean;
+  }>();
   const runsDir = path.resolve(options.runsDir);
 
   const shouldStop = stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
@@ -35,7 +42,13 @@ async function main(): Promise<number> {
   try {
     if (options.resume) {
       const experiment = experimentOfRun(path.resolve(options.resume));
-      const { summary } = await runExperiment(experiment, { runsDir, backend: options.backend, resumeDir: path.resolve(options.resume), onEvent: writeEvent, shouldStop });
+      const { summary } = await runExperiment(experiment, {
+        runsDir,
+        backend: options.backend,
+        resumeDir: path.resolve(options.resume),
+        onEvent: writeEvent,
+        shouldStop,
+      });
       return exitCodeOf(summary.status);
     }
     if (!options.file) throw new UsageError('--file or --resume is required');
@@ -45,7 +58,12 @@ async function main(): Promise<number> {
       writeEvent(await describeExperiment(experiment, runsDir, file));
       return EXIT.done;
     }
-    const { summary } = await runExperiment(experiment, { runsDir, backend: options.backend, onEvent: writeEvent, shouldStop });
+    const { summary } = await runExperiment(experiment, {
+      runsDir,
+      backend: options.backend,
+      onEvent: writeEvent,
+      shouldStop,
+    });
     if (summary.error) process.stderr.write(`run failed: ${summary.error}\n`);
     return exitCodeOf(summary.status);
   } catch (error) {

@@ -6,7 +6,15 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { openBrowser, requireFiles, ROOT, startCodeServer, stopSession, workbenchUrl, type Session } from '../integration/codeServer';
+import {
+  openBrowser,
+  requireFiles,
+  ROOT,
+  startCodeServer,
+  stopSession,
+  workbenchUrl,
+  type Session,
+} from '../integration/codeServer';
 
 const VSIX = path.join(ROOT, 'dist', 'distillation-studio.vsix');
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -36,19 +44,26 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
 
   before(async () => {
     requireFiles([VSIX], 'run `npm run package` first');
-    session = await startCodeServer({ fixture: FIXTURE, vsix: VSIX, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+    session = await startCodeServer({
+      fixture: FIXTURE,
+      vsix: VSIX,
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false },
+    });
     page = await openBrowser(session, { width: 1920, height: 1080 });
   });
 
   afterEach(async function () {
-    if (page && this.currentTest?.state === 'failed') await shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (page && this.currentTest?.state === 'failed')
+      await shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
   });
 
   after(async () => stopSession(session));
 
-  it('has the extension installed in the editor\'s extensions folder', () => {
+  it("has the extension installed in the editor's extensions folder", () => {
     assert.ok(session);
-    const installed = fs.readdirSync(session.extensionsDir).filter((d) => d.startsWith('distillation-studio.distillation-studio-'));
+    const installed = fs
+      .readdirSync(session.extensionsDir)
+      .filter((d) => d.startsWith('distillation-studio.distillation-studio-'));
     assert.equal(installed.length, 1, `installed: ${fs.readdirSync(session.extensionsDir).join(', ')}`);
     for (const file of ['package.json', 'dist/extension.js', 'dist/runner.js', 'schemas/kd.schema.json']) {
       assert.ok(fs.existsSync(path.join(session.extensionsDir, installed[0], file)), `${file} is in the package`);
@@ -73,7 +88,9 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
   });
 
   it('creates an experiment from a template through the empty Runs view', async () => {
-    const button = runsView().locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'New Experiment' }).first();
+    const button = runsView()
+      .locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'New Experiment' })
+      .first();
     await button.click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tiny synthetic experiment' }).click();
     // The name box suggests a free name; accepting it writes synthetic.kd.json and opens it.
@@ -81,7 +98,10 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     await page.keyboard.press('Enter');
     await page.locator('.tab.active', { hasText: 'synthetic.kd.json' }).waitFor();
     assert.ok(session);
-    const created = JSON.parse(fs.readFileSync(path.join(session.workspace, 'synthetic.kd.json'), 'utf8')) as { name: string; data: { dataset: string } };
+    const created = JSON.parse(fs.readFileSync(path.join(session.workspace, 'synthetic.kd.json'), 'utf8')) as {
+      name: string;
+      data: { dataset: string };
+    };
     assert.equal(created.name, 'synthetic');
     assert.equal(created.data.dataset, 'synthetic');
     await lens('Start Distillation').first().waitFor({ timeout: 60_000 });
@@ -97,7 +117,10 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     await page.locator('.tab.active', { hasText: 'distill.kd.json' }).waitFor();
     await lens('Start Distillation').first().waitFor({ timeout: 60_000 });
     const titles = await page.locator('.codelens-decoration a').allInnerTexts();
-    assert.deepEqual(titles.filter((t) => /Run All|Start Distillation/.test(t)), ['▶ Run All', '▶ Start Distillation', '▶ Start Distillation']);
+    assert.deepEqual(
+      titles.filter((t) => /Run All|Start Distillation/.test(t)),
+      ['▶ Run All', '▶ Start Distillation', '▶ Start Distillation'],
+    );
     await shot('1-experiment-with-codelens');
   });
 
@@ -105,15 +128,21 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     await lens('Start Distillation').first().click();
     // While it runs the cell's lens turns into its progress and a Stop button.
     await lens('■ Stop').waitFor({ timeout: 60_000 });
-    await lens(/epoch \d+\/25/).first().waitFor({ timeout: 60_000 });
+    await lens(/epoch \d+\/25/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await shot('2-run-going');
     await runsView().locator('.monaco-list-row', { hasText: 'distill.teacher' }).first().waitFor();
   });
 
   it('lists the finished run in the Runs view, and runs the next cell', async () => {
-    await lens(/^1 run · best student \d+\.\d%$/).first().waitFor({ timeout: 120_000 });
+    await lens(/^1 run · best student \d+\.\d%$/)
+      .first()
+      .waitFor({ timeout: 120_000 });
     await lens('Start Distillation').nth(1).click();
-    await lens(/^1 run · best student/).nth(1).waitFor({ timeout: 120_000 });
+    await lens(/^1 run · best student/)
+      .nth(1)
+      .waitFor({ timeout: 120_000 });
     for (const experiment of ['distill.teacher', 'distill.kd-T4']) {
       const row = runsView().locator('.monaco-list-row[aria-level="1"]', { hasText: experiment });
       await row.waitFor();
@@ -127,7 +156,11 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     for (const text of texts) assert.match(text, /student \d+\.\d%/);
     assert.ok(session);
     for (const experiment of ['distill.teacher', 'distill.kd-T4']) {
-      assert.equal(fs.readdirSync(path.join(session.workspace, 'runs', experiment)).length, 1, `one run folder of ${experiment} on disk`);
+      assert.equal(
+        fs.readdirSync(path.join(session.workspace, 'runs', experiment)).length,
+        1,
+        `one run folder of ${experiment} on disk`,
+      );
     }
     await command('Notifications: Clear All Notifications');
     await page.mouse.move(1900, 1060);

@@ -13,7 +13,14 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = process.env.KD_CODE_SERVER_DIR ?? path.join(ROOT, '.cache', 'code-server');
 export const CODE_SERVER_ENTRY = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.KD_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function requireFiles(files: string[], hint: string): void {
   const missing = files.filter((f) => !fs.existsSync(f));
@@ -73,9 +80,16 @@ export interface StartOptions {
 
 function codeServerArgs(session: Pick<Session, 'userDataDir' | 'extensionsDir'>, restricted = false): string[] {
   return [
-    '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
     ...(restricted ? [] : ['--disable-workspace-trust']),
-    '--user-data-dir', session.userDataDir, '--extensions-dir', session.extensionsDir,
+    '--user-data-dir',
+    session.userDataDir,
+    '--extensions-dir',
+    session.extensionsDir,
   ];
 }
 
@@ -99,32 +113,45 @@ export async function startCodeServer(options: StartOptions): Promise<Session> {
   fs.cpSync(options.fixture, workspace, { recursive: true });
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'telemetry.telemetryLevel': 'off',
-    // Restricted Mode without the startup question: an untrusted folder just opens restricted.
-    'security.workspace.trust.enabled': Boolean(options.restricted),
-    'security.workspace.trust.startupPrompt': 'never',
-    'update.mode': 'none',
-    ...options.settings,
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'telemetry.telemetryLevel': 'off',
+        // Restricted Mode without the startup question: an untrusted folder just opens restricted.
+        'security.workspace.trust.enabled': Boolean(options.restricted),
+        'security.workspace.trust.startupPrompt': 'never',
+        'update.mode': 'none',
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
+  );
   const serverLog = path.join(tmp, 'code-server.log');
   const logStream = fs.createWriteStream(serverLog);
   const env = { ...process.env, ...options.env };
   const base = { userDataDir, extensionsDir };
 
   if (options.vsix) {
-    const code = await runToEnd([...codeServerArgs(base), '--install-extension', options.vsix], env, (t) => logStream.write(t));
+    const code = await runToEnd([...codeServerArgs(base), '--install-extension', options.vsix], env, (t) =>
+      logStream.write(t),
+    );
     if (code !== 0) throw new Error(`installing ${options.vsix} failed (code ${code}); see ${serverLog}`);
   }
 
   const port = await freePort();
   // Its own process group, so stopping it also ends its extension host and any runner left.
-  const server = spawn(process.execPath, [CODE_SERVER_ENTRY, ...codeServerArgs(base, options.restricted), '--bind-addr', `127.0.0.1:${port}`, workspace], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const server = spawn(
+    process.execPath,
+    [CODE_SERVER_ENTRY, ...codeServerArgs(base, options.restricted), '--bind-addr', `127.0.0.1:${port}`, workspace],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
   server.stdout?.pipe(logStream);
   server.stderr?.pipe(logStream);
   const host = `127.0.0.1:${port}`;

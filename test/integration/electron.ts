@@ -25,19 +25,28 @@ async function runPhase(tests: string, restricted: boolean, results: string): Pr
   const userDataDir = path.join(tmp, 'user-data');
   fs.cpSync(path.join(__dirname, 'fixtures', 'workspace'), workspace, { recursive: true });
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'security.workspace.trust.enabled': restricted,
-    'security.workspace.trust.startupPrompt': 'never',
-    'workbench.startupEditor': 'none',
-    'extensions.autoUpdate': false,
-  }));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({
+      'security.workspace.trust.enabled': restricted,
+      'security.workspace.trust.startupPrompt': 'never',
+      'workbench.startupEditor': 'none',
+      'extensions.autoUpdate': false,
+    }),
+  );
   try {
     return await runTests({
       version: VERSION,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(tests, 'index.js'),
       extensionTestsEnv: { KD_TEST_RESULTS: results },
-      launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', ...(restricted ? [] : ['--disable-workspace-trust'])],
+      launchArgs: [
+        workspace,
+        '--user-data-dir',
+        userDataDir,
+        '--disable-extensions',
+        ...(restricted ? [] : ['--disable-workspace-trust']),
+      ],
     });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -50,7 +59,12 @@ async function runPhase(tests: string, restricted: boolean, results: string): Pr
 async function main(): Promise<number> {
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   let worst = 0;
-  for (const [i, [tests, restricted]] of ([[TESTS, false], [path.join(TESTS, 'restricted'), true]] as const).entries()) {
+  for (const [i, [tests, restricted]] of (
+    [
+      [TESTS, false],
+      [path.join(TESTS, 'restricted'), true],
+    ] as const
+  ).entries()) {
     const file = path.join(os.tmpdir(), `kd-electron-results-${process.pid}-${i}.json`);
     const code = await runPhase(tests, restricted, file);
     let counts: Counts = { passed: 0, failed: 1, skipped: 0 };

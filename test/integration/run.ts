@@ -8,7 +8,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
-import { openBrowser, requireFiles, ROOT, startCodeServer, stopSession, workbenchUrl, type Session } from './codeServer';
+import {
+  openBrowser,
+  requireFiles,
+  ROOT,
+  startCodeServer,
+  stopSession,
+  workbenchUrl,
+  type Session,
+} from './codeServer';
 
 const RESULTS = process.env.KD_TEST_RESULTS || path.join(ROOT, 'test-results', 'integration.json');
 const TIMEOUT_MS = Number(process.env.KD_IT_TIMEOUT_MS ?? 15 * 60_000);
@@ -36,7 +44,11 @@ async function runPhase(phase: Phase, results: string): Promise<number> {
   let session: Session | undefined;
   let code = 1;
   try {
-    session = await startCodeServer({ fixture: path.join(__dirname, 'fixtures', 'workspace'), restricted: phase.restricted, env: { KD_TEST_RESULTS: results } });
+    session = await startCodeServer({
+      fixture: path.join(__dirname, 'fixtures', 'workspace'),
+      restricted: phase.restricted,
+      env: { KD_TEST_RESULTS: results },
+    });
     const page = await openBrowser(session);
     const remote = (p: string) => `vscode-remote://${session?.host}${p}`;
     const exit = new Promise<number>((resolve) => {
@@ -50,11 +62,13 @@ async function runPhase(phase: Phase, results: string): Promise<number> {
       (type === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
     });
     page.on('pageerror', (error) => process.stderr.write(`[workbench] ${error.message}\n`));
-    await page.goto(workbenchUrl(session, [
-      ['extensionDevelopmentPath', remote(ROOT)],
-      ['extensionTestsPath', remote(path.join(phase.tests, 'index.js'))],
-      ['skipWelcome', 'true'],
-    ]));
+    await page.goto(
+      workbenchUrl(session, [
+        ['extensionDevelopmentPath', remote(ROOT)],
+        ['extensionTestsPath', remote(path.join(phase.tests, 'index.js'))],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {
       timer = setTimeout(() => {
@@ -64,9 +78,12 @@ async function runPhase(phase: Phase, results: string): Promise<number> {
     });
     code = await Promise.race([exit, timeout]);
     clearTimeout(timer);
-    if (code !== 0) process.stderr.write(`${phase.name}: the extension host reported exit code ${code}; code-server log: ${session.serverLog}\n`);
+    if (code !== 0)
+      process.stderr.write(
+        `${phase.name}: the extension host reported exit code ${code}; code-server log: ${session.serverLog}\n`,
+      );
   } catch (error) {
-    process.stderr.write(`${phase.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${phase.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     code = 1;
   } finally {
     await stopSession(session, code !== 0 && process.env.KD_KEEP_FAILED === '1');
@@ -84,7 +101,11 @@ function readCounts(file: string): Counts | undefined {
 
 async function main(): Promise<number> {
   requireFiles(
-    [path.join(ROOT, 'dist', 'extension.js'), path.join(ROOT, 'dist', 'runner.js'), ...PHASES.map((p) => path.join(p.tests, 'index.js'))],
+    [
+      path.join(ROOT, 'dist', 'extension.js'),
+      path.join(ROOT, 'dist', 'runner.js'),
+      ...PHASES.map((p) => path.join(p.tests, 'index.js')),
+    ],
     'run `npm run build && node scripts/build-tests.mjs` first',
   );
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };

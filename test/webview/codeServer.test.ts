@@ -7,7 +7,14 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { CODE_SERVER_ENTRY, openBrowser, startCodeServer, stopSession, workbenchUrl, type Session } from '../integration/codeServer';
+import {
+  CODE_SERVER_ENTRY,
+  openBrowser,
+  startCodeServer,
+  stopSession,
+  workbenchUrl,
+  type Session,
+} from '../integration/codeServer';
 import { buildWebviews, ROOT } from './harness';
 
 const FIXTURE = path.join(ROOT, 'test', 'integration', 'fixtures', 'workspace');
@@ -24,10 +31,18 @@ describe('experiment panel inside code-server', function () {
       this.skip();
     }
     buildWebviews();
-    session = await startCodeServer({ fixture: FIXTURE, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+    session = await startCodeServer({
+      fixture: FIXTURE,
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false },
+    });
     page = await openBrowser(session);
     const remote = (p: string) => `vscode-remote://${session?.host}${p}`;
-    await page.goto(workbenchUrl(session, [['extensionDevelopmentPath', remote(ROOT)], ['skipWelcome', 'true']]));
+    await page.goto(
+      workbenchUrl(session, [
+        ['extensionDevelopmentPath', remote(ROOT)],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   });
 
@@ -38,7 +53,10 @@ describe('experiment panel inside code-server', function () {
     const palette = page.locator('.quick-input-widget input');
     await palette.waitFor();
     await palette.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() ?? title }).first().waitFor();
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() ?? title })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
   }
 
@@ -59,8 +77,16 @@ describe('experiment panel inside code-server', function () {
     await teacher.first().waitFor({ timeout: 120_000 });
     await student.first().waitFor({ timeout: 30_000 });
     // quick.kd.json: MLP teacher [32] and student [6] on 10 features: input, hidden_1, logits.
-    assert.deepStrictEqual(await teacher.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.layer)), ['input', 'hidden_1', 'logits']);
-    assert.deepStrictEqual(await student.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.layer)), ['input', 'hidden_1', 'logits']);
+    assert.deepStrictEqual(await teacher.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.layer)), [
+      'input',
+      'hidden_1',
+      'logits',
+    ]);
+    assert.deepStrictEqual(await student.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.layer)), [
+      'input',
+      'hidden_1',
+      'logits',
+    ]);
     const params = await webview.locator('tr[data-row="params"] td[data-stage="teacher"]').getAttribute('data-value');
     // 10·32 + 32 + 32·3 + 3 = 451 parameters.
     assert.strictEqual(params, '451');
@@ -78,9 +104,14 @@ describe('experiment panel inside code-server', function () {
     await webview.locator('.status[data-status="done"]').waitFor({ timeout: 180_000 });
     const points = Number(await webview.locator('[data-chart="loss"]').getAttribute('data-points'));
     assert.ok(points > 0, `${points} loss points`);
-    const accuracy = await webview.locator('tr[data-row="accBest"] td[data-stage="student"]').getAttribute('data-value');
+    const accuracy = await webview
+      .locator('tr[data-row="accBest"] td[data-stage="student"]')
+      .getAttribute('data-value');
     assert.ok(accuracy !== null && Number(accuracy) >= 0 && Number(accuracy) <= 1, `student accuracy ${accuracy}`);
-    assert.ok((await webview.locator('tr[data-row="accBest"] td[data-stage="baseline"]').getAttribute('data-value')) !== null, 'the baseline column filled in');
+    assert.ok(
+      (await webview.locator('tr[data-row="accBest"] td[data-stage="baseline"]').getAttribute('data-value')) !== null,
+      'the baseline column filled in',
+    );
   });
 
   it('comes back after a window reload with its diagrams', async () => {
@@ -92,14 +123,20 @@ describe('experiment panel inside code-server', function () {
     let webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     for (;;) {
       try {
-        await webview.locator('.model-column[data-model="teacher"] .block[data-kind="layer"]').first().waitFor({ timeout: 10_000 });
+        await webview
+          .locator('.model-column[data-model="teacher"] .block[data-kind="layer"]')
+          .first()
+          .waitFor({ timeout: 10_000 });
         break;
       } catch (error) {
         if (Date.now() > deadline) throw error;
         webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       }
     }
-    await webview.locator('.model-column[data-model="student"] .block[data-kind="layer"]').first().waitFor({ timeout: 30_000 });
+    await webview
+      .locator('.model-column[data-model="student"] .block[data-kind="layer"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
     await webview.locator('.status[data-status="done"]').waitFor({ timeout: 30_000 });
   });
 });

@@ -15,14 +15,25 @@ import { contentSecurityPolicy } from '../../src/extension/panel/csp';
 function findRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'distillation-studio') return dir;
+    if (
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'distillation-studio'
+    )
+      return dir;
     if (path.dirname(dir) === dir) throw new Error(`the project's package.json was not found above ${from}`);
   }
 }
 
 export const ROOT = findRoot(__dirname);
 export const CHROMIUM = process.env.KD_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export type Bundle = 'panel' | 'compare';
 
@@ -38,7 +49,8 @@ export function buildWebviews(): void {
     throw new Error(`node build.mjs failed:\n${String((error as { stderr?: Buffer }).stderr ?? error)}`);
   }
   for (const bundle of ['panel', 'compare']) {
-    if (!fs.existsSync(path.join(ROOT, 'dist/webview', `${bundle}.js`))) throw new Error(`dist/webview/${bundle}.js was not built`);
+    if (!fs.existsSync(path.join(ROOT, 'dist/webview', `${bundle}.js`)))
+      throw new Error(`dist/webview/${bundle}.js was not built`);
   }
 }
 
@@ -94,7 +106,10 @@ export interface WebviewHarness {
   browser: Browser;
   origin: string;
   /** Opens a bundle in a fresh page with a theme and, optionally, the state a reload would restore. */
-  open(bundle: Bundle, options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number }): Promise<WebviewPage>;
+  open(
+    bundle: Bundle,
+    options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number },
+  ): Promise<WebviewPage>;
   close(): Promise<void>;
 }
 
@@ -112,7 +127,8 @@ export interface WebviewPage {
 }
 
 export async function startHarness(): Promise<WebviewHarness> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
   const pending = new Map<string, string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -152,18 +168,30 @@ export async function startHarness(): Promise<WebviewHarness> {
         if (m.type() === 'error') errors.push(m.text());
       });
       await page.goto(`${origin}/${bundle}.html`);
-      await page.waitForFunction(() => (window as unknown as { __kd: { posted: { type: string }[] } }).__kd.posted.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __kd: { posted: { type: string }[] } }).__kd.posted.some((m) => m.type === 'ready'),
+      );
       let views = 0;
       return {
         page,
         errors,
         send: (message) => {
           if ((message as { type?: string }).type === 'panel/view') views++;
-          return page.evaluate((m) => (window as unknown as { __kd: { send(m: unknown): void } }).__kd.send(m), message);
+          return page.evaluate(
+            (m) => (window as unknown as { __kd: { send(m: unknown): void } }).__kd.send(m),
+            message,
+          );
         },
-        posted: <T>() => page.evaluate(() => (window as unknown as { __kd: { posted: unknown[] } }).__kd.posted) as Promise<T[]>,
-        violations: () => page.evaluate(() => (window as unknown as { __kd: { violations: string[] } }).__kd.violations),
-        setTheme: (theme) => page.evaluate(([vars, cls]) => (window as unknown as { __kd: { setTheme(v: unknown, c: string): void } }).__kd.setTheme(vars, cls), [THEMES[theme].vars, THEMES[theme].bodyClass] as const),
+        posted: <T>() =>
+          page.evaluate(() => (window as unknown as { __kd: { posted: unknown[] } }).__kd.posted) as Promise<T[]>,
+        violations: () =>
+          page.evaluate(() => (window as unknown as { __kd: { violations: string[] } }).__kd.violations),
+        setTheme: (theme) =>
+          page.evaluate(
+            ([vars, cls]) =>
+              (window as unknown as { __kd: { setTheme(v: unknown, c: string): void } }).__kd.setTheme(vars, cls),
+            [THEMES[theme].vars, THEMES[theme].bodyClass] as const,
+          ),
         settled: async (count) => {
           await page.waitForFunction((expected) => document.body.dataset.settled === expected, `${views}:${count}`);
         },

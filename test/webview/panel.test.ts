@@ -24,7 +24,10 @@ function stepsOf(events: RunEvent[], stage: string): Extract<RunEvent, { type: '
 
 /** Parses the panel's CSV (no quoted fields in these exports). */
 function parseCsv(text: string): string[][] {
-  return text.trim().split('\n').map((l) => l.split(','));
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
 }
 
 describe('experiment panel webview', function () {
@@ -75,38 +78,77 @@ describe('experiment panel webview', function () {
     const models = events.find((e): e is Extract<RunEvent, { type: 'models' }> => e.type === 'models');
     assert.ok(models);
     for (const [name, summary] of Object.entries(models.models)) {
-      const names = await page.page.$$eval(`.model-column[data-model="${name}"] .block[data-kind="layer"]`, (els) => els.map((e) => (e as HTMLElement).dataset.layer));
-      assert.deepStrictEqual(names, summary.layers.map((l) => l.name), `${name} blocks`);
+      const names = await page.page.$$eval(`.model-column[data-model="${name}"] .block[data-kind="layer"]`, (els) =>
+        els.map((e) => (e as HTMLElement).dataset.layer),
+      );
+      assert.deepStrictEqual(
+        names,
+        summary.layers.map((l) => l.name),
+        `${name} blocks`,
+      );
     }
-    const links = await page.page.$$eval('svg.links path[data-link]', (els) => els.map((e) => [e.getAttribute('data-teacher-layer'), e.getAttribute('data-student-layer')]));
-    assert.deepStrictEqual(links, models.links.map((l) => [l.teacherLayer, l.studentLayer]));
+    const links = await page.page.$$eval('svg.links path[data-link]', (els) =>
+      els.map((e) => [e.getAttribute('data-teacher-layer'), e.getAttribute('data-student-layer')]),
+    );
+    assert.deepStrictEqual(
+      links,
+      models.links.map((l) => [l.teacherLayer, l.studentLayer]),
+    );
     const adapter = await page.page.$eval('.link-label', (e) => e.textContent ?? '');
     assert.ok(models.links[0].adapter && adapter.includes(models.links[0].adapter), `adapter shown: ${adapter}`);
     // The baseline trains the student's architecture: one column for both.
-    assert.strictEqual(await page.page.$eval('.model-column[data-model="student"] h3', (e) => e.textContent), 'student · baseline');
+    assert.strictEqual(
+      await page.page.$eval('.model-column[data-model="student"] h3', (e) => e.textContent),
+      'student · baseline',
+    );
     // Edges follow the inbound layers.
-    const edges = await page.page.$$eval('.model-column[data-model="teacher"] svg.edges path[data-edge]', (els) => els.length);
-    assert.strictEqual(edges, models.models.teacher.layers.reduce((n, l) => n + l.inbound.length, 0));
+    const edges = await page.page.$$eval(
+      '.model-column[data-model="teacher"] svg.edges path[data-edge]',
+      (els) => els.length,
+    );
+    assert.strictEqual(
+      edges,
+      models.models.teacher.layers.reduce((n, l) => n + l.inbound.length, 0),
+    );
   });
 
   it('shows the statistics of the summary and the capacity-gap warning', async () => {
     const events = readFixtureEvents(FIXTURES.mlp);
     const summary = summaryOf(events);
     const page = await openRun(events);
-    const cell = (row: string, stage: string) => page.page.$eval(`tr[data-row="${row}"] td[data-stage="${stage}"]`, (e) => ({ text: e.textContent ?? '', value: (e as HTMLElement).dataset.value }));
+    const cell = (row: string, stage: string) =>
+      page.page.$eval(`tr[data-row="${row}"] td[data-stage="${stage}"]`, (e) => ({
+        text: e.textContent ?? '',
+        value: (e as HTMLElement).dataset.value,
+      }));
     for (const stage of ['teacher', 'student', 'baseline']) {
       const metrics = summary.models[stage];
-      assert.deepStrictEqual(await cell('accBest', stage), { text: formatPercent(metrics.best.test), value: String(metrics.best.test) });
-      assert.deepStrictEqual(await cell('accLast', stage), { text: formatPercent(metrics.last.test), value: String(metrics.last.test) });
+      assert.deepStrictEqual(await cell('accBest', stage), {
+        text: formatPercent(metrics.best.test),
+        value: String(metrics.best.test),
+      });
+      assert.deepStrictEqual(await cell('accLast', stage), {
+        text: formatPercent(metrics.last.test),
+        value: String(metrics.last.test),
+      });
       assert.strictEqual((await cell('params', stage)).value, String(metrics.summary.params));
       assert.strictEqual((await cell('latency', stage)).value, String(metrics.latencyMs));
     }
-    assert.deepStrictEqual(await cell('kdGain', 'student'), { text: formatPoints(summary.kdGain), value: String(summary.kdGain) });
-    assert.deepStrictEqual(await cell('agreement', 'student'), { text: formatPercent(summary.agreement), value: String(summary.agreement) });
+    assert.deepStrictEqual(await cell('kdGain', 'student'), {
+      text: formatPoints(summary.kdGain),
+      value: String(summary.kdGain),
+    });
+    assert.deepStrictEqual(await cell('agreement', 'student'), {
+      text: formatPercent(summary.agreement),
+      value: String(summary.agreement),
+    });
     assert.strictEqual((await cell('kl', 'student')).value, String(summary.klTeacherStudent));
     const compression = Number((await cell('compression', 'student')).value);
     assert.ok(Math.abs(compression - (summary.compressionRatio ?? 0)) < 1e-3);
-    const warning = await page.page.$eval('[data-capacity-warning]', (e) => ({ ratio: (e as HTMLElement).dataset.capacityWarning, text: e.textContent ?? '' }));
+    const warning = await page.page.$eval('[data-capacity-warning]', (e) => ({
+      ratio: (e as HTMLElement).dataset.capacityWarning,
+      text: e.textContent ?? '',
+    }));
     const ratio = summary.models.teacher.summary.params / summary.models.student.summary.params;
     assert.strictEqual(warning.ratio, ratio.toFixed(2));
     assert.ok(warning.text.includes('Mirzadeh') && warning.text.includes('"scheme": "assistant"'), warning.text);
@@ -115,8 +157,12 @@ describe('experiment panel webview', function () {
   it('draws one series per loss term plus the total', async () => {
     const events = readFixtureEvents(FIXTURES.lenet);
     const page = await openRun(events);
-    const series = await page.page.$$eval('[data-chart="loss"] .u-legend .u-series[role="switch"]', (els) => els.map((e) => (e as HTMLElement).dataset.series));
-    const stage = events.find((e): e is Extract<RunEvent, { type: 'stage-start' }> => e.type === 'stage-start' && e.stage === 'student');
+    const series = await page.page.$$eval('[data-chart="loss"] .u-legend .u-series[role="switch"]', (els) =>
+      els.map((e) => (e as HTMLElement).dataset.series),
+    );
+    const stage = events.find(
+      (e): e is Extract<RunEvent, { type: 'stage-start' }> => e.type === 'stage-start' && e.stage === 'student',
+    );
     assert.ok(stage);
     assert.deepStrictEqual(series, [...stage.terms, 'total']);
     const points = await page.page.$eval('[data-chart="loss"]', (e) => Number((e as HTMLElement).dataset.points));
@@ -148,8 +194,14 @@ describe('experiment panel webview', function () {
     const page = await openRun(events);
     await page.page.click('[data-export="loss.csv"]');
     await page.page.click('[data-export="loss.png"]');
-    await page.page.waitForFunction(() => (window as unknown as { __kd: { posted: { type: string }[] } }).__kd.posted.filter((m) => m.type === 'export').length >= 2);
-    const exports = (await page.posted<{ type: string; format?: string; fileName?: string; data?: string }>()).filter((m) => m.type === 'export');
+    await page.page.waitForFunction(
+      () =>
+        (window as unknown as { __kd: { posted: { type: string }[] } }).__kd.posted.filter((m) => m.type === 'export')
+          .length >= 2,
+    );
+    const exports = (await page.posted<{ type: string; format?: string; fileName?: string; data?: string }>()).filter(
+      (m) => m.type === 'export',
+    );
     const csv = exports.find((m) => m.format === 'csv');
     assert.ok(csv?.data);
     assert.strictEqual(csv.fileName, 'mnist-lenet-hint-student-loss.csv');
@@ -159,7 +211,13 @@ describe('experiment panel webview', function () {
     assert.deepStrictEqual(rows[0], ['step', 'epoch', ...terms, 'total', 'lr']);
     assert.strictEqual(rows.length - 1, steps.length);
     steps.forEach((s, i) => {
-      assert.deepStrictEqual(rows[i + 1].map(Number), [s.globalStep, s.epoch, ...terms.map((t) => s.losses[t]), s.total, s.lr]);
+      assert.deepStrictEqual(rows[i + 1].map(Number), [
+        s.globalStep,
+        s.epoch,
+        ...terms.map((t) => s.losses[t]),
+        s.total,
+        s.lr,
+      ]);
     });
     const png = exports.find((m) => m.format === 'png');
     assert.ok(png?.data);
@@ -174,10 +232,16 @@ describe('experiment panel webview', function () {
     const page = await open();
     await page.send({ type: 'panel/view', view });
     await page.settled(0);
-    assert.strictEqual(await page.page.$eval('[data-chart="loss"]', (e) => Number((e as HTMLElement).dataset.points)), stepsOf(events, 'student').length);
+    assert.strictEqual(
+      await page.page.$eval('[data-chart="loss"]', (e) => Number((e as HTMLElement).dataset.points)),
+      stepsOf(events, 'student').length,
+    );
     assert.strictEqual(await page.page.$eval('.status', (e) => e.textContent), 'done');
     const epochs = events.filter((e) => e.type === 'epoch' && e.stage === 'student').length;
-    assert.strictEqual(await page.page.$eval('[data-chart="accuracy"]', (e) => Number((e as HTMLElement).dataset.points)), epochs);
+    assert.strictEqual(
+      await page.page.$eval('[data-chart="accuracy"]', (e) => Number((e as HTMLElement).dataset.points)),
+      epochs,
+    );
   });
 
   it('shows the architecture and sizes before a run, then fills in as the run measures', async () => {
@@ -185,53 +249,96 @@ describe('experiment panel webview', function () {
     const models = events.find((e): e is Extract<RunEvent, { type: 'models' }> => e.type === 'models');
     assert.ok(models);
     const page = await open();
-    await page.send({ type: 'panel/view', view: { ...emptyView({ kind: 'file', file: '/w/mnist-lenet-hint.kd.json' }), describe: { status: 'pending' } } });
+    await page.send({
+      type: 'panel/view',
+      view: { ...emptyView({ kind: 'file', file: '/w/mnist-lenet-hint.kd.json' }), describe: { status: 'pending' } },
+    });
     await page.settled(0);
     assert.ok(await page.page.isVisible('text=Reading the architecture'));
-    await page.send({ type: 'panel/view', view: withDescribedModels(emptyView({ kind: 'file', file: '/w/mnist-lenet-hint.kd.json' }), models) });
+    await page.send({
+      type: 'panel/view',
+      view: withDescribedModels(emptyView({ kind: 'file', file: '/w/mnist-lenet-hint.kd.json' }), models),
+    });
     await page.settled(0);
-    assert.strictEqual(await page.page.$$eval('.block[data-kind="layer"]', (els) => els.length), models.models.teacher.layers.length + models.models.student.layers.length);
-    const params = await page.page.$eval('tr[data-row="params"] td[data-stage="student"]', (e) => (e as HTMLElement).dataset.value);
+    assert.strictEqual(
+      await page.page.$$eval('.block[data-kind="layer"]', (els) => els.length),
+      models.models.teacher.layers.length + models.models.student.layers.length,
+    );
+    const params = await page.page.$eval(
+      'tr[data-row="params"] td[data-stage="student"]',
+      (e) => (e as HTMLElement).dataset.value,
+    );
     assert.strictEqual(params, String(models.models.student.params));
-    assert.strictEqual(await page.page.$eval('tr[data-row="accBest"] td[data-stage="student"]', (e) => e.textContent), '—');
+    assert.strictEqual(
+      await page.page.$eval('tr[data-row="accBest"] td[data-stage="student"]', (e) => e.textContent),
+      '—',
+    );
     await page.send({ type: 'panel/events', events });
     await page.settled(events.length);
     const summary = summaryOf(events);
-    assert.strictEqual(await page.page.$eval('tr[data-row="accBest"] td[data-stage="student"]', (e) => (e as HTMLElement).dataset.value), String(summary.models.student.best.test));
+    assert.strictEqual(
+      await page.page.$eval('tr[data-row="accBest"] td[data-stage="student"]', (e) => (e as HTMLElement).dataset.value),
+      String(summary.models.student.best.test),
+    );
   });
 
   it('lays out branched models with collapsible groups of repeated blocks', async () => {
     const models = readFixtureModels(FIXTURES.resnet);
     const page = await open({ height: 1200 });
-    await page.send({ type: 'panel/view', view: withDescribedModels(emptyView({ kind: 'file', file: '/w/resnet.kd.json' }), models) });
+    await page.send({
+      type: 'panel/view',
+      view: withDescribedModels(emptyView({ kind: 'file', file: '/w/resnet.kd.json' }), models),
+    });
     await page.settled(0);
     const teacher = models.models.teacher;
     const groups = layerGroups(teacher.layers);
     const grouped = groups.reduce((n, g) => n + g.layers.length, 0);
     const count = (selector: string) => page.page.$$eval(selector, (els) => els.length);
     assert.strictEqual(await count('.model-column[data-model="teacher"] .block[data-kind="group"]'), groups.length);
-    assert.strictEqual(await count('.model-column[data-model="teacher"] .block[data-kind="layer"]'), teacher.layers.length - grouped);
+    assert.strictEqual(
+      await count('.model-column[data-model="teacher"] .block[data-kind="layer"]'),
+      teacher.layers.length - grouped,
+    );
     // A link reaches into a collapsed group through the group's block.
     assert.strictEqual(await count('svg.links path[data-link]'), models.links.length);
 
     // Expanding one group from the keyboard.
     await page.page.focus(`.model-column[data-model="teacher"] .block[data-group="${groups[0].key}"]`);
     await page.page.keyboard.press('Enter');
-    await page.page.waitForFunction((n) => document.querySelectorAll('.model-column[data-model="teacher"] .block[data-kind="layer"]').length === n, teacher.layers.length - grouped + groups[0].layers.length);
-    assert.deepStrictEqual(((await page.page.evaluate(() => (window as unknown as { __kd: { state: PanelWebviewState } }).__kd.state)).ui.expandedGroups), [`teacher/${groups[0].key}`]);
+    await page.page.waitForFunction(
+      (n) => document.querySelectorAll('.model-column[data-model="teacher"] .block[data-kind="layer"]').length === n,
+      teacher.layers.length - grouped + groups[0].layers.length,
+    );
+    assert.deepStrictEqual(
+      (await page.page.evaluate(() => (window as unknown as { __kd: { state: PanelWebviewState } }).__kd.state)).ui
+        .expandedGroups,
+      [`teacher/${groups[0].key}`],
+    );
 
     await page.page.click('[data-control="expand-groups"]');
-    await page.page.waitForFunction((n) => document.querySelectorAll('.model-column[data-model="teacher"] .block[data-kind="layer"]').length === n, teacher.layers.length);
+    await page.page.waitForFunction(
+      (n) => document.querySelectorAll('.model-column[data-model="teacher"] .block[data-kind="layer"]').length === n,
+      teacher.layers.length,
+    );
     // Residual adds draw both inbound edges: the branch and the shortcut.
-    assert.strictEqual(await count('.model-column[data-model="teacher"] svg.edges path[data-edge]'), teacher.layers.reduce((n, l) => n + l.inbound.length, 0));
-    assert.strictEqual(await count('.model-column[data-model="student"] .block[data-kind="layer"]'), models.models.student.layers.length);
+    assert.strictEqual(
+      await count('.model-column[data-model="teacher"] svg.edges path[data-edge]'),
+      teacher.layers.reduce((n, l) => n + l.inbound.length, 0),
+    );
+    assert.strictEqual(
+      await count('.model-column[data-model="student"] .block[data-kind="layer"]'),
+      models.models.student.layers.length,
+    );
     await page.page.screenshot({ path: path.join(SCREENSHOTS, 'panel-resnet-dark.png'), fullPage: true });
 
     // Sizing by MACs changes the blocks' heights (the stem has few parameters but many MACs).
     const stem = '.model-column[data-model="teacher"] .block[data-layer="stem"]';
     const before = await page.page.$eval(stem, (e) => (e as HTMLElement).offsetHeight);
     await page.page.click('[data-control="size-macs"]');
-    await page.page.waitForFunction(([sel, h]) => (document.querySelector(sel as string) as HTMLElement | null)?.offsetHeight !== h, [stem, before] as const);
+    await page.page.waitForFunction(
+      ([sel, h]) => (document.querySelector(sel as string) as HTMLElement | null)?.offsetHeight !== h,
+      [stem, before] as const,
+    );
     assert.ok((await page.page.$eval(stem, (e) => (e as HTMLElement).offsetHeight)) > before);
   });
 
@@ -242,7 +349,9 @@ describe('experiment panel webview', function () {
     await page.page.click(conv2);
     await page.page.focus('.model-column[data-model="teacher"] .block[data-layer="fc1"]');
     await page.page.keyboard.press('Enter');
-    const reveals = (await page.posted<{ type: string; stage?: string; layer?: string; index?: number }>()).filter((m) => m.type === 'revealLayer');
+    const reveals = (await page.posted<{ type: string; stage?: string; layer?: string; index?: number }>()).filter(
+      (m) => m.type === 'revealLayer',
+    );
     assert.deepStrictEqual(reveals, [
       { type: 'revealLayer', stage: 'student', layer: 'conv2', index: 2 },
       { type: 'revealLayer', stage: 'teacher', layer: 'fc1', index: 5 },
@@ -250,10 +359,18 @@ describe('experiment panel webview', function () {
     await page.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.page.mouse.move(0, 0);
     await page.page.hover(conv2);
-    const tooltip = await page.page.$eval('.tooltip', (e) => ({ hidden: (e as HTMLElement).hidden, text: e.textContent ?? '' }));
+    const tooltip = await page.page.$eval('.tooltip', (e) => ({
+      hidden: (e as HTMLElement).hidden,
+      text: e.textContent ?? '',
+    }));
     assert.strictEqual(tooltip.hidden, false);
     assert.ok(tooltip.text.includes('Conv2D conv2') && tooltip.text.includes('hint:conv2->conv2'), tooltip.text);
-    assert.ok(await page.page.$eval('.model-column[data-model="teacher"] .block[data-layer="conv2"]', (e) => e.classList.contains('highlight')), 'the matched teacher layer is highlighted');
+    assert.ok(
+      await page.page.$eval('.model-column[data-model="teacher"] .block[data-layer="conv2"]', (e) =>
+        e.classList.contains('highlight'),
+      ),
+      'the matched teacher layer is highlighted',
+    );
     const label = await page.page.$eval(conv2, (e) => e.getAttribute('aria-label') ?? '');
     assert.ok(label.includes('Conv2D conv2') && label.includes('parameters'), label);
   });
@@ -268,7 +385,9 @@ describe('experiment panel webview', function () {
     });
     // Hide the total from the legend.
     await page.page.click('[data-chart="loss"] .u-legend .u-series[data-series="total"]');
-    const state = await page.page.evaluate(() => (window as unknown as { __kd: { state: PanelWebviewState } }).__kd.state);
+    const state = await page.page.evaluate(
+      () => (window as unknown as { __kd: { state: PanelWebviewState } }).__kd.state,
+    );
     assert.deepStrictEqual(state.target, { kind: 'run', runDir: '/runs/x/1' });
     assert.strictEqual(state.ui.smoothing, 0.6);
     assert.deepStrictEqual(state.ui.hiddenSeries, ['loss/total']);
@@ -277,14 +396,28 @@ describe('experiment panel webview', function () {
     await reloaded.send({ type: 'panel/view', view: emptyView({ kind: 'run', runDir: '/runs/x/1' }) });
     await reloaded.send({ type: 'panel/events', events });
     await reloaded.settled(events.length);
-    assert.strictEqual(await reloaded.page.$eval('[data-control="smoothing"]', (e) => (e as HTMLInputElement).value), '0.6');
-    assert.strictEqual(await reloaded.page.$eval('[data-chart="loss"] .u-series[data-series="total"]', (e) => e.getAttribute('aria-checked')), 'false');
+    assert.strictEqual(
+      await reloaded.page.$eval('[data-control="smoothing"]', (e) => (e as HTMLInputElement).value),
+      '0.6',
+    );
+    assert.strictEqual(
+      await reloaded.page.$eval('[data-chart="loss"] .u-series[data-series="total"]', (e) =>
+        e.getAttribute('aria-checked'),
+      ),
+      'false',
+    );
   });
 
   it('zooms by dragging and by keyboard, and decimates 100,000 points to the plot width', async () => {
     const n = 100_000;
     const view = emptyView({ kind: 'run', runDir: '/runs/big/1' });
-    const loss = { step: [] as number[], epoch: [] as number[], terms: { ce: [] as (number | null)[], kd: [] as (number | null)[] }, total: [] as number[], lr: [] as number[] };
+    const loss = {
+      step: [] as number[],
+      epoch: [] as number[],
+      terms: { ce: [] as (number | null)[], kd: [] as (number | null)[] },
+      total: [] as number[],
+      lr: [] as number[],
+    };
     for (let i = 1; i <= n; i++) {
       const ce = 1 / Math.sqrt(i) + 0.05 * Math.sin(i / 50);
       const kd = 2 / Math.sqrt(i);
@@ -297,18 +430,40 @@ describe('experiment panel webview', function () {
     }
     const big: PanelViewModel = {
       ...view,
-      stages: [{ name: 'student', role: 'student', plannedEpochs: 100, stepsPerEpoch: 1000, terms: ['ce', 'kd'], status: 'running', loss, history: { epoch: [], trainAcc: [], valAcc: [], trainLoss: [], valLoss: [], lr: [] } }],
+      stages: [
+        {
+          name: 'student',
+          role: 'student',
+          plannedEpochs: 100,
+          stepsPerEpoch: 1000,
+          terms: ['ce', 'kd'],
+          status: 'running',
+          loss,
+          history: { epoch: [], trainAcc: [], valAcc: [], trainLoss: [], valLoss: [], lr: [] },
+        },
+      ],
     };
     const page = await open();
     await page.send({ type: 'panel/view', view: big });
     await page.settled(0);
     const chart = '[data-chart="loss"]';
-    const read = () => page.page.$eval(chart, (e) => ({ points: Number((e as HTMLElement).dataset.points), rendered: Number((e as HTMLElement).dataset.renderedPoints), width: (e.querySelector('.u-over') as HTMLElement).clientWidth }));
+    const read = () =>
+      page.page.$eval(chart, (e) => ({
+        points: Number((e as HTMLElement).dataset.points),
+        rendered: Number((e as HTMLElement).dataset.renderedPoints),
+        width: (e.querySelector('.u-over') as HTMLElement).clientWidth,
+      }));
     // Once its layout has settled, the chart draws at most two points per pixel column.
-    await page.page.waitForFunction((sel) => {
-      const e = document.querySelector(sel) as HTMLElement;
-      return Number(e.dataset.renderedPoints) <= 2 * (e.querySelector('.u-over') as HTMLElement).clientWidth + 2;
-    }, chart, { timeout: 5000 }).catch(() => undefined);
+    await page.page
+      .waitForFunction(
+        (sel) => {
+          const e = document.querySelector(sel) as HTMLElement;
+          return Number(e.dataset.renderedPoints) <= 2 * (e.querySelector('.u-over') as HTMLElement).clientWidth + 2;
+        },
+        chart,
+        { timeout: 5000 },
+      )
+      .catch(() => undefined);
     const first = await read();
     assert.strictEqual(first.points, n);
     assert.ok(first.rendered <= 2 * first.width + 2, `${first.rendered} points drawn for ${first.width} px`);
@@ -321,8 +476,16 @@ describe('experiment panel webview', function () {
     await page.page.mouse.down();
     await page.page.mouse.move(box.x + box.width / 10, box.y + box.height / 2, { steps: 5 });
     await page.page.mouse.up();
-    const range = () => page.page.$eval(chart, (e) => ({ min: Number((e as HTMLElement).dataset.xMin), max: Number((e as HTMLElement).dataset.xMax), rendered: Number((e as HTMLElement).dataset.renderedPoints) }));
-    await page.page.waitForFunction((sel) => Number((document.querySelector(sel) as HTMLElement).dataset.xMax) < 20_000, chart);
+    const range = () =>
+      page.page.$eval(chart, (e) => ({
+        min: Number((e as HTMLElement).dataset.xMin),
+        max: Number((e as HTMLElement).dataset.xMax),
+        rendered: Number((e as HTMLElement).dataset.renderedPoints),
+      }));
+    await page.page.waitForFunction(
+      (sel) => Number((document.querySelector(sel) as HTMLElement).dataset.xMax) < 20_000,
+      chart,
+    );
     const zoomed = await range();
     assert.ok(zoomed.max - zoomed.min < n / 5, `zoomed to ${zoomed.min}..${zoomed.max}`);
     assert.ok(zoomed.rendered <= 2 * first.width + 4, 'the visible range is decimated again');
@@ -335,7 +498,10 @@ describe('experiment panel webview', function () {
     assert.ok(inner.min > 1 && inner.max < n, `zoomed in: ${inner.min}..${inner.max}`);
     await page.page.keyboard.press('ArrowRight');
     const panned = await range();
-    assert.ok(panned.min > inner.min && Math.abs((panned.max - panned.min) - (inner.max - inner.min)) < 1e-6, 'panned, same span');
+    assert.ok(
+      panned.min > inner.min && Math.abs(panned.max - panned.min - (inner.max - inner.min)) < 1e-6,
+      'panned, same span',
+    );
     assert.deepStrictEqual(page.errors, []);
   });
 
@@ -350,13 +516,19 @@ describe('experiment panel webview', function () {
       assert.ok(fs.statSync(file).size > 10_000);
       // Chart colours follow the theme: the canvas background stays the page's and the total line uses the editor foreground.
       const body = await page.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      assert.strictEqual(body, { light: 'rgb(255, 255, 255)', dark: 'rgb(31, 31, 31)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
+      assert.strictEqual(
+        body,
+        { light: 'rgb(255, 255, 255)', dark: 'rgb(31, 31, 31)', 'high-contrast': 'rgb(0, 0, 0)' }[theme],
+      );
     }
     // A theme switch while open rebuilds the charts without errors.
     const page = await openRun(events, { theme: 'dark' });
     await page.setTheme('light');
     await page.page.waitForTimeout(200);
-    assert.strictEqual(await page.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+    assert.strictEqual(
+      await page.page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+      'rgb(255, 255, 255)',
+    );
     fs.mkdirSync(path.join(ROOT, 'media'), { recursive: true });
     fs.copyFileSync(path.join(SCREENSHOTS, 'panel-dark.png'), path.join(ROOT, 'media', 'screenshot-panel.png'));
   });

@@ -1,6 +1,11 @@
 // The run comparison's entry point: announces `ready`, renders the view model the host pushes and
 // the run updates that follow (batched per animation frame), and keeps its sort order with setState.
-import type { CompareCommand, CompareNotification, CompareViewModel, CompareWebviewState } from '../../src/protocol/webview';
+import type {
+  CompareCommand,
+  CompareNotification,
+  CompareViewModel,
+  CompareWebviewState,
+} from '../../src/protocol/webview';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import baseCss from '../shared/base.css';
 import compareCss from './compare.css';

@@ -2,7 +2,15 @@
 // run's files, the webview sorts and highlights.
 import type { ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../src/protocol/events';
 import type { BestLast, CompareRunView } from '../../src/protocol/webview';
-import { formatCount, formatDuration, formatMs, formatNumber, formatPercent, formatPoints, formatRatio } from '../shared/format';
+import {
+  formatCount,
+  formatDuration,
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+  formatRatio,
+} from '../shared/format';
 
 export interface RunFiles {
   runDir: string;
@@ -44,16 +52,18 @@ export function compareRunOf(files: RunFiles): CompareRunView {
   if (summary) Object.assign(metrics, summary.models);
   const stages = [...new Set([...roles.keys(), ...Object.keys(metrics)])];
   const roleOf = (stage: string) => metrics[stage]?.role ?? roles.get(stage);
-  const product = summary?.product
-    ?? [...stages].reverse().find((s) => baseStage(s) === 'student')
-    ?? stages.find((s) => s === 'peer-1')
-    ?? [...stages].reverse().find((s) => roleOf(s) === 'student');
+  const product =
+    summary?.product ??
+    [...stages].reverse().find((s) => baseStage(s) === 'student') ??
+    stages.find((s) => s === 'peer-1') ??
+    [...stages].reverse().find((s) => roleOf(s) === 'student');
   const teacherStage = stages.find((s) => roleOf(s) === 'teacher');
   const baselineStage = stages.find((s) => roleOf(s) === 'baseline');
   const productMetrics = product ? metrics[product] : undefined;
   const teacherMetrics = teacherStage ? metrics[teacherStage] : undefined;
   const baselineMetrics = baselineStage ? metrics[baselineStage] : undefined;
-  const productArch = productMetrics?.summary ?? (product ? models[baseStage(product)] ?? models[product] : undefined);
+  const productArch =
+    productMetrics?.summary ?? (product ? (models[baseStage(product)] ?? models[product]) : undefined);
   const teacherArch = teacherMetrics?.summary ?? models.teacher;
 
   const valCurve: CompareRunView['valCurve'] = { epoch: [], valAcc: [] };
@@ -86,14 +96,20 @@ export function compareRunOf(files: RunFiles): CompareRunView {
     teacher: bestLast(teacherMetrics),
     baseline: bestLast(baselineMetrics),
     student: bestLast(productMetrics),
-    kdGain: summary?.kdGain ?? (productMetrics && baselineMetrics ? productMetrics.best.test - baselineMetrics.best.test : undefined),
+    kdGain:
+      summary?.kdGain ??
+      (productMetrics && baselineMetrics ? productMetrics.best.test - baselineMetrics.best.test : undefined),
     agreement: summary?.agreement,
     klTeacherStudent: summary?.klTeacherStudent,
     params: productArch?.params,
     macs: productArch?.macs,
     latencyMs: productMetrics?.latencyMs,
-    compressionRatio: summary?.compressionRatio ?? (teacherArch && productArch?.params ? teacherArch.params / productArch.params : undefined),
-    speedup: summary?.speedup ?? (teacherMetrics && productMetrics?.latencyMs ? teacherMetrics.latencyMs / productMetrics.latencyMs : undefined),
+    compressionRatio:
+      summary?.compressionRatio ??
+      (teacherArch && productArch?.params ? teacherArch.params / productArch.params : undefined),
+    speedup:
+      summary?.speedup ??
+      (teacherMetrics && productMetrics?.latencyMs ? teacherMetrics.latencyMs / productMetrics.latencyMs : undefined),
     valCurve,
   };
 }
@@ -108,9 +124,20 @@ export interface CompareColumn {
   description?: string;
 }
 
-function numeric(key: string, label: string, better: 'max' | 'min' | undefined, get: (r: CompareRunView) => number | undefined, format: (v: number) => string, description?: string): CompareColumn {
+function numeric(
+  key: string,
+  label: string,
+  better: 'max' | 'min' | undefined,
+  get: (r: CompareRunView) => number | undefined,
+  format: (v: number) => string,
+  description?: string,
+): CompareColumn {
   return {
-    key, label, better, description, value: get,
+    key,
+    label,
+    better,
+    description,
+    value: get,
     format: (run) => {
       const v = get(run);
       return v === undefined ? '—' : format(v);
@@ -124,26 +151,92 @@ export const COMPARE_COLUMNS: CompareColumn[] = [
   { key: 'experiment', label: 'Experiment', value: (r) => r.experiment, format: (r) => r.experiment },
   { key: 'run', label: 'Run', value: (r) => r.runId, format: (r) => r.runId },
   { key: 'status', label: 'Status', value: (r) => r.status, format: (r) => r.status },
-  numeric('teacherBest', 'Teacher best', 'max', (r) => r.teacher?.best, pct, 'Teacher test accuracy at its best-validation epoch'),
+  numeric(
+    'teacherBest',
+    'Teacher best',
+    'max',
+    (r) => r.teacher?.best,
+    pct,
+    'Teacher test accuracy at its best-validation epoch',
+  ),
   numeric('teacherLast', 'Teacher last', 'max', (r) => r.teacher?.last, pct, 'Teacher test accuracy at its last epoch'),
-  numeric('baselineBest', 'Baseline best', 'max', (r) => r.baseline?.best, pct, 'Student trained alone: test accuracy at its best-validation epoch'),
-  numeric('baselineLast', 'Baseline last', 'max', (r) => r.baseline?.last, pct, 'Student trained alone: test accuracy at its last epoch'),
-  numeric('studentBest', 'Student best', 'max', (r) => r.student?.best, pct, 'Distilled student: test accuracy at its best-validation epoch'),
-  numeric('studentLast', 'Student last', 'max', (r) => r.student?.last, pct, 'Distilled student: test accuracy at its last epoch'),
+  numeric(
+    'baselineBest',
+    'Baseline best',
+    'max',
+    (r) => r.baseline?.best,
+    pct,
+    'Student trained alone: test accuracy at its best-validation epoch',
+  ),
+  numeric(
+    'baselineLast',
+    'Baseline last',
+    'max',
+    (r) => r.baseline?.last,
+    pct,
+    'Student trained alone: test accuracy at its last epoch',
+  ),
+  numeric(
+    'studentBest',
+    'Student best',
+    'max',
+    (r) => r.student?.best,
+    pct,
+    'Distilled student: test accuracy at its best-validation epoch',
+  ),
+  numeric(
+    'studentLast',
+    'Student last',
+    'max',
+    (r) => r.student?.last,
+    pct,
+    'Distilled student: test accuracy at its last epoch',
+  ),
   numeric('kdGain', 'KD gain', 'max', (r) => r.kdGain, formatPoints, 'Distilled minus baseline test accuracy'),
   numeric('agreement', 'Agreement', 'max', (r) => r.agreement, pct, 'Top-1 agreement of student and teacher'),
-  numeric('kl', 'KL(T‖S)', 'min', (r) => r.klTeacherStudent, (v) => formatNumber(v), 'Mean KL(teacher ‖ student) on the test set'),
+  numeric(
+    'kl',
+    'KL(T‖S)',
+    'min',
+    (r) => r.klTeacherStudent,
+    (v) => formatNumber(v),
+    'Mean KL(teacher ‖ student) on the test set',
+  ),
   numeric('params', 'Params', 'min', (r) => r.params, formatCount, 'Parameters of the distilled student'),
-  numeric('macs', 'MACs', 'min', (r) => r.macs, formatCount, 'Multiply-accumulates per example of the distilled student'),
-  numeric('latency', 'Latency', 'min', (r) => r.latencyMs, formatMs, 'CPU latency per example of the distilled student'),
-  numeric('compression', 'Compression', 'max', (r) => r.compressionRatio, formatRatio, 'Teacher parameters ÷ student parameters'),
+  numeric(
+    'macs',
+    'MACs',
+    'min',
+    (r) => r.macs,
+    formatCount,
+    'Multiply-accumulates per example of the distilled student',
+  ),
+  numeric(
+    'latency',
+    'Latency',
+    'min',
+    (r) => r.latencyMs,
+    formatMs,
+    'CPU latency per example of the distilled student',
+  ),
+  numeric(
+    'compression',
+    'Compression',
+    'max',
+    (r) => r.compressionRatio,
+    formatRatio,
+    'Teacher parameters ÷ student parameters',
+  ),
   numeric('speedup', 'Speed-up', 'max', (r) => r.speedup, formatRatio, 'Teacher latency ÷ student latency'),
   numeric('duration', 'Duration', undefined, (r) => r.durationMs, formatDuration),
   { key: 'backend', label: 'Backend', value: (r) => r.backend, format: (r) => r.backend ?? '—' },
 ];
 
 /** For each ranked column, the runs holding its best value (all of them on a tie; none when fewer than two runs have a value). */
-export function bestCells(runs: CompareRunView[], columns: CompareColumn[] = COMPARE_COLUMNS): Map<string, Set<string>> {
+export function bestCells(
+  runs: CompareRunView[],
+  columns: CompareColumn[] = COMPARE_COLUMNS,
+): Map<string, Set<string>> {
   const best = new Map<string, Set<string>>();
   for (const column of columns) {
     if (!column.better) continue;
@@ -159,7 +252,12 @@ export function bestCells(runs: CompareRunView[], columns: CompareColumn[] = COM
 }
 
 /** Runs sorted by a column; runs without a value go last in either direction. */
-export function sortRuns(runs: CompareRunView[], columnKey: string, descending: boolean, columns: CompareColumn[] = COMPARE_COLUMNS): CompareRunView[] {
+export function sortRuns(
+  runs: CompareRunView[],
+  columnKey: string,
+  descending: boolean,
+  columns: CompareColumn[] = COMPARE_COLUMNS,
+): CompareRunView[] {
   const column = columns.find((c) => c.key === columnKey);
   if (!column) return runs.slice();
   const sign = descending ? -1 : 1;
@@ -169,13 +267,17 @@ export function sortRuns(runs: CompareRunView[], columnKey: string, descending: 
       if (a.v === undefined && b.v === undefined) return a.i - b.i;
       if (a.v === undefined) return 1;
       if (b.v === undefined) return -1;
-      const order = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
+      const order =
+        typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
       return order * sign || a.i - b.i;
     })
     .map(({ run }) => run);
 }
 
 /** The table as CSV rows (raw values, so they read back exactly). */
-export function compareCsvRows(runs: CompareRunView[], columns: CompareColumn[] = COMPARE_COLUMNS): { header: string[]; rows: (string | number | undefined)[][] } {
+export function compareCsvRows(
+  runs: CompareRunView[],
+  columns: CompareColumn[] = COMPARE_COLUMNS,
+): { header: string[]; rows: (string | number | undefined)[][] } {
   return { header: columns.map((c) => c.key), rows: runs.map((run) => columns.map((c) => c.value(run))) };
 }

@@ -32,15 +32,33 @@ export class CompareView {
   private view: CompareViewModel = { title: 'Run comparison', runs: [] };
 
   constructor(private readonly host: CompareHost) {
-    const csv = h('vscode-button', { secondary: true, 'data-export': 'table.csv', 'aria-label': 'Export the comparison table as CSV' }, 'Export CSV');
+    const csv = h(
+      'vscode-button',
+      { secondary: true, 'data-export': 'table.csv', 'aria-label': 'Export the comparison table as CSV' },
+      'Export CSV',
+    );
     csv.addEventListener('click', () => this.exportTable());
-    const png = h('vscode-button', { secondary: true, 'data-export': 'curves.png', 'aria-label': 'Export the validation curves as PNG' }, 'PNG');
+    const png = h(
+      'vscode-button',
+      { secondary: true, 'data-export': 'curves.png', 'aria-label': 'Export the validation curves as PNG' },
+      'PNG',
+    );
     png.addEventListener('click', () => void this.exportCurves());
-    const curvesCsv = h('vscode-button', { secondary: true, 'data-export': 'curves.csv', 'aria-label': 'Export the validation curves as CSV' }, 'CSV');
+    const curvesCsv = h(
+      'vscode-button',
+      { secondary: true, 'data-export': 'curves.csv', 'aria-label': 'Export the validation curves as CSV' },
+      'CSV',
+    );
     curvesCsv.addEventListener('click', () => this.host.exportFile('csv', 'validation-curves.csv', this.curvesCsv()));
-    this.chartCard = h('section', { class: 'chart-card', 'data-card': 'curves', 'aria-label': 'Validation accuracy per epoch' },
-      h('header', {}, h('h3', {}, 'Validation accuracy per epoch (distilled student)'), png, curvesCsv), this.chartBody);
-    this.element = h('div', {},
+    this.chartCard = h(
+      'section',
+      { class: 'chart-card', 'data-card': 'curves', 'aria-label': 'Validation accuracy per epoch' },
+      h('header', {}, h('h3', {}, 'Validation accuracy per epoch (distilled student)'), png, curvesCsv),
+      this.chartBody,
+    );
+    this.element = h(
+      'div',
+      {},
       h('header', { class: 'compare-header' }, this.title, this.count, csv),
       this.tableWrap,
       this.chartCard,
@@ -78,9 +96,14 @@ export class CompareView {
     const head = h('tr');
     for (const column of COMPARE_COLUMNS) {
       const ariaSort = sort?.column === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none';
-      const button = h('button', { class: 'sort', type: 'button', title: column.description, 'data-sort': column.key }, column.label);
+      const button = h(
+        'button',
+        { class: 'sort', type: 'button', title: column.description, 'data-sort': column.key },
+        column.label,
+      );
       button.addEventListener('click', () => {
-        const descending = sort?.column === column.key ? !sort.descending : column.better !== 'min' && column.better !== undefined;
+        const descending =
+          sort?.column === column.key ? !sort.descending : column.better !== 'min' && column.better !== undefined;
         this.host.setState({ sort: { column: column.key, descending } });
         this.renderTable();
       });
@@ -92,9 +115,17 @@ export class CompareView {
       for (const column of COMPARE_COLUMNS) {
         const isBest = best.get(column.key)?.has(run.runDir) ?? false;
         const value = column.value(run);
-        const td = h('td', { 'data-column': column.key, 'data-value': typeof value === 'number' ? value : undefined, class: isBest ? 'best' : undefined });
+        const td = h('td', {
+          'data-column': column.key,
+          'data-value': typeof value === 'number' ? value : undefined,
+          class: isBest ? 'best' : undefined,
+        });
         if (column.key === 'experiment') {
-          const open = h('button', { class: 'open-run', type: 'button', title: 'Open in the experiment panel' }, run.experiment);
+          const open = h(
+            'button',
+            { class: 'open-run', type: 'button', title: 'Open in the experiment panel' },
+            run.experiment,
+          );
           open.addEventListener('click', () => this.host.openRun(run.runDir));
           td.append(open);
         } else if (column.key === 'status') {
@@ -107,7 +138,15 @@ export class CompareView {
       }
       body.append(tr);
     }
-    this.tableWrap.append(h('table', { class: 'data compare' }, h('caption', { class: 'visually-hidden' }, 'Runs side by side; the best value of each metric is starred'), h('thead', {}, head), body));
+    this.tableWrap.append(
+      h(
+        'table',
+        { class: 'data compare' },
+        h('caption', { class: 'visually-hidden' }, 'Runs side by side; the best value of each metric is starred'),
+        h('thead', {}, head),
+        body,
+      ),
+    );
   }
 
   private renderChart(): void {
@@ -129,7 +168,12 @@ export class CompareView {
         theme,
         hidden,
         formatY: (v) => formatPercent(v, 1),
-        series: runs.map((r, i) => ({ key: r.runDir, label: runLabel(r), color: theme.palette[i % theme.palette.length], dash: i >= theme.palette.length ? [6, 4] : undefined })),
+        series: runs.map((r, i) => ({
+          key: r.runDir,
+          label: runLabel(r),
+          color: theme.palette[i % theme.palette.length],
+          dash: i >= theme.palette.length ? [6, 4] : undefined,
+        })),
         onToggle: (key, visible) => {
           const current = new Set(this.host.state().hiddenRuns ?? []);
           if (visible) current.delete(key);
@@ -140,14 +184,19 @@ export class CompareView {
       this.chartSignature = signature;
     }
     const epochs = [...new Set(runs.flatMap((r) => r.valCurve.epoch))].sort((a, b) => a - b);
-    this.chart.setData(epochs, runs.map((r) => {
-      const byEpoch = new Map(r.valCurve.epoch.map((e, i) => [e, r.valCurve.valAcc[i]]));
-      return epochs.map((e) => byEpoch.get(e) ?? null);
-    }));
+    this.chart.setData(
+      epochs,
+      runs.map((r) => {
+        const byEpoch = new Map(r.valCurve.epoch.map((e, i) => [e, r.valCurve.valAcc[i]]));
+        return epochs.map((e) => byEpoch.get(e) ?? null);
+      }),
+    );
   }
 
   private curvesCsv(): string {
-    const rows = this.view.runs.flatMap((r) => r.valCurve.epoch.map((epoch, i) => [r.runDir, r.experiment, r.runId, epoch, r.valCurve.valAcc[i]]));
+    const rows = this.view.runs.flatMap((r) =>
+      r.valCurve.epoch.map((epoch, i) => [r.runDir, r.experiment, r.runId, epoch, r.valCurve.valAcc[i]]),
+    );
     return toCsv(['runDir', 'experiment', 'runId', 'epoch', 'valAcc'], rows);
   }
 

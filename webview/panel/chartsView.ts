@@ -52,13 +52,24 @@ export class ChartsView {
   private trailing?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly host: ChartsHost) {
-    this.stageSelect = h('vscode-single-select', { 'aria-label': 'Stage to chart', 'data-control': 'stage' }) as unknown as HTMLElement & { value: string };
+    this.stageSelect = h('vscode-single-select', {
+      'aria-label': 'Stage to chart',
+      'data-control': 'stage',
+    }) as unknown as HTMLElement & { value: string };
     this.stageSelect.addEventListener('change', () => {
       this.host.setUi({ chartStage: this.stageSelect.value });
       this.redraw();
     });
     const initial = host.ui().smoothing;
-    this.smoothing = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: initial, 'aria-label': 'Loss smoothing (EMA weight)', 'data-control': 'smoothing' });
+    this.smoothing = h('input', {
+      type: 'range',
+      min: 0,
+      max: 0.99,
+      step: 0.01,
+      value: initial,
+      'aria-label': 'Loss smoothing (EMA weight)',
+      'data-control': 'smoothing',
+    });
     this.smoothingValue = h('span', { class: 'smoothing-value', 'aria-hidden': 'true' }, initial.toFixed(2));
     this.smoothing.addEventListener('input', () => {
       const weight = Number(this.smoothing.value);
@@ -71,7 +82,9 @@ export class ChartsView {
     this.lr = this.card('lr', 'Learning rate', false);
     this.grid = h('div', { class: 'charts' }, this.loss.element, this.accuracy.element, this.lr.element);
     this.empty = h('p', { class: 'empty' }, 'Charts appear once training starts.');
-    this.toolbar = h('div', { class: 'toolbar' },
+    this.toolbar = h(
+      'div',
+      { class: 'toolbar' },
       h('label', {}, 'Stage', this.stageSelect),
       h('label', {}, 'Smoothing', this.smoothing, this.smoothingValue),
     );
@@ -80,9 +93,22 @@ export class ChartsView {
 
   private card(id: string, title: string, wide: boolean): Card {
     const body = h('div', { class: 'chart-body' });
-    const png = h('vscode-button', { secondary: true, 'data-export': `${id}.png`, 'aria-label': `Export the ${title.toLowerCase()} chart as PNG` }, 'PNG');
-    const csv = h('vscode-button', { secondary: true, 'data-export': `${id}.csv`, 'aria-label': `Export the ${title.toLowerCase()} data as CSV` }, 'CSV');
-    const element = h('section', { class: wide ? 'chart-card wide' : 'chart-card', 'data-card': id, 'aria-label': title }, h('header', {}, h('h3', {}, title), png, csv), body);
+    const png = h(
+      'vscode-button',
+      { secondary: true, 'data-export': `${id}.png`, 'aria-label': `Export the ${title.toLowerCase()} chart as PNG` },
+      'PNG',
+    );
+    const csv = h(
+      'vscode-button',
+      { secondary: true, 'data-export': `${id}.csv`, 'aria-label': `Export the ${title.toLowerCase()} data as CSV` },
+      'CSV',
+    );
+    const element = h(
+      'section',
+      { class: wide ? 'chart-card wide' : 'chart-card', 'data-card': id, 'aria-label': title },
+      h('header', {}, h('h3', {}, title), png, csv),
+      body,
+    );
     const card: Card = { element, body, signature: '' };
     png.addEventListener('click', () => void this.exportPng(id, card));
     csv.addEventListener('click', () => this.exportCsv(id));
@@ -91,7 +117,8 @@ export class ChartsView {
 
   private selectedStage(view: PanelViewModel): StageView | undefined {
     const wanted = this.host.ui().chartStage;
-    const stage = view.stages.find((s) => s.name === wanted) ?? view.stages.find((s) => s.name === defaultChartStage(view));
+    const stage =
+      view.stages.find((s) => s.name === wanted) ?? view.stages.find((s) => s.name === defaultChartStage(view));
     return stage;
   }
 
@@ -125,11 +152,20 @@ export class ChartsView {
     const ui = this.host.ui();
     const epochs = view.stages.reduce((n, s) => n + s.history.epoch.length, 0);
     const hidden = ui.hiddenSeries.join('|');
-    const same = this.drawn.stage === stage.name && this.drawn.steps === stage.loss.step.length && this.drawn.epochs === epochs && this.drawn.smoothing === ui.smoothing && this.drawn.hidden === hidden;
+    const same =
+      this.drawn.stage === stage.name &&
+      this.drawn.steps === stage.loss.step.length &&
+      this.drawn.epochs === epochs &&
+      this.drawn.smoothing === ui.smoothing &&
+      this.drawn.hidden === hidden;
     if (same) return;
     // With a long history a few new steps change no pixel column: redraw at most every
     // LARGE_REDRAW_MS then, so a fast run never makes the panel drop frames.
-    const onlyNewSteps = this.drawn.stage === stage.name && this.drawn.epochs === epochs && this.drawn.smoothing === ui.smoothing && this.drawn.hidden === hidden;
+    const onlyNewSteps =
+      this.drawn.stage === stage.name &&
+      this.drawn.epochs === epochs &&
+      this.drawn.smoothing === ui.smoothing &&
+      this.drawn.hidden === hidden;
     const wait = this.lastDraw + LARGE_REDRAW_MS - performance.now();
     if (onlyNewSteps && stage.loss.step.length > LARGE_HISTORY && wait > 0) {
       this.trailing ??= setTimeout(() => {
@@ -150,13 +186,21 @@ export class ChartsView {
     if (key === this.stageOptions) return;
     this.stageOptions = key;
     clear(this.stageSelect);
-    for (const s of stages) this.stageSelect.append(h('vscode-option', { value: s.name, selected: s.name === selected?.name }, `${s.name} (${s.role})`));
+    for (const s of stages)
+      this.stageSelect.append(
+        h('vscode-option', { value: s.name, selected: s.name === selected?.name }, `${s.name} (${s.role})`),
+      );
     if (selected) this.stageSelect.value = selected.name;
   }
 
   private hiddenSet(chart: string): Set<string> {
     const prefix = `${chart}/`;
-    return new Set(this.host.ui().hiddenSeries.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    return new Set(
+      this.host
+        .ui()
+        .hiddenSeries.filter((k) => k.startsWith(prefix))
+        .map((k) => k.slice(prefix.length)),
+    );
   }
 
   private onToggle(chart: string, key: string, visible: boolean): void {
@@ -168,12 +212,28 @@ export class ChartsView {
   }
 
   /** Creates the chart when its series changed, else returns the existing one. */
-  private ensureChart(card: Card, id: string, signature: string, make: () => { title: string; xLabel: string; yLabel: string; series: ChartSeries[]; formatY?: (v: number) => string; integerX?: boolean; height: number }): LiveChart {
+  private ensureChart(
+    card: Card,
+    id: string,
+    signature: string,
+    make: () => {
+      title: string;
+      xLabel: string;
+      yLabel: string;
+      series: ChartSeries[];
+      formatY?: (v: number) => string;
+      integerX?: boolean;
+      height: number;
+    },
+  ): LiveChart {
     if (card.chart && card.signature === signature) return card.chart;
     card.chart?.destroy();
     const spec = make();
     card.chart = new LiveChart(card.body, {
-      id, ...spec, theme: this.theme, hidden: this.hiddenSet(id),
+      id,
+      ...spec,
+      theme: this.theme,
+      hidden: this.hiddenSet(id),
       onToggle: (key, visible) => this.onToggle(id, key, visible),
     });
     card.signature = signature;
@@ -204,25 +264,39 @@ export class ChartsView {
 
   private drawAccuracy(view: PanelViewModel, stage: StageView): void {
     const others = view.stages.filter((s) => s !== stage && s.history.valAcc.some((v) => v !== null));
-    const chart = this.ensureChart(this.accuracy, 'accuracy', JSON.stringify([stage.name, others.map((s) => s.name)]), () => ({
-      title: 'Accuracy per epoch',
-      xLabel: 'epoch',
-      yLabel: 'accuracy',
-      integerX: true,
-      height: 240,
-      formatY: (v) => formatPercent(v, 1),
-      series: [
-        { key: `${stage.name}:train`, label: `${stage.name} train`, color: this.color(0) },
-        { key: `${stage.name}:val`, label: `${stage.name} validation`, color: this.color(1), width: 2 },
-        ...others.map((s, i) => ({ key: `${s.name}:val`, label: `${s.name} validation`, color: this.color(i + 2), dash: [6, 4] })),
-      ],
-    }));
+    const chart = this.ensureChart(
+      this.accuracy,
+      'accuracy',
+      JSON.stringify([stage.name, others.map((s) => s.name)]),
+      () => ({
+        title: 'Accuracy per epoch',
+        xLabel: 'epoch',
+        yLabel: 'accuracy',
+        integerX: true,
+        height: 240,
+        formatY: (v) => formatPercent(v, 1),
+        series: [
+          { key: `${stage.name}:train`, label: `${stage.name} train`, color: this.color(0) },
+          { key: `${stage.name}:val`, label: `${stage.name} validation`, color: this.color(1), width: 2 },
+          ...others.map((s, i) => ({
+            key: `${s.name}:val`,
+            label: `${s.name} validation`,
+            color: this.color(i + 2),
+            dash: [6, 4],
+          })),
+        ],
+      }),
+    );
     const epochs = [...new Set([stage, ...others].flatMap((s) => s.history.epoch))].sort((a, b) => a - b);
     const column = (s: StageView, values: (number | null)[]) => {
       const byEpoch = new Map(s.history.epoch.map((e, i) => [e, values[i]]));
       return epochs.map((e) => byEpoch.get(e) ?? null);
     };
-    chart.setData(epochs, [column(stage, stage.history.trainAcc), column(stage, stage.history.valAcc), ...others.map((s) => column(s, s.history.valAcc))]);
+    chart.setData(epochs, [
+      column(stage, stage.history.trainAcc),
+      column(stage, stage.history.valAcc),
+      ...others.map((s) => column(s, s.history.valAcc)),
+    ]);
   }
 
   private drawLr(stage: StageView): void {
@@ -246,11 +320,31 @@ export class ChartsView {
     if (!stage) return undefined;
     if (chart === 'loss') {
       const terms = stage.terms.filter((t) => stage.loss.terms[t]);
-      const rows = stage.loss.step.map((step, i) => [step, stage.loss.epoch[i], ...terms.map((t) => stage.loss.terms[t][i]), stage.loss.total[i], stage.loss.lr[i]]);
+      const rows = stage.loss.step.map((step, i) => [
+        step,
+        stage.loss.epoch[i],
+        ...terms.map((t) => stage.loss.terms[t][i]),
+        stage.loss.total[i],
+        stage.loss.lr[i],
+      ]);
       return toCsv(['step', 'epoch', ...terms, 'total', 'lr'], rows);
     }
-    if (chart === 'lr') return toCsv(['step', 'lr'], stage.loss.step.map((step, i) => [step, stage.loss.lr[i]]));
-    const rows = view.stages.flatMap((s) => s.history.epoch.map((epoch, i) => [s.name, epoch, s.history.trainAcc[i], s.history.valAcc[i], s.history.trainLoss[i], s.history.valLoss[i], s.history.lr[i]]));
+    if (chart === 'lr')
+      return toCsv(
+        ['step', 'lr'],
+        stage.loss.step.map((step, i) => [step, stage.loss.lr[i]]),
+      );
+    const rows = view.stages.flatMap((s) =>
+      s.history.epoch.map((epoch, i) => [
+        s.name,
+        epoch,
+        s.history.trainAcc[i],
+        s.history.valAcc[i],
+        s.history.trainLoss[i],
+        s.history.valLoss[i],
+        s.history.lr[i],
+      ]),
+    );
     return toCsv(['stage', 'epoch', 'trainAcc', 'valAcc', 'trainLoss', 'valLoss', 'lr'], rows);
   }
 

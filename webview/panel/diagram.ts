@@ -27,7 +27,14 @@ export interface ModelColumn {
   summary: ModelSummary;
 }
 
-const ROLE_RANK: Record<StageRole, number> = { teacher: 0, assistant: 1, student: 2, peer: 3, generation: 3, baseline: 4 };
+const ROLE_RANK: Record<StageRole, number> = {
+  teacher: 0,
+  assistant: 1,
+  student: 2,
+  peer: 3,
+  generation: 3,
+  baseline: 4,
+};
 
 function roleOf(name: string): StageRole {
   const base = name.split('.')[0].replace(/-\d+$/, '');
@@ -50,16 +57,25 @@ export function modelColumns(view: PanelViewModel): ModelColumn[] {
       existing.stages.push(model);
       continue;
     }
-    const column: ModelColumn = { model, stages: [model], role: view.stages.find((s) => s.name === model)?.role ?? roleOf(model), summary };
+    const column: ModelColumn = {
+      model,
+      stages: [model],
+      role: view.stages.find((s) => s.name === model)?.role ?? roleOf(model),
+      summary,
+    };
     byKey.set(key, column);
     columns.push(column);
   }
   // A baseline trains the student's architecture even when the models event leaves it out.
   const student = columns.find((c) => c.stages.includes('student'));
   for (const stage of view.stages) {
-    if (stage.role === 'baseline' && student && !columns.some((c) => c.stages.includes(stage.name))) student.stages.push(stage.name);
+    if (stage.role === 'baseline' && student && !columns.some((c) => c.stages.includes(stage.name)))
+      student.stages.push(stage.name);
   }
-  return columns.map((c, i) => ({ c, i })).sort((a, b) => ROLE_RANK[a.c.role] - ROLE_RANK[b.c.role] || a.i - b.i).map(({ c }) => c);
+  return columns
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => ROLE_RANK[a.c.role] - ROLE_RANK[b.c.role] || a.i - b.i)
+    .map(({ c }) => c);
 }
 
 interface DrawnColumn {
@@ -89,9 +105,19 @@ export class DiagramView {
 
   constructor(private readonly host: DiagramHost) {
     const sizeBy = host.ui().sizeBy;
-    this.sizeRadios = h('vscode-radio-group', { 'aria-label': 'Block size reflects' },
-      h('vscode-radio', { name: 'size-by', value: 'params', checked: sizeBy === 'params', 'data-control': 'size-params' }, 'Parameters'),
-      h('vscode-radio', { name: 'size-by', value: 'macs', checked: sizeBy === 'macs', 'data-control': 'size-macs' }, 'MACs'),
+    this.sizeRadios = h(
+      'vscode-radio-group',
+      { 'aria-label': 'Block size reflects' },
+      h(
+        'vscode-radio',
+        { name: 'size-by', value: 'params', checked: sizeBy === 'params', 'data-control': 'size-params' },
+        'Parameters',
+      ),
+      h(
+        'vscode-radio',
+        { name: 'size-by', value: 'macs', checked: sizeBy === 'macs', 'data-control': 'size-macs' },
+        'MACs',
+      ),
     );
     this.sizeRadios.addEventListener('change', (e) => {
       const value = (e.target as HTMLElement & { value?: string }).value;
@@ -108,7 +134,9 @@ export class DiagramView {
     this.row = h('div', { class: 'diagram-row' });
     this.links = svg('svg', { class: 'links', 'aria-hidden': 'true' });
     this.tooltip = h('div', { class: 'tooltip', role: 'tooltip', id: 'layer-tooltip', hidden: true });
-    this.element = h('div', {},
+    this.element = h(
+      'div',
+      {},
       h('div', { class: 'toolbar' }, h('span', { class: 'muted' }, 'Block size:'), this.sizeRadios, this.groupButtons),
       h('div', { class: 'diagram-scroll' }, this.row),
       this.tooltip,
@@ -130,7 +158,12 @@ export class DiagramView {
     if (this.lastInputs && inputs.every((v, i) => v === this.lastInputs?.[i])) return;
     this.lastInputs = inputs;
     const columns = modelColumns(view);
-    const key = JSON.stringify([columns.map((c) => [c.model, c.stages, architectureKey(c.summary)]), view.links, ui.sizeBy, ui.expandedGroups]);
+    const key = JSON.stringify([
+      columns.map((c) => [c.model, c.stages, architectureKey(c.summary)]),
+      view.links,
+      ui.sizeBy,
+      ui.expandedGroups,
+    ]);
     if (key === this.drawnKey) return;
     this.drawnKey = key;
     this.ready = this.layout(columns, view.links, ui);
@@ -139,7 +172,9 @@ export class DiagramView {
   private setAllGroups(open: boolean): void {
     const view = this.view;
     if (!view) return;
-    const keys = open ? modelColumns(view).flatMap((c) => layerGroups(c.summary.layers).map((g) => `${c.model}/${g.key}`)) : [];
+    const keys = open
+      ? modelColumns(view).flatMap((c) => layerGroups(c.summary.layers).map((g) => `${c.model}/${g.key}`))
+      : [];
     this.host.setUi({ expandedGroups: keys });
     this.refresh();
   }
@@ -149,7 +184,12 @@ export class DiagramView {
     const expanded = this.host.ui().expandedGroups;
     this.host.setUi({ expandedGroups: expanded.includes(id) ? expanded.filter((k) => k !== id) : [...expanded, id] });
     this.refresh();
-    void this.ready.then(() => this.drawn.find((d) => d.column.model === model)?.element.querySelector<HTMLElement>(`[data-group="${CSS.escape(group)}"]`)?.focus());
+    void this.ready.then(() =>
+      this.drawn
+        .find((d) => d.column.model === model)
+        ?.element.querySelector<HTMLElement>(`[data-group="${CSS.escape(group)}"]`)
+        ?.focus(),
+    );
   }
 
   private async layout(columns: ModelColumn[], links: LayerLink[], ui: PanelUiState): Promise<void> {
@@ -157,7 +197,9 @@ export class DiagramView {
     elk ??= new ELK();
     const engine = elk;
     const graphs = columns.map((column) => {
-      const expanded = new Set(ui.expandedGroups.filter((k) => k.startsWith(`${column.model}/`)).map((k) => k.slice(column.model.length + 1)));
+      const expanded = new Set(
+        ui.expandedGroups.filter((k) => k.startsWith(`${column.model}/`)).map((k) => k.slice(column.model.length + 1)),
+      );
       return diagramGraph(column.model, column.summary, ui.sizeBy, expanded);
     });
     const layouts = await Promise.all(graphs.map((g) => engine.layout(structuredClone(g.elk) as ElkNode)));
@@ -165,8 +207,17 @@ export class DiagramView {
     this.render(columns, graphs, layouts, links, ui.sizeBy);
   }
 
-  private render(columns: ModelColumn[], graphs: DiagramGraph[], layouts: ElkNode[], links: LayerLink[], sizeBy: SizeMetric): void {
-    const hadFocus = document.activeElement instanceof HTMLElement && this.row.contains(document.activeElement) ? document.activeElement.dataset.nodeId : undefined;
+  private render(
+    columns: ModelColumn[],
+    graphs: DiagramGraph[],
+    layouts: ElkNode[],
+    links: LayerLink[],
+    sizeBy: SizeMetric,
+  ): void {
+    const hadFocus =
+      document.activeElement instanceof HTMLElement && this.row.contains(document.activeElement)
+        ? document.activeElement.dataset.nodeId
+        : undefined;
     clear(this.row);
     this.drawn = [];
     this.groupButtons.hidden = !columns.some((c) => layerGroups(c.summary.layers).length > 0);
@@ -185,20 +236,45 @@ export class DiagramView {
     this.drawLinks();
   }
 
-  private renderColumn(column: ModelColumn, graph: DiagramGraph, layout: ElkNode, sizeBy: SizeMetric, links: LayerLink[]): DrawnColumn {
+  private renderColumn(
+    column: ModelColumn,
+    graph: DiagramGraph,
+    layout: ElkNode,
+    sizeBy: SizeMetric,
+    links: LayerLink[],
+  ): DrawnColumn {
     const s = column.summary;
     const label = column.stages.join(' · ');
     const canvas = h('div', { class: 'model-canvas', role: 'group', 'aria-label': `${label} architecture` });
     canvas.style.width = `${layout.width ?? 0}px`;
     canvas.style.height = `${layout.height ?? 0}px`;
-    const element = h('div', { class: 'model-column', 'data-model': column.model, 'data-role': column.role },
+    const element = h(
+      'div',
+      { class: 'model-column', 'data-model': column.model, 'data-role': column.role },
       h('h3', {}, label),
-      h('div', { class: 'model-meta' }, `${formatCount(s.params)} params · ${formatCount(s.macs)} MACs · depth ${s.depth} · width ${s.width}`),
+      h(
+        'div',
+        { class: 'model-meta' },
+        `${formatCount(s.params)} params · ${formatCount(s.macs)} MACs · depth ${s.depth} · width ${s.width}`,
+      ),
       canvas,
     );
-    const edges = svg('svg', { class: 'edges', width: layout.width ?? 0, height: layout.height ?? 0, 'aria-hidden': 'true' });
+    const edges = svg('svg', {
+      class: 'edges',
+      width: layout.width ?? 0,
+      height: layout.height ?? 0,
+      'aria-hidden': 'true',
+    });
     const markerId = `arrow-${column.model.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    const marker = svg('marker', { id: markerId, viewBox: '0 0 8 8', refX: 7, refY: 4, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    const marker = svg('marker', {
+      id: markerId,
+      viewBox: '0 0 8 8',
+      refX: 7,
+      refY: 4,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto-start-reverse',
+    });
     const tip = svg('path', { d: 'M0,0 L8,4 L0,8 z' });
     marker.append(tip);
     const defs = svg('defs');
@@ -207,7 +283,13 @@ export class DiagramView {
     for (const edge of (layout.edges ?? []) as ElkExtendedEdge[]) {
       for (const section of edge.sections ?? []) {
         const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
-        edges.append(svg('path', { d: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' '), 'marker-end': `url(#${markerId})`, 'data-edge': edge.id }));
+        edges.append(
+          svg('path', {
+            d: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' '),
+            'marker-end': `url(#${markerId})`,
+            'data-edge': edge.id,
+          }),
+        );
       }
     }
     canvas.append(edges);
@@ -215,7 +297,12 @@ export class DiagramView {
     const blocks = new Map<string, HTMLElement>();
     const linked = new Map<string, LayerLink[]>();
     for (const link of links) {
-      const name = column.role === 'teacher' ? link.teacherLayer : column.stages.includes('student') ? link.studentLayer : undefined;
+      const name =
+        column.role === 'teacher'
+          ? link.teacherLayer
+          : column.stages.includes('student')
+            ? link.studentLayer
+            : undefined;
       if (name) linked.set(name, [...(linked.get(name) ?? []), link]);
     }
     const place = (node: ElkNode) => {
@@ -235,10 +322,24 @@ export class DiagramView {
     return { column, graph, element, blocks };
   }
 
-  private renderItem(column: ModelColumn, item: DiagramItem, sizeBy: SizeMetric, linked: Map<string, LayerLink[]>): HTMLElement {
+  private renderItem(
+    column: ModelColumn,
+    item: DiagramItem,
+    sizeBy: SizeMetric,
+    linked: Map<string, LayerLink[]>,
+  ): HTMLElement {
     if (item.kind === 'group' && item.expanded) {
-      const toggle = h('button', { class: 'group-toggle', type: 'button', 'aria-expanded': 'true', 'data-group': item.group.key, 'data-node-id': item.id },
-        `▾ ${item.group.key} · ${item.group.layers.length} layers`);
+      const toggle = h(
+        'button',
+        {
+          class: 'group-toggle',
+          type: 'button',
+          'aria-expanded': 'true',
+          'data-group': item.group.key,
+          'data-node-id': item.id,
+        },
+        `▾ ${item.group.key} · ${item.group.layers.length} layers`,
+      );
       toggle.style.height = `${GROUP_HEADER - 6}px`;
       toggle.addEventListener('click', () => this.toggleGroup(column.model, item.group.key));
       return h('div', { class: 'group-box', 'data-kind': 'group-box' }, toggle);
@@ -248,14 +349,28 @@ export class DiagramView {
     share.style.width = `${Math.max(0, Math.min(1, item.share)) * 100}%`;
     if (item.kind === 'group') {
       const value = sizeBy === 'macs' ? item.group.macs : item.group.params;
-      const block = h('div', {
-        class: 'block', tabindex: 0, role: 'button', 'aria-expanded': 'false',
-        'data-kind': 'group', 'data-group': item.group.key, 'data-node-id': item.id, 'data-model': column.model,
-        'aria-label': `${item.group.key}: group of ${item.group.layers.length} layers, ${formatExact(value)} ${metric} (${formatPercent(item.share, 1)} of the model). Press Enter to expand.`,
-      },
-      h('div', { class: 'line1' }, h('span', { class: 'type' }, `▸ ${item.group.key}`)),
-      h('div', { class: 'line2' }, h('span', {}, `${item.group.layers.length} layers`), h('span', {}, `${formatCount(value)} ${metric}`)),
-      share);
+      const block = h(
+        'div',
+        {
+          class: 'block',
+          tabindex: 0,
+          role: 'button',
+          'aria-expanded': 'false',
+          'data-kind': 'group',
+          'data-group': item.group.key,
+          'data-node-id': item.id,
+          'data-model': column.model,
+          'aria-label': `${item.group.key}: group of ${item.group.layers.length} layers, ${formatExact(value)} ${metric} (${formatPercent(item.share, 1)} of the model). Press Enter to expand.`,
+        },
+        h('div', { class: 'line1' }, h('span', { class: 'type' }, `▸ ${item.group.key}`)),
+        h(
+          'div',
+          { class: 'line2' },
+          h('span', {}, `${item.group.layers.length} layers`),
+          h('span', {}, `${formatCount(value)} ${metric}`),
+        ),
+        share,
+      );
       const activate = () => this.toggleGroup(column.model, item.group.key);
       block.addEventListener('click', activate);
       block.addEventListener('keydown', (e) => {
@@ -270,17 +385,36 @@ export class DiagramView {
     const layer = item.layer;
     const value = sizeBy === 'macs' ? layer.macs : layer.params;
     const matches = linked.get(layer.name) ?? [];
-    const block = h('div', {
-      class: 'block', tabindex: 0, role: 'button',
-      'data-kind': 'layer', 'data-layer': layer.name, 'data-type': layer.type, 'data-node-id': item.id, 'data-model': column.model,
-      'data-linked': matches.length > 0 || undefined,
-      'aria-describedby': 'layer-tooltip',
-      'aria-label': `${layer.type} ${layer.name}, output ${formatShape(layer.outputShape)}, ${formatExact(layer.params)} parameters, ${formatExact(layer.macs)} MACs${matches.length ? `, matched by ${matches.map((m) => m.loss).join(', ')}` : ''}. Press Enter to show it in the experiment file.`,
-    },
-    // Inside an open group the group's name is already on screen: show the rest of the layer's name.
-    h('div', { class: 'line1' }, h('span', { class: 'type' }, layer.type), h('span', { class: 'name' }, item.group ? layer.name.slice(item.group.length + 1) : layer.name)),
-    h('div', { class: 'line2' }, h('span', {}, formatShape(layer.outputShape)), h('span', {}, `${formatCount(value)} ${metric}`)),
-    share);
+    const block = h(
+      'div',
+      {
+        class: 'block',
+        tabindex: 0,
+        role: 'button',
+        'data-kind': 'layer',
+        'data-layer': layer.name,
+        'data-type': layer.type,
+        'data-node-id': item.id,
+        'data-model': column.model,
+        'data-linked': matches.length > 0 || undefined,
+        'aria-describedby': 'layer-tooltip',
+        'aria-label': `${layer.type} ${layer.name}, output ${formatShape(layer.outputShape)}, ${formatExact(layer.params)} parameters, ${formatExact(layer.macs)} MACs${matches.length ? `, matched by ${matches.map((m) => m.loss).join(', ')}` : ''}. Press Enter to show it in the experiment file.`,
+      },
+      // Inside an open group the group's name is already on screen: show the rest of the layer's name.
+      h(
+        'div',
+        { class: 'line1' },
+        h('span', { class: 'type' }, layer.type),
+        h('span', { class: 'name' }, item.group ? layer.name.slice(item.group.length + 1) : layer.name),
+      ),
+      h(
+        'div',
+        { class: 'line2' },
+        h('span', {}, formatShape(layer.outputShape)),
+        h('span', {}, `${formatCount(value)} ${metric}`),
+      ),
+      share,
+    );
     const reveal = () => this.host.revealLayer(column.model, layer.name, item.index);
     block.addEventListener('click', reveal);
     block.addEventListener('keydown', (e) => {
@@ -300,14 +434,20 @@ export class DiagramView {
       ['Parameters', `${formatExact(layer.params)} (${formatPercent(s.params ? layer.params / s.params : 0, 1)})`],
       ['MACs', `${formatExact(layer.macs)} (${formatPercent(s.macs ? layer.macs / s.macs : 0, 1)})`],
       ['Inputs', layer.inbound.join(', ') || '—'],
-      ...matches.map((m): [string, string] => [m.loss, `${m.teacherLayer} → ${m.studentLayer}${m.adapter ? ` via ${m.adapter}` : ''}`]),
+      ...matches.map((m): [string, string] => [
+        m.loss,
+        `${m.teacherLayer} → ${m.studentLayer}${m.adapter ? ` via ${m.adapter}` : ''}`,
+      ]),
     ];
     return this.details(`${layer.type} ${layer.name}`, rows);
   }
 
   private groupDetails(column: ModelColumn, names: string[]): HTMLElement {
     const layers = column.summary.layers.filter((l) => names.includes(l.name));
-    return this.details(`${names.length} layers`, layers.map((l) => [l.name, `${l.type} ${formatShape(l.outputShape)} · ${formatCount(l.params)}`]));
+    return this.details(
+      `${names.length} layers`,
+      layers.map((l) => [l.name, `${l.type} ${formatShape(l.outputShape)} · ${formatCount(l.params)}`]),
+    );
   }
 
   private details(title: string, rows: [string, string][]): HTMLElement {
@@ -341,10 +481,16 @@ export class DiagramView {
   /** Highlights the layers matched with this one in the other model. */
   private highlightPartners(column: ModelColumn, layer: string, on: boolean): void {
     for (const link of this.view?.links ?? []) {
-      const partner = column.role === 'teacher' && link.teacherLayer === layer ? { role: 'student', name: link.studentLayer }
-        : column.role !== 'teacher' && link.studentLayer === layer ? { role: 'teacher', name: link.teacherLayer } : undefined;
+      const partner =
+        column.role === 'teacher' && link.teacherLayer === layer
+          ? { role: 'student', name: link.studentLayer }
+          : column.role !== 'teacher' && link.studentLayer === layer
+            ? { role: 'teacher', name: link.teacherLayer }
+            : undefined;
       if (!partner) continue;
-      const target = this.drawn.find((d) => (partner.role === 'teacher' ? d.column.role === 'teacher' : d.column.stages.includes('student')));
+      const target = this.drawn.find((d) =>
+        partner.role === 'teacher' ? d.column.role === 'teacher' : d.column.stages.includes('student'),
+      );
       const node = target?.graph.nodeOfLayer.get(partner.name);
       if (node) target?.blocks.get(node)?.classList.toggle('highlight', on);
     }
@@ -357,7 +503,9 @@ export class DiagramView {
     this.linkLabels = [];
     const links = this.view?.links ?? [];
     const teacher = this.drawn.find((d) => d.column.role === 'teacher');
-    const student = this.drawn.find((d) => d.column.stages.includes('student')) ?? this.drawn.find((d) => d.column.role === 'student');
+    const student =
+      this.drawn.find((d) => d.column.stages.includes('student')) ??
+      this.drawn.find((d) => d.column.role === 'student');
     if (!teacher || !student || links.length === 0) return;
     const origin = this.row.getBoundingClientRect();
     for (const link of links) {
@@ -374,13 +522,23 @@ export class DiagramView {
       const bend = (x2 - x1) / 2;
       const path = svg('path', {
         d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`,
-        'data-link': link.loss, 'data-teacher-layer': link.teacherLayer, 'data-student-layer': link.studentLayer,
+        'data-link': link.loss,
+        'data-teacher-layer': link.teacherLayer,
+        'data-student-layer': link.studentLayer,
       });
       this.links.append(path);
-      const label = h('div', {
-        class: 'link-label', 'data-link-label': link.loss, 'data-adapter': link.adapter,
-        role: 'note', 'aria-label': `${link.loss} matches teacher ${link.teacherLayer} with student ${link.studentLayer}${link.adapter ? ` through the adapter ${link.adapter}` : ''}`,
-      }, link.loss, link.adapter ? h('span', { class: 'adapter' }, `adapter: ${link.adapter}`) : undefined);
+      const label = h(
+        'div',
+        {
+          class: 'link-label',
+          'data-link-label': link.loss,
+          'data-adapter': link.adapter,
+          role: 'note',
+          'aria-label': `${link.loss} matches teacher ${link.teacherLayer} with student ${link.studentLayer}${link.adapter ? ` through the adapter ${link.adapter}` : ''}`,
+        },
+        link.loss,
+        link.adapter ? h('span', { class: 'adapter' }, `adapter: ${link.adapter}`) : undefined,
+      );
       label.style.left = `${(x1 + x2) / 2}px`;
       label.style.top = `${(y1 + y2) / 2}px`;
       this.row.append(label);

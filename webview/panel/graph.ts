@@ -74,7 +74,12 @@ export function blockHeight(share: number): number {
 }
 
 /** The model's layers as ELK nodes; `expanded` holds the keys of the groups drawn open. */
-export function diagramGraph(model: string, summary: ModelSummary, sizeBy: SizeMetric, expanded: ReadonlySet<string>): DiagramGraph {
+export function diagramGraph(
+  model: string,
+  summary: ModelSummary,
+  sizeBy: SizeMetric,
+  expanded: ReadonlySet<string>,
+): DiagramGraph {
   const total = sizeBy === 'macs' ? summary.macs : summary.params;
   const share = (value: number) => (total > 0 ? value / total : 0);
   const groups = layerGroups(summary.layers);
@@ -110,7 +115,11 @@ export function diagramGraph(model: string, summary: ModelSummary, sizeBy: SizeM
       const gid = groupNodeId(model, group.key);
       let parent = groupNodes.get(gid);
       if (!parent) {
-        parent = { id: gid, children: [], layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + 6},left=10,bottom=10,right=10]` } };
+        parent = {
+          id: gid,
+          children: [],
+          layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + 6},left=10,bottom=10,right=10]` },
+        };
         groupNodes.set(gid, parent);
         children.push(parent);
         items.set(gid, { kind: 'group', id: gid, group, share: share(metricOf(group, sizeBy)), expanded: true });

@@ -11,7 +11,10 @@ function progressOf(stage: StageView): { fraction: number; text: string } | unde
   const done = stage.loss.step[n - 1];
   const step = stage.stepsPerEpoch > 0 ? done - (epoch - 1) * stage.stepsPerEpoch : done;
   const rate = stage.samplesPerSec ? ` · ${Math.round(stage.samplesPerSec)} samples/s` : '';
-  return { fraction: Math.min(1, done / total), text: `${stage.name}: epoch ${epoch}/${stage.plannedEpochs} · step ${step}/${stage.stepsPerEpoch}${rate}` };
+  return {
+    fraction: Math.min(1, done / total),
+    text: `${stage.name}: epoch ${epoch}/${stage.plannedEpochs} · step ${step}/${stage.stepsPerEpoch}${rate}`,
+  };
 }
 
 export class HeaderView {
@@ -20,13 +23,21 @@ export class HeaderView {
   private readonly status = h('span', { class: 'status', role: 'status' });
   private readonly meta = h('div', { class: 'meta' });
   private readonly progress = h('div', { class: 'progress', hidden: true });
-  private readonly bar = h('vscode-progress-bar', { 'aria-label': 'Stage progress' }) as HTMLElement & { value?: number; max: number };
+  private readonly bar = h('vscode-progress-bar', { 'aria-label': 'Stage progress' }) as HTMLElement & {
+    value?: number;
+    max: number;
+  };
   private readonly progressText = h('span', { class: 'muted' });
   private readonly notice = h('div', {});
 
   constructor() {
     this.progress.append(this.bar, this.progressText);
-    this.element = h('header', {}, h('div', { class: 'panel-header' }, this.title, this.status, this.meta, this.progress), this.notice);
+    this.element = h(
+      'header',
+      {},
+      h('div', { class: 'panel-header' }, this.title, this.status, this.meta, this.progress),
+      this.notice,
+    );
   }
 
   update(view: PanelViewModel): void {
@@ -48,7 +59,8 @@ export class HeaderView {
     if (!run) parts.push(view.describe.status === 'pending' ? 'reading the architecture' : 'not run yet');
     this.meta.textContent = parts.join(' · ');
 
-    const running = run?.status === 'running' ? [...view.stages].reverse().find((s) => s.status === 'running') : undefined;
+    const running =
+      run?.status === 'running' ? [...view.stages].reverse().find((s) => s.status === 'running') : undefined;
     const progress = running ? progressOf(running) : undefined;
     this.progress.hidden = !progress;
     if (progress) {
@@ -65,9 +77,16 @@ export class HeaderView {
     if (describe.status === 'pending' && Object.keys(view.models).length === 0) {
       this.notice.append(h('div', { class: 'notice', role: 'status' }, 'Reading the architecture of the experiment…'));
     } else if (describe.status === 'error') {
-      this.notice.append(h('div', { class: 'notice error', role: 'alert', 'data-describe-error': true }, `The architecture could not be read: ${describe.message ?? 'unknown error'}`));
+      this.notice.append(
+        h(
+          'div',
+          { class: 'notice error', role: 'alert', 'data-describe-error': true },
+          `The architecture could not be read: ${describe.message ?? 'unknown error'}`,
+        ),
+      );
     }
-    if (run?.error) this.notice.append(h('div', { class: 'notice error', role: 'alert' }, `The run ${run.status}: ${run.error}`));
+    if (run?.error)
+      this.notice.append(h('div', { class: 'notice error', role: 'alert' }, `The run ${run.status}: ${run.error}`));
   }
 }
 
@@ -86,7 +105,13 @@ export class LogView {
     clear(this.list);
     if (view.logs.length === 0) this.list.append(h('li', { class: 'muted' }, 'No log lines.'));
     for (const line of view.logs) {
-      this.list.append(h('li', { 'data-level': line.level }, `${new Date(line.time).toLocaleTimeString()}  ${line.level.padEnd(5)}  ${line.message}`));
+      this.list.append(
+        h(
+          'li',
+          { 'data-level': line.level },
+          `${new Date(line.time).toLocaleTimeString()}  ${line.level.padEnd(5)}  ${line.message}`,
+        ),
+      );
     }
   }
 }

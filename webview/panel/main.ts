@@ -2,7 +2,13 @@
 // folds the run events that follow into it once per animation frame, and renders the header,
 // statistics, charts, diagrams and log. View choices persist with setState.
 import type { RunEvent } from '../../src/protocol/events';
-import type { PanelCommand, PanelNotification, PanelUiState, PanelViewModel, PanelWebviewState } from '../../src/protocol/webview';
+import type {
+  PanelCommand,
+  PanelNotification,
+  PanelUiState,
+  PanelViewModel,
+  PanelWebviewState,
+} from '../../src/protocol/webview';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import baseCss from '../shared/base.css';
 import panelCss from './panel.css';

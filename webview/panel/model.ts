@@ -7,13 +7,29 @@
 // quadratic. Every other part of the view is replaced, never mutated, so a renderer can tell what
 // changed by identity.
 import type { RunEvent, StageRole } from '../../src/protocol/events';
-import type { DescribeView, EpochSeries, LossSeries, PanelTarget, PanelViewModel, StageView } from '../../src/protocol/webview';
+import type {
+  DescribeView,
+  EpochSeries,
+  LossSeries,
+  PanelTarget,
+  PanelViewModel,
+  StageView,
+} from '../../src/protocol/webview';
 import { lowerBound } from '../shared/decimate';
 
 export const MAX_LOG_LINES = 200;
 
 export function emptyView(target?: PanelTarget, title = ''): PanelViewModel {
-  return { title: title || titleOf(target), target, describe: { status: 'idle' }, models: {}, links: [], stages: [], metrics: {}, logs: [] };
+  return {
+    title: title || titleOf(target),
+    target,
+    describe: { status: 'idle' },
+    models: {},
+    links: [],
+    stages: [],
+    metrics: {},
+    logs: [],
+  };
 }
 
 function titleOf(target: PanelTarget | undefined): string {
@@ -37,7 +53,16 @@ function emptyHistory(): EpochSeries {
 }
 
 function newStage(name: string, role: StageRole): StageView {
-  return { name, role, plannedEpochs: 0, stepsPerEpoch: 0, terms: [], status: 'running', loss: emptyLoss(), history: emptyHistory() };
+  return {
+    name,
+    role,
+    plannedEpochs: 0,
+    stepsPerEpoch: 0,
+    terms: [],
+    status: 'running',
+    loss: emptyLoss(),
+    history: emptyHistory(),
+  };
 }
 
 /** A stage name's role when no stage-start told it (a stage seen only through its steps). */
@@ -60,9 +85,13 @@ function truncateHistory(history: EpochSeries, n: number): void {
   for (const column of Object.values(history) as unknown[][]) column.length = n;
 }
 
-
 /** Replaces one stage (or appends it) and returns the new stage list. */
-function withStage(view: PanelViewModel, name: string, role: StageRole | undefined, update: (stage: StageView) => StageView): StageView[] {
+function withStage(
+  view: PanelViewModel,
+  name: string,
+  role: StageRole | undefined,
+  update: (stage: StageView) => StageView,
+): StageView[] {
   const index = view.stages.findIndex((s) => s.name === name);
   if (index < 0) return [...view.stages, update(newStage(name, role ?? guessRole(name)))];
   const stages = view.stages.slice();
@@ -121,7 +150,7 @@ export function reduce(view: PanelViewModel, event: RunEvent): PanelViewModel {
           backendNotes: event.backendNotes,
           status: 'running',
           // A resumed run appends a second run-start: the run began with the first.
-          startedAt: view.run?.runId === event.runId ? view.run.startedAt ?? event.time : event.time,
+          startedAt: view.run?.runId === event.runId ? (view.run.startedAt ?? event.time) : event.time,
           endedAt: undefined,
           error: undefined,
         },
@@ -138,7 +167,14 @@ export function reduce(view: PanelViewModel, event: RunEvent): PanelViewModel {
             truncateHistory(stage.history, lowerBound(stage.history.epoch, event.startEpoch));
           }
           const terms = [...event.terms, ...stage.terms.filter((t) => !event.terms.includes(t))];
-          return { ...stage, role: event.role, plannedEpochs: event.epochs, stepsPerEpoch: event.stepsPerEpoch, terms, status: 'running' };
+          return {
+            ...stage,
+            role: event.role,
+            plannedEpochs: event.epochs,
+            stepsPerEpoch: event.stepsPerEpoch,
+            terms,
+            status: 'running',
+          };
         }),
       };
     case 'step':
@@ -201,7 +237,10 @@ export function withDescribe(view: PanelViewModel, describe: DescribeView): Pane
 }
 
 /** The describe output stands in for the architecture until the run reports its own. */
-export function withDescribedModels(view: PanelViewModel, event: Extract<RunEvent, { type: 'models' }>): PanelViewModel {
+export function withDescribedModels(
+  view: PanelViewModel,
+  event: Extract<RunEvent, { type: 'models' }>,
+): PanelViewModel {
   if (view.modelsFrom === 'run') return { ...view, describe: { status: 'done' } };
   return { ...view, models: event.models, links: event.links, modelsFrom: 'describe', describe: { status: 'done' } };
 }
@@ -210,7 +249,12 @@ export function withDescribedModels(view: PanelViewModel, event: Extract<RunEven
 export function productStage(view: PanelViewModel): string | undefined {
   if (view.summary?.product) return view.summary.product;
   const names = [...view.stages.map((s) => s.name), ...Object.keys(view.models)];
-  return names.find((n) => n === 'student') ?? names.find((n) => n.startsWith('student.')) ?? names.find((n) => n === 'peer-1') ?? names.find((n) => n !== 'teacher' && n !== 'baseline');
+  return (
+    names.find((n) => n === 'student') ??
+    names.find((n) => n.startsWith('student.')) ??
+    names.find((n) => n === 'peer-1') ??
+    names.find((n) => n !== 'teacher' && n !== 'baseline')
+  );
 }
 
 /** The stage charted by default: the one running now, else the product. */

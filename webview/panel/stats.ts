@@ -4,7 +4,17 @@
 import type { ModelMetrics, ModelSummary, StageRole } from '../../src/protocol/events';
 import type { PanelViewModel } from '../../src/protocol/webview';
 import { productStage } from './model';
-import { DASH, formatBytes, formatCount, formatExact, formatMs, formatNumber, formatPercent, formatPoints, formatRatio } from '../shared/format';
+import {
+  DASH,
+  formatBytes,
+  formatCount,
+  formatExact,
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+  formatRatio,
+} from '../shared/format';
 
 /** Above this teacher/student parameter ratio the gap tends to hurt distillation (Mirzadeh et al., 2020). */
 export const CAPACITY_GAP_WARN_RATIO = 10;
@@ -54,7 +64,14 @@ function roleOf(key: string): StageRole {
   return roles.find((r) => r === base) ?? 'student';
 }
 
-const ROLE_RANK: Record<StageRole, number> = { teacher: 0, assistant: 1, student: 2, peer: 3, generation: 3, baseline: 4 };
+const ROLE_RANK: Record<StageRole, number> = {
+  teacher: 0,
+  assistant: 1,
+  student: 2,
+  peer: 3,
+  generation: 3,
+  baseline: 4,
+};
 
 function columnsOf(view: PanelViewModel): ColumnData[] {
   const product = productStage(view);
@@ -86,7 +103,8 @@ function columnsOf(view: PanelViewModel): ColumnData[] {
     data.metrics = metrics;
     data.summary = metrics.summary;
     // A model loaded rather than trained (a teacher from an earlier cell) has no epochs here.
-    if (!data.bestVal && metrics.best.val !== null) data.bestVal = { value: metrics.best.val, epoch: metrics.best.epoch };
+    if (!data.bestVal && metrics.best.val !== null)
+      data.bestVal = { value: metrics.best.val, epoch: metrics.best.epoch };
   }
   // The baseline trains the student's architecture: its sizes are known before it is measured.
   const baseline = columns.get('baseline');
@@ -95,7 +113,12 @@ function columnsOf(view: PanelViewModel): ColumnData[] {
   for (const data of list) if (data.isProduct && data.role === 'student') data.label = 'student (distilled)';
   return list
     .map((data, order) => ({ data, order }))
-    .sort((a, b) => ROLE_RANK[a.data.role] - ROLE_RANK[b.data.role] || (a.data.isProduct ? -1 : 0) - (b.data.isProduct ? -1 : 0) || a.order - b.order)
+    .sort(
+      (a, b) =>
+        ROLE_RANK[a.data.role] - ROLE_RANK[b.data.role] ||
+        (a.data.isProduct ? -1 : 0) - (b.data.isProduct ? -1 : 0) ||
+        a.order - b.order,
+    )
     .map(({ data }) => data);
 }
 
@@ -126,50 +149,103 @@ export function statsTable(view: PanelViewModel): StatsTable {
 
   const rows: StatsRow[] = [
     {
-      key: 'params', label: 'Parameters', description: 'Weights of the model, trainable or not',
+      key: 'params',
+      label: 'Parameters',
+      description: 'Weights of the model, trainable or not',
       cells: columns.map((c) => cell(c.summary?.params, formatCount, formatExact(c.summary?.params))),
     },
     {
-      key: 'macs', label: 'MACs', description: 'Multiply-accumulates per example',
+      key: 'macs',
+      label: 'MACs',
+      description: 'Multiply-accumulates per example',
       cells: columns.map((c) => cell(c.summary?.macs, formatCount, formatExact(c.summary?.macs))),
     },
-    { key: 'bytes', label: 'Size', description: 'Weights in float32', cells: columns.map((c) => cell(c.summary?.bytes, formatBytes)) },
-    { key: 'depth', label: 'Depth', description: 'Layers with weights (dense, convolution)', cells: columns.map((c) => cell(c.summary?.depth, String)) },
-    { key: 'width', label: 'Width', description: 'Largest number of units or channels', cells: columns.map((c) => cell(c.summary?.width, String)) },
     {
-      key: 'latency', label: 'Latency', description: 'CPU time per example (batch of 1, median)',
+      key: 'bytes',
+      label: 'Size',
+      description: 'Weights in float32',
+      cells: columns.map((c) => cell(c.summary?.bytes, formatBytes)),
+    },
+    {
+      key: 'depth',
+      label: 'Depth',
+      description: 'Layers with weights (dense, convolution)',
+      cells: columns.map((c) => cell(c.summary?.depth, String)),
+    },
+    {
+      key: 'width',
+      label: 'Width',
+      description: 'Largest number of units or channels',
+      cells: columns.map((c) => cell(c.summary?.width, String)),
+    },
+    {
+      key: 'latency',
+      label: 'Latency',
+      description: 'CPU time per example (batch of 1, median)',
       cells: columns.map((c) => cell(c.metrics?.latencyMs, formatMs)),
     },
     {
-      key: 'compression', label: 'Compression', description: 'Teacher parameters ÷ this model’s',
-      cells: columns.map((c) => cell(teacherParams !== undefined && c.summary?.params ? teacherParams / c.summary.params : undefined, formatRatio)),
+      key: 'compression',
+      label: 'Compression',
+      description: 'Teacher parameters ÷ this model’s',
+      cells: columns.map((c) =>
+        cell(
+          teacherParams !== undefined && c.summary?.params ? teacherParams / c.summary.params : undefined,
+          formatRatio,
+        ),
+      ),
     },
     {
-      key: 'speedup', label: 'Speed-up', description: 'Teacher latency ÷ this model’s',
-      cells: columns.map((c) => cell(teacherLatency !== undefined && c.metrics?.latencyMs ? teacherLatency / c.metrics.latencyMs : undefined, formatRatio)),
+      key: 'speedup',
+      label: 'Speed-up',
+      description: 'Teacher latency ÷ this model’s',
+      cells: columns.map((c) =>
+        cell(
+          teacherLatency !== undefined && c.metrics?.latencyMs ? teacherLatency / c.metrics.latencyMs : undefined,
+          formatRatio,
+        ),
+      ),
     },
     {
-      key: 'bestVal', label: 'Best validation accuracy', description: 'Highest validation accuracy so far (updates live)',
-      cells: columns.map((c) => cell(c.bestVal?.value, (v) => formatPercent(v), c.bestVal ? `epoch ${c.bestVal.epoch}` : undefined)),
+      key: 'bestVal',
+      label: 'Best validation accuracy',
+      description: 'Highest validation accuracy so far (updates live)',
+      cells: columns.map((c) =>
+        cell(c.bestVal?.value, (v) => formatPercent(v), c.bestVal ? `epoch ${c.bestVal.epoch}` : undefined),
+      ),
     },
     {
-      key: 'accBest', label: 'Test accuracy (best on validation)', description: 'Test accuracy of the weights of the best-validation epoch',
-      cells: columns.map((c) => cell(c.metrics?.best.test, (v) => formatPercent(v), c.metrics ? `epoch ${c.metrics.best.epoch}` : undefined)),
+      key: 'accBest',
+      label: 'Test accuracy (best on validation)',
+      description: 'Test accuracy of the weights of the best-validation epoch',
+      cells: columns.map((c) =>
+        cell(c.metrics?.best.test, (v) => formatPercent(v), c.metrics ? `epoch ${c.metrics.best.epoch}` : undefined),
+      ),
     },
     {
-      key: 'accLast', label: 'Test accuracy (last epoch)', description: 'Test accuracy of the weights of the last epoch',
-      cells: columns.map((c) => cell(c.metrics?.last.test, (v) => formatPercent(v), c.metrics ? `epoch ${c.metrics.last.epoch}` : undefined)),
+      key: 'accLast',
+      label: 'Test accuracy (last epoch)',
+      description: 'Test accuracy of the weights of the last epoch',
+      cells: columns.map((c) =>
+        cell(c.metrics?.last.test, (v) => formatPercent(v), c.metrics ? `epoch ${c.metrics.last.epoch}` : undefined),
+      ),
     },
     {
-      key: 'kdGain', label: 'KD gain', description: 'Distilled minus baseline test accuracy (best-validation epochs)',
+      key: 'kdGain',
+      label: 'KD gain',
+      description: 'Distilled minus baseline test accuracy (best-validation epochs)',
       cells: columns.map((c) => productOnly(c, kdGain(), formatPoints)),
     },
     {
-      key: 'agreement', label: 'Top-1 agreement', description: 'Share of test examples where student and teacher predict the same class',
+      key: 'agreement',
+      label: 'Top-1 agreement',
+      description: 'Share of test examples where student and teacher predict the same class',
       cells: columns.map((c) => productOnly(c, summary?.agreement, (v) => formatPercent(v))),
     },
     {
-      key: 'kl', label: 'KL(teacher ‖ student)', description: 'Mean KL divergence of the student’s from the teacher’s predictions on the test set (T = 1)',
+      key: 'kl',
+      label: 'KL(teacher ‖ student)',
+      description: 'Mean KL divergence of the student’s from the teacher’s predictions on the test set (T = 1)',
       cells: columns.map((c) => productOnly(c, summary?.klTeacherStudent, (v) => formatNumber(v))),
     },
   ];
@@ -190,9 +266,16 @@ export interface CapacityGap {
 export function capacityGap(view: PanelViewModel): CapacityGap | undefined {
   const columns = columnsOf(view);
   const teacher = columns.find((c) => c.role === 'teacher' && c.summary);
-  const student = columns.find((c) => c.isProduct && c.summary) ?? columns.find((c) => c.role === 'student' && c.summary);
+  const student =
+    columns.find((c) => c.isProduct && c.summary) ?? columns.find((c) => c.role === 'student' && c.summary);
   if (!teacher?.summary || !student?.summary || student.summary.params === 0) return undefined;
   const ratio = teacher.summary.params / student.summary.params;
   const bridged = columns.some((c) => c.role === 'assistant');
-  return { teacher: teacher.key, student: student.key, ratio, warn: ratio > CAPACITY_GAP_WARN_RATIO && !bridged, bridged };
+  return {
+    teacher: teacher.key,
+    student: student.key,
+    ratio,
+    warn: ratio > CAPACITY_GAP_WARN_RATIO && !bridged,
+    bridged,
+  };
 }

@@ -51,7 +51,10 @@ export class LiveChart {
   /** The plot width the last render decimated for (0 before the chart was laid out). */
   private columns = 0;
 
-  constructor(parent: HTMLElement, private readonly options: LiveChartOptions) {
+  constructor(
+    parent: HTMLElement,
+    private readonly options: LiveChartOptions,
+  ) {
     this.element = h('div', {
       class: 'chart',
       tabindex: 0,
@@ -103,11 +106,21 @@ export class LiveChart {
         },
       },
       axes: [
-        { ...axis(this.options.xLabel), values: integerX ? (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) : undefined },
-        { ...axis(this.options.yLabel), size: 60, values: formatY ? (_u, ticks) => ticks.map((t) => formatY(t)) : undefined },
+        {
+          ...axis(this.options.xLabel),
+          values: integerX ? (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) : undefined,
+        },
+        {
+          ...axis(this.options.yLabel),
+          size: 60,
+          values: formatY ? (_u, ticks) => ticks.map((t) => formatY(t)) : undefined,
+        },
       ],
       series: [
-        { label: this.options.xLabel, value: (_u, v) => (v === null || v === undefined ? '—' : integerX ? String(Math.round(v)) : String(v)) },
+        {
+          label: this.options.xLabel,
+          value: (_u, v) => (v === null || v === undefined ? '—' : integerX ? String(Math.round(v)) : String(v)),
+        },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -116,7 +129,8 @@ export class LiveChart {
           spanGaps: false,
           points: { show: false },
           show: !this.options.hidden.has(s.key),
-          value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : formatY ? formatY(v) : String(Number(v.toPrecision(5)))),
+          value: (_u: uPlot, v: number | null) =>
+            v === null || v === undefined ? '—' : formatY ? formatY(v) : String(Number(v.toPrecision(5))),
         })),
       ],
       hooks: {
@@ -224,7 +238,10 @@ export class LiveChart {
     const range = this.current();
     if (!range) return;
     const center = around ?? (range.min + range.max) / 2;
-    this.zoom = this.clamp({ min: center - (center - range.min) * factor, max: center + (range.max - center) * factor });
+    this.zoom = this.clamp({
+      min: center - (center - range.min) * factor,
+      max: center + (range.max - center) * factor,
+    });
     this.render();
   }
 
@@ -268,31 +285,39 @@ export class LiveChart {
   private bindPanAndWheel(): void {
     const over = this.plot.over;
     // Capture phase: a pan gesture must not also start uPlot's drag-to-zoom selection.
-    this.plot.root.addEventListener('mousedown', (e) => {
-      if (!(e.shiftKey || e.button === 1) || !this.zoom || !over.contains(e.target as Node)) return;
-      e.stopPropagation();
-      e.preventDefault();
-      const start = e.clientX;
-      const range = this.zoom;
-      const perPixel = (range.max - range.min) / Math.max(over.clientWidth, 1);
-      const move = (m: MouseEvent) => {
-        const shift = (start - m.clientX) * perPixel;
-        this.zoom = this.clamp({ min: range.min + shift, max: range.max + shift });
-        this.queueRender();
-      };
-      const up = () => {
-        window.removeEventListener('mousemove', move);
-        window.removeEventListener('mouseup', up);
-      };
-      window.addEventListener('mousemove', move);
-      window.addEventListener('mouseup', up);
-    }, { capture: true });
-    over.addEventListener('wheel', (e) => {
-      if (this.x.length < 2) return;
-      e.preventDefault();
-      const at = this.plot.posToVal(e.offsetX, 'x');
-      this.zoomBy(e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, at);
-    }, { passive: false });
+    this.plot.root.addEventListener(
+      'mousedown',
+      (e) => {
+        if (!(e.shiftKey || e.button === 1) || !this.zoom || !over.contains(e.target as Node)) return;
+        e.stopPropagation();
+        e.preventDefault();
+        const start = e.clientX;
+        const range = this.zoom;
+        const perPixel = (range.max - range.min) / Math.max(over.clientWidth, 1);
+        const move = (m: MouseEvent) => {
+          const shift = (start - m.clientX) * perPixel;
+          this.zoom = this.clamp({ min: range.min + shift, max: range.max + shift });
+          this.queueRender();
+        };
+        const up = () => {
+          window.removeEventListener('mousemove', move);
+          window.removeEventListener('mouseup', up);
+        };
+        window.addEventListener('mousemove', move);
+        window.addEventListener('mouseup', up);
+      },
+      { capture: true },
+    );
+    over.addEventListener(
+      'wheel',
+      (e) => {
+        if (this.x.length < 2) return;
+        e.preventDefault();
+        const at = this.plot.posToVal(e.offsetX, 'x');
+        this.zoomBy(e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, at);
+      },
+      { passive: false },
+    );
   }
 
   private legendRows(): HTMLElement[] {
@@ -358,7 +383,12 @@ export class LiveChart {
       ctx.fillText(s.label, x, y);
       x += ctx.measureText(s.label).width + 16 * ratio;
     });
-    return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the chart could not be encoded'))), 'image/png'));
+    return new Promise((resolve, reject) =>
+      canvas.toBlob(
+        (blob) => (blob ? resolve(blob) : reject(new Error('the chart could not be encoded'))),
+        'image/png',
+      ),
+    );
   }
 
   destroy(): void {

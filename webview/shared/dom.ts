@@ -2,7 +2,11 @@
 
 type Attributes = Record<string, string | number | boolean | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes?: Attributes, ...children: (Node | string | undefined)[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes?: Attributes,
+  ...children: (Node | string | undefined)[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attributes?: Attributes, ...children: (Node | string | undefined)[]): HTMLElement;
 export function h(tag: string, attributes: Attributes = {}, ...children: (Node | string | undefined)[]): HTMLElement {
   const element = document.createElement(tag);
@@ -16,9 +20,13 @@ export function h(tag: string, attributes: Attributes = {}, ...children: (Node |
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Attributes = {}): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== false) element.setAttribute(name, String(value));
+  for (const [name, value] of Object.entries(attributes))
+    if (value !== undefined && value !== false) element.setAttribute(name, String(value));
   return element;
 }
 

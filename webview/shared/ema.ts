@@ -13,7 +13,12 @@ export function emaStart(weight: number): EmaState {
 }
 
 /** Smooths values[from…] into out[from…], carrying the state along. Null and non-finite points stay null. */
-export function emaExtend(values: ArrayLike<number | null>, from: number, state: EmaState, out: (number | null)[]): void {
+export function emaExtend(
+  values: ArrayLike<number | null>,
+  from: number,
+  state: EmaState,
+  out: (number | null)[],
+): void {
   const w = state.weight;
   for (let i = from; i < values.length; i++) {
     const v = values[i];

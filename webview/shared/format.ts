@@ -6,7 +6,12 @@ export const DASH = '—';
 export function formatCount(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return DASH;
   const abs = Math.abs(n);
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [size, suffix] of units) if (abs >= size) return `${(n / size).toPrecision(3)}${suffix}`;
   return String(Math.round(n));
 }
@@ -54,7 +59,9 @@ export function formatMs(x: number | undefined): string {
 
 export function formatNumber(x: number | null | undefined, digits = 4): string {
   if (x === undefined || x === null || !Number.isFinite(x)) return DASH;
-  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : String(Number(x.toPrecision(digits)));
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0)
+    ? x.toExponential(2)
+    : String(Number(x.toPrecision(digits)));
 }
 
 export function formatDuration(ms: number | undefined): string {

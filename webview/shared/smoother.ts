@@ -17,7 +17,13 @@ export class Smoother {
     const n = columns[0]?.length ?? 0;
     // A resumed run replaces the steps after its checkpoint: smoothed values past that point are stale.
     const replaced = this.length > 0 && columns.some((c, i) => c[this.length - 1] !== this.raw[i]);
-    if (weight !== this.weight || stage !== this.stage || columns.length !== this.out.length || n < this.length || replaced) {
+    if (
+      weight !== this.weight ||
+      stage !== this.stage ||
+      columns.length !== this.out.length ||
+      n < this.length ||
+      replaced
+    ) {
       this.weight = weight;
       this.stage = stage;
       this.states = columns.map(() => emaStart(weight));

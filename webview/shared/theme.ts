@@ -29,7 +29,11 @@ export function chartTheme(): ChartTheme {
   const style = getComputedStyle(document.documentElement);
   const kind = themeKind();
   const light = kind === 'light' || kind === 'high-contrast-light';
-  const foreground = cssVar(style, '--vscode-editor-foreground', cssVar(style, '--vscode-foreground', light ? '#333333' : '#cccccc'));
+  const foreground = cssVar(
+    style,
+    '--vscode-editor-foreground',
+    cssVar(style, '--vscode-foreground', light ? '#333333' : '#cccccc'),
+  );
   return {
     foreground,
     muted: cssVar(style, '--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),

@@ -22,7 +22,11 @@ function fusedAdamKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const { value, m, v, grad } = args.inputs as Record<'value' | 'm' | 'v' | 'grad', tf.TensorInfo>;
   const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = args.attrs as unknown as FusedAdamAttrs;
   const backend = args.backend as BackendWasm;
-  const outs = [backend.makeOutput(value.shape, 'float32'), backend.makeOutput(m.shape, 'float32'), backend.makeOutput(v.shape, 'float32')];
+  const outs = [
+    backend.makeOutput(value.shape, 'float32'),
+    backend.makeOutput(m.shape, 'float32'),
+    backend.makeOutput(v.shape, 'float32'),
+  ];
   // Heap views only after the last allocation: an allocation may move the heap.
   const [w, m0, v0, g] = [value, m, v, grad].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
   const [w1, m1, v1] = outs.map((t) => backend.typedArrayFromHeap(t) as Float32Array);
@@ -87,13 +91,16 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     entries.forEach(([name, grad], i) => {
       const value = tf.engine().registeredVariables[name];
       const slot = (list: typeof self.accumulatedFirstMoment, suffix: string): tf.Variable => {
-        if (list[i] == null) list[i] = { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        if (list[i] == null)
+          list[i] = { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
         return list[i].variable;
       };
       const m = slot(self.accumulatedFirstMoment, 'm');
       const v = slot(self.accumulatedSecondMoment, 'v');
       if (grad == null) return;
-      const [newValue, newM, newV] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { value, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const [newValue, newM, newV] = tf
+        .engine()
+        .runKernel(FUSED_ADAM_KERNEL, { value, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       value.assign(newValue);
       m.assign(newM);
       v.assign(newV);

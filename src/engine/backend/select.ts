@@ -24,7 +24,9 @@ function wasmDir(): string {
   const fs = require('fs') as typeof import('fs');
   const besideBundle = path.join(__dirname, 'tfjs-backend-wasm-simd.wasm');
   if (fs.existsSync(besideBundle)) return __dirname + path.sep;
-  return path.dirname(runtimeRequire().resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')) + path.sep;
+  return (
+    path.dirname(runtimeRequire().resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')) + path.sep
+  );
 }
 
 /**
@@ -94,7 +96,8 @@ export async function selectBackend(name: BackendName): Promise<BackendChoice> {
   // Production mode: no console banners from TF.js in the middle of our progress output.
   tf.enableProdMode();
   const notes: string[] = [];
-  const order: Exclude<BackendName, 'auto'>[] = name === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [name];
+  const order: Exclude<BackendName, 'auto'>[] =
+    name === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [name];
   for (const candidate of order) {
     try {
       notes.push(...(await ATTEMPTS[candidate]()));
@@ -104,7 +107,10 @@ export async function selectBackend(name: BackendName): Promise<BackendChoice> {
     } catch (error) {
       const why = reason(error);
       if (name !== 'auto') {
-        const hint = candidate in NATIVE_MODULES ? ` (install ${NATIVE_MODULES[candidate as keyof typeof NATIVE_MODULES]} where the runner's Node can load it)` : '';
+        const hint =
+          candidate in NATIVE_MODULES
+            ? ` (install ${NATIVE_MODULES[candidate as keyof typeof NATIVE_MODULES]} where the runner's Node can load it)`
+            : '';
         throw new Error(`backend "${candidate}" cannot be used: ${why}${hint}`);
       }
       notes.push(`${candidate}: ${why}`);

@@ -60,7 +60,14 @@ const PACK_COST = 1.6;
  * computed either directly or as (op(b)ᵀ·op(a)ᵀ)ᵀ, whichever moves fewer elements: for the input
  * gradient of a dense layer, dy·Wᵀ, that packs the small dy instead of the large W.
  */
-function matMul2d(backend: BackendWasm, original: tf.KernelFunc, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
+function matMul2d(
+  backend: BackendWasm,
+  original: tf.KernelFunc,
+  a: Info,
+  b: Info,
+  transposeA: boolean,
+  transposeB: boolean,
+): Info {
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transposeB ? b.shape[0] : b.shape[1];
   const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + PACK_COST * k * n;
@@ -99,7 +106,13 @@ function batchMatMulKernel(original: tf.KernelFunc): tf.KernelFunc {
     const batchA = size(a.shape.slice(0, -2));
     const batchB = size(b.shape.slice(0, -2));
     // Untransposed single products already take the fast path; batched ones stay with the original.
-    if ((!transposeA && !transposeB) || batchA !== 1 || batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
+    if (
+      (!transposeA && !transposeB) ||
+      batchA !== 1 ||
+      batchB !== 1 ||
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32'
+    ) {
       return original(args);
     }
     const backend = args.backend as BackendWasm;
@@ -117,10 +130,24 @@ function nhwcOnly(dataFormat: string | undefined, kernel: string): void {
   }
 }
 
-function convInfo(xShape: number[], filterShape: [number, number, number, number], strides: Pair, dilations: Pair, pad: Padding, rounding: 'floor' | 'round' | 'ceil' | undefined, depthwise: boolean): tf.backend_util.Conv2DInfo {
+function convInfo(
+  xShape: number[],
+  filterShape: [number, number, number, number],
+  strides: Pair,
+  dilations: Pair,
+  pad: Padding,
+  rounding: 'floor' | 'round' | 'ceil' | undefined,
+  depthwise: boolean,
+): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape, strides, dilations,
-    pad as 'valid' | 'same' | number, rounding, depthwise, 'channelsLast',
+    xShape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad as 'valid' | 'same' | number,
+    rounding,
+    depthwise,
+    'channelsLast',
   );
 }
 
@@ -129,8 +156,22 @@ function convInfo(xShape: number[], filterShape: [number, number, number, number
  * of the receptive field in filter order, one column per output pixel, zeros where the field
  * overhangs the padding. `xT` is the input in NCHW order, so each output row reads one image row.
  */
-function im2colT(colsT: Float32Array, xT: Float32Array, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
+function im2colT(
+  colsT: Float32Array,
+  xT: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+  n0: number,
+  n1: number,
+): void {
+  const {
+    inHeight: H,
+    inWidth: W,
+    inChannels: C,
+    outHeight: OH,
+    outWidth: OW,
+    filterHeight: KH,
+    filterWidth: KW,
+  } = info;
   const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -168,7 +209,8 @@ function im2colT(colsT: Float32Array, xT: Float32Array, info: tf.backend_util.Co
 function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x, dy } = args.inputs as { x: Info; dy: Info };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+      args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     nhwcOnly(dataFormat, 'Conv2DBackpropFilter');
     const backend = args.backend as BackendWasm;
     const info = convInfo(x.shape, filterShape, strides, 1, pad as Padding, dimRoundingMode, false);
@@ -190,7 +232,9 @@ function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
       const whole = n0 === 0 && n1 === N;
       if (!whole) {
         grads = backend.makeOutput([rows, CO], 'float32');
-        floats(backend, grads).set(floats(backend, view(dy, [N * pixels * CO])).subarray(n0 * pixels * CO, n1 * pixels * CO));
+        floats(backend, grads).set(
+          floats(backend, view(dy, [N * pixels * CO])).subarray(n0 * pixels * CO, n1 * pixels * CO),
+        );
       }
       // dW[K, CO] = colsT[K, rows] · dy[rows, CO]: the product packs the narrow dy, not the columns.
       const partial = matMul2d(backend, original, colsT, grads, false, false);
@@ -213,7 +257,8 @@ function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
 /** dW[i, j, c, q] = Σ x[n, h(oh, i), w(ow, j), c] · dy[n, oh, ow, c·m + q] over n, oh, ow. */
 function depthwiseBackpropFilter(args: Parameters<tf.KernelFunc>[0]): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const { strides, dilations, pad, dimRoundingMode, filterShape } =
+    args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const backend = args.backend as BackendWasm;
   const info = convInfo(x.shape, filterShape, strides, dilations, pad as Padding, dimRoundingMode, true);
   const out = zeros(backend, [...filterShape]);
@@ -221,7 +266,14 @@ function depthwiseBackpropFilter(args: Parameters<tf.KernelFunc>[0]): Info {
   const xs = floats(backend, x);
   const dys = floats(backend, dy);
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = info;
-  const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
+  const {
+    filterHeight: KH,
+    filterWidth: KW,
+    strideHeight: SH,
+    strideWidth: SW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+  } = info;
   const m = CO / C;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -252,15 +304,31 @@ function depthwiseBackpropFilter(args: Parameters<tf.KernelFunc>[0]): Info {
 /** dx[n, h, w, c] = Σ dy[n, oh, ow, c·m + q] · W[i, j, c, q] over the outputs whose field covers (h, w). */
 function depthwiseBackpropInput(args: Parameters<tf.KernelFunc>[0]): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const { strides, dilations, pad, dimRoundingMode, inputShape } =
+    args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
   const backend = args.backend as BackendWasm;
-  const info = convInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad as Padding, dimRoundingMode, true);
+  const info = convInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad as Padding,
+    dimRoundingMode,
+    true,
+  );
   const out = zeros(backend, [...inputShape]);
   const dx = floats(backend, out);
   const ws = floats(backend, filter);
   const dys = floats(backend, dy);
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = info;
-  const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
+  const {
+    filterHeight: KH,
+    filterWidth: KW,
+    strideHeight: SH,
+    strideWidth: SW,
+    dilationHeight: DH,
+    dilationWidth: DW,
+  } = info;
   const m = CO / C;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -321,8 +389,10 @@ export function registerWasmKernels(): WasmKernelReport {
   replace('BatchMatMul', batchMatMulKernel);
   report.replaced.push('BatchMatMul');
   if (add('Conv2DBackpropFilter', conv2dBackpropFilterKernel(matMul))) report.added.push('Conv2DBackpropFilter');
-  if (add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter)) report.added.push('DepthwiseConv2dNativeBackpropFilter');
-  if (add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput)) report.added.push('DepthwiseConv2dNativeBackpropInput');
+  if (add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter))
+    report.added.push('DepthwiseConv2dNativeBackpropFilter');
+  if (add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput))
+    report.added.push('DepthwiseConv2dNativeBackpropInput');
   registered = report;
   return report;
 }

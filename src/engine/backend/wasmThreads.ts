@@ -25,7 +25,10 @@ interface WasmImports {
 interface FactoryConfig {
   locateFile(file: string, prefix: string): string;
   mainScriptUrlOrBlob: string;
-  instantiateWasm(imports: WasmImports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void): object;
+  instantiateWasm(
+    imports: WasmImports,
+    receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+  ): object;
 }
 
 type ThreadedFactory = ((config: FactoryConfig) => Promise<ThreadedModule>) & { toString(): string };
@@ -52,7 +55,10 @@ export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number 
  */
 function scriptFiles(factory: ThreadedFactory): { dir: string; worker: string; glue: string } {
   // Loaded here, not at module load: only threaded start-up needs them.
-  const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as { wasmWorkerContents: string };
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-wasm-threads-'));
   const worker = path.join(dir, 'worker.cjs');
   const glue = path.join(dir, 'glue.cjs');
@@ -66,18 +72,26 @@ function scriptFiles(factory: ThreadedFactory): { dir: string; worker: string; g
 const START_TIMEOUT_MS = 30_000;
 
 async function loadThreaded(wasmDir: string, threads: number): Promise<wasmBackend.BackendWasm> {
-  const factory = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as ThreadedFactory;
+  const factory =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as ThreadedFactory;
   const binary = fs.readFileSync(path.join(wasmDir, BINARY));
   const files = scriptFiles(factory);
   let fail: (error: unknown) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
-  const timer = setTimeout(() => fail(new Error(`the threaded wasm build did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => fail(new Error(`the threaded wasm build did not start within ${START_TIMEOUT_MS / 1000} s`)),
+    START_TIMEOUT_MS,
+  );
   const ready = factory({
-    locateFile: (file, prefix) => (file.endsWith('.worker.js') ? files.worker : file.endsWith('.wasm') ? path.join(wasmDir, BINARY) : prefix + file),
+    locateFile: (file, prefix) =>
+      file.endsWith('.worker.js') ? files.worker : file.endsWith('.wasm') ? path.join(wasmDir, BINARY) : prefix + file,
     mainScriptUrlOrBlob: files.glue,
     instantiateWasm(imports, receive) {
       const env = { ...imports.env, emscripten_num_logical_cores: () => 2 * threads };
-      WebAssembly.instantiate(binary, { ...imports, env } as WebAssembly.Imports).then((result) => receive(result.instance, result.module), fail);
+      WebAssembly.instantiate(binary, { ...imports, env } as WebAssembly.Imports).then(
+        (result) => receive(result.instance, result.module),
+        fail,
+      );
       return {};
     },
   });
@@ -99,7 +113,9 @@ async function loadThreaded(wasmDir: string, threads: number): Promise<wasmBacke
     dispose: module.cwrap('dispose', null, []),
   };
   wasmBackend.setThreadsCount(threads);
-  const backend = new wasmBackend.BackendWasm(module as unknown as ConstructorParameters<typeof wasmBackend.BackendWasm>[0]);
+  const backend = new wasmBackend.BackendWasm(
+    module as unknown as ConstructorParameters<typeof wasmBackend.BackendWasm>[0],
+  );
   // The pool's threads live as long as the backend and would keep Node from ever exiting.
   for (const worker of module.PThread.runningWorkers) worker.unref();
   return backend;
@@ -114,12 +130,16 @@ export async function startThreadedWasm(wasmDir: string, threads: number): Promi
   const started = await loadThreaded(wasmDir, threads);
   let first: wasmBackend.BackendWasm | undefined = started;
   tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => {
-    // The engine may ask again after disposing a backend: then start a fresh one.
-    const backend = first ?? loadThreaded(wasmDir, threads);
-    first = undefined;
-    return backend;
-  }, WASM_PRIORITY);
+  tf.registerBackend(
+    'wasm',
+    () => {
+      // The engine may ask again after disposing a backend: then start a fresh one.
+      const backend = first ?? loadThreaded(wasmDir, threads);
+      first = undefined;
+      return backend;
+    },
+    WASM_PRIORITY,
+  );
   return wasmBackend.getThreadsCount();
 }
 

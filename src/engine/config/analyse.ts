@@ -70,14 +70,20 @@ function placeOf(problem: Problem): string {
 function ownerOf(layers: readonly Layer[], at: readonly Segment[]): Layer {
   for (let depth = at.length; depth >= 0; depth--) {
     for (const layer of layers) {
-      if (layer.source.root && findNodeAtLocation(layer.source.root, [...layer.prefix, ...at.slice(0, depth)])) return layer;
+      if (layer.source.root && findNodeAtLocation(layer.source.root, [...layer.prefix, ...at.slice(0, depth)]))
+        return layer;
     }
   }
   return layers[0];
 }
 
 /** The files of an `extends` chain, the given one first; stops at the first file that cannot be used. */
-function readChain(file: string, text: string, read: ReadFile, problems: ProblemList): { chain: SourceFile[]; complete: boolean } {
+function readChain(
+  file: string,
+  text: string,
+  read: ReadFile,
+  problems: ProblemList,
+): { chain: SourceFile[]; complete: boolean } {
   const chain: SourceFile[] = [];
   let current = { file, text };
   for (;;) {
@@ -156,7 +162,14 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     const first = new Map<string, number>();
     names.forEach((name, i) => {
       if (name === undefined) return;
-      if (first.has(name)) problems.add(problemAt(cellsSource, ['cells', i, 'name'], `duplicate cell name "${name}" (also cell ${(first.get(name) ?? 0) + 1})`));
+      if (first.has(name))
+        problems.add(
+          problemAt(
+            cellsSource,
+            ['cells', i, 'name'],
+            `duplicate cell name "${name}" (also cell ${(first.get(name) ?? 0) + 1})`,
+          ),
+        );
       else first.set(name, i);
     });
     cells.forEach((cell, index) => {
@@ -176,18 +189,26 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     const place = (at: Segment[], message: string, severity: Problem['severity'], contextual: boolean): Problem => {
       const owner = ownerOf(unit.layers, at);
       const outsideCell = unit.cell !== undefined && owner !== unit.layers[0];
-      const text = contextual && outsideCell && unit.cellName !== undefined ? `in cell "${unit.cellName}": ${message}` : message;
+      const text =
+        contextual && outsideCell && unit.cellName !== undefined ? `in cell "${unit.cellName}": ${message}` : message;
       return problemAt(owner.source, [...owner.prefix, ...at], text, severity);
     };
     // The merged experiment's schema check only adds what no single file shows (fields that clash after merging).
-    for (const issue of validateExperimentShape(unit.raw)) problems.addIfNew(place(issue.path, issue.message, 'error', false));
-    for (const issue of checkExperiment(unit.raw, unit.cell)) problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false));
+    for (const issue of validateExperimentShape(unit.raw))
+      problems.addIfNew(place(issue.path, issue.message, 'error', false));
+    for (const issue of checkExperiment(unit.raw, unit.cell))
+      problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false));
   }
 
   const sorted = sortProblems(problems.items);
   if (hasErrors(sorted)) return { problems: sorted };
   const experiments = units.map((unit) =>
-    buildExperiment(unit.raw, unit.cellName !== undefined ? `${fileName}.${unit.cellName}` : fileName, unit.cellName, file),
+    buildExperiment(
+      unit.raw,
+      unit.cellName !== undefined ? `${fileName}.${unit.cellName}` : fileName,
+      unit.cellName,
+      file,
+    ),
   );
   return { problems: sorted, file: { path: file, name: fileName, experiments, notebook: cells !== undefined } };
 }

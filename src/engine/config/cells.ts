@@ -26,10 +26,15 @@ export function cellRanges(text: string): CellRange[] {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   if (!root || root.type !== 'object') return [];
   const starts = { lineStarts: lineStarts(text) };
-  const range = (name: string | null, node: Node): CellRange => ({ name, line: positionOf(starts, node.offset).line, offset: node.offset, length: node.length });
+  const range = (name: string | null, node: Node): CellRange => ({
+    name,
+    line: positionOf(starts, node.offset).line,
+    offset: node.offset,
+    length: node.length,
+  });
   const ranges = [range(null, root)];
   const cells = findNodeAtLocation(root, ['cells']);
-  for (const cell of cells?.type === 'array' ? cells.children ?? [] : []) {
+  for (const cell of cells?.type === 'array' ? (cells.children ?? []) : []) {
     if (cell.type !== 'object') continue;
     const name = findNodeAtLocation(cell, ['name']);
     if (name?.type === 'string' && typeof name.value === 'string') ranges.push(range(name.value, cell));

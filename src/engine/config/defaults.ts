@@ -65,7 +65,12 @@ export function resolveSchedule(raw: JsonValue | undefined): ScheduleConfig {
 
 export function resolveTrain(raw: JsonValue | undefined): TrainConfig {
   const given = object(raw);
-  return { ...DEFAULTS.train, ...given, optimizer: resolveOptimizer(given.optimizer), schedule: resolveSchedule(given.schedule) } as TrainConfig;
+  return {
+    ...DEFAULTS.train,
+    ...given,
+    optimizer: resolveOptimizer(given.optimizer),
+    schedule: resolveSchedule(given.schedule),
+  } as TrainConfig;
 }
 
 export function resolveLoss(raw: JsonValue): LossSpec {
@@ -88,8 +93,15 @@ export function resolveModel(raw: JsonValue, experimentTrain: JsonValue | undefi
 
 export function resolveDistill(raw: JsonValue | undefined, experimentTrain: JsonValue | undefined): DistillConfig {
   const given = object(raw);
-  const losses = Array.isArray(given.losses) ? given.losses.map(resolveLoss) : DEFAULTS.distill.losses.map((l) => ({ ...l }) as LossSpec);
-  const distill = { scheme: DEFAULTS.distill.scheme, cacheTeacher: DEFAULTS.distill.cacheTeacher, ...given, losses } as unknown as DistillConfig;
+  const losses = Array.isArray(given.losses)
+    ? given.losses.map(resolveLoss)
+    : DEFAULTS.distill.losses.map((l) => ({ ...l }) as LossSpec);
+  const distill = {
+    scheme: DEFAULTS.distill.scheme,
+    cacheTeacher: DEFAULTS.distill.cacheTeacher,
+    ...given,
+    losses,
+  } as unknown as DistillConfig;
   if (Array.isArray(given.stages)) {
     distill.stages = given.stages.map((stage) => {
       const s = object(stage);

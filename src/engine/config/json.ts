@@ -21,7 +21,9 @@ export function valueAt(value: JsonValue | undefined, path: readonly Segment[]):
   let current: JsonValue | undefined = value;
   for (const segment of path) {
     if (typeof segment === 'number') current = Array.isArray(current) ? current[segment] : undefined;
-    else current = isObject(current) && Object.prototype.hasOwnProperty.call(current, segment) ? current[segment] : undefined;
+    else
+      current =
+        isObject(current) && Object.prototype.hasOwnProperty.call(current, segment) ? current[segment] : undefined;
     if (current === undefined) return undefined;
   }
   return current;
@@ -30,7 +32,12 @@ export function valueAt(value: JsonValue | undefined, path: readonly Segment[]):
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 export function formatPath(path: readonly Segment[]): string {
-  return '$' + path.map((s) => (typeof s === 'number' ? `[${s}]` : IDENTIFIER.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`)).join('');
+  return (
+    '$' +
+    path
+      .map((s) => (typeof s === 'number' ? `[${s}]` : IDENTIFIER.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`))
+      .join('')
+  );
 }
 
 /** Turns a JSON pointer (`/distill/losses/1`) into path segments; indices become numbers where the data holds an array. */

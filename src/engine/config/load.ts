@@ -17,8 +17,13 @@ export async function loadExperimentFile(filePath: string): Promise<ExperimentFi
   try {
     text = await fs.promises.readFile(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file (${(error as Error).message})`;
-    throw new ExperimentError([{ file, line: 1, column: 1, offset: 0, length: 0, path: '$', message: reason, severity: 'error' }]);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'file not found'
+        : `cannot read the file (${(error as Error).message})`;
+    throw new ExperimentError([
+      { file, line: 1, column: 1, offset: 0, length: 0, path: '$', message: reason, severity: 'error' },
+    ]);
   }
   const analysis = analyseExperimentText(file, text);
   if (!analysis.file) throw new ExperimentError(analysis.problems);

@@ -42,7 +42,7 @@ export function resolveExperimentPaths(experiment: JsonObject, baseDir: string):
   const data = experiment.data;
   if (isObject(data)) {
     // A refinement without `dataset` may still carry paths for the inherited dataset.
-    const fields = typeof data.dataset === 'string' ? DATA_PATH_FIELDS[data.dataset] ?? [] : ALL_DATA_PATH_FIELDS;
+    const fields = typeof data.dataset === 'string' ? (DATA_PATH_FIELDS[data.dataset] ?? []) : ALL_DATA_PATH_FIELDS;
     for (const field of fields) if (field in data) data[field] = absolute(data[field], baseDir) as JsonValue;
   }
   for (const modelPath of modelPaths(experiment)) {
@@ -54,5 +54,6 @@ export function resolveExperimentPaths(experiment: JsonObject, baseDir: string):
 /** Makes every path of a whole file (top level and cells) absolute, in place. */
 export function resolveFilePaths(file: JsonObject, baseDir: string): void {
   resolveExperimentPaths(file, baseDir);
-  if (Array.isArray(file.cells)) for (const cell of file.cells) if (isObject(cell)) resolveExperimentPaths(cell, baseDir);
+  if (Array.isArray(file.cells))
+    for (const cell of file.cells) if (isObject(cell)) resolveExperimentPaths(cell, baseDir);
 }

@@ -29,7 +29,14 @@ export function formatProblems(problems: readonly Problem[]): string {
 
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   const rank = (p: Problem) => (p.severity === 'error' ? 0 : 1);
-  return [...problems].sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || a.offset - b.offset || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
+  return [...problems].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.file.localeCompare(b.file) ||
+      a.offset - b.offset ||
+      a.path.localeCompare(b.path) ||
+      a.message.localeCompare(b.message),
+  );
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {

@@ -23,7 +23,10 @@ function compiled(): Validators {
       keywords: ['markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets'],
     });
     ajv.addSchema(kdSchema, 'kd');
-    validators = { file: ajv.getSchema('kd') as ValidateFunction, experiment: ajv.getSchema('kd#/definitions/experiment') as ValidateFunction };
+    validators = {
+      file: ajv.getSchema('kd') as ValidateFunction,
+      experiment: ajv.getSchema('kd#/definitions/experiment') as ValidateFunction,
+    };
   }
   return validators;
 }

@@ -61,7 +61,12 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'null',
 };
 
-const PLURAL_TYPE_NAMES: Record<string, string> = { integer: 'whole numbers', number: 'numbers', string: 'strings', object: 'objects' };
+const PLURAL_TYPE_NAMES: Record<string, string> = {
+  integer: 'whole numbers',
+  number: 'numbers',
+  string: 'strings',
+  object: 'objects',
+};
 
 function typeNames(type: unknown): string {
   const types = Array.isArray(type) ? type : [type];
@@ -81,9 +86,14 @@ function describeSchema(schema: unknown): string {
   if (typeof schema.exclusiveMaximum === 'number') bounds.push(`< ${schema.exclusiveMaximum}`);
   if (bounds.length) text += ` ${bounds.join(' and ')}`;
   if (schema.type === 'array') {
-    const items = isObject(schema.items) && typeof schema.items.type === 'string' ? PLURAL_TYPE_NAMES[schema.items.type] : undefined;
-    const count = typeof schema.minItems === 'number' && schema.minItems === schema.maxItems ? `${schema.minItems} ` : '';
-    if (items) text += ` of ${count}${items}${isObject(schema.items) && typeof schema.items.minimum === 'number' ? ` ≥ ${schema.items.minimum}` : ''}`;
+    const items =
+      isObject(schema.items) && typeof schema.items.type === 'string'
+        ? PLURAL_TYPE_NAMES[schema.items.type]
+        : undefined;
+    const count =
+      typeof schema.minItems === 'number' && schema.minItems === schema.maxItems ? `${schema.minItems} ` : '';
+    if (items)
+      text += ` of ${count}${items}${isObject(schema.items) && typeof schema.items.minimum === 'number' ? ` ≥ ${schema.items.minimum}` : ''}`;
     else if (count) text += ` of ${count}items`;
   }
   return text;
@@ -105,7 +115,7 @@ function propertiesOf(schema: unknown): SchemaNode {
   const own = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
   const base = branch && isObject(branch.base.properties) ? branch.base.properties : {};
   const merged: SchemaNode = {};
-  for (const [key, value] of Object.entries(own)) merged[key] = isObject(value) ? value : base[key] ?? true;
+  for (const [key, value] of Object.entries(own)) merged[key] = isObject(value) ? value : (base[key] ?? true);
   return merged;
 }
 
@@ -120,7 +130,12 @@ const ENUM_NOUNS: Record<string, string> = {
   selfMode: 'self-distillation mode',
   teacherWeighting: 'teacher weighting',
 };
-const TYPE_NOUNS: Record<string, string> = { losses: 'loss', layers: 'layer type', optimizer: 'optimizer', schedule: 'schedule' };
+const TYPE_NOUNS: Record<string, string> = {
+  losses: 'loss',
+  layers: 'layer type',
+  optimizer: 'optimizer',
+  schedule: 'schedule',
+};
 
 function enumNoun(path: readonly Segment[]): string | undefined {
   const last = path[path.length - 1];
@@ -141,8 +156,14 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
   // A property missing or unknown in a variant is reported by the variant's branch, which knows more.
   const pairKey = (e: ErrorObject, property: unknown) => `${e.instancePath}/${String(property)}`;
   const paramsOf = (e: ErrorObject) => e.params as Record<string, unknown>;
-  const branchExtras = new Set(relevant.filter((e) => e.keyword === 'additionalProperties' && branchOf(e.parentSchema)).map((e) => pairKey(e, paramsOf(e).additionalProperty)));
-  const required = new Set(relevant.filter((e) => e.keyword === 'required').map((e) => pairKey(e, paramsOf(e).missingProperty)));
+  const branchExtras = new Set(
+    relevant
+      .filter((e) => e.keyword === 'additionalProperties' && branchOf(e.parentSchema))
+      .map((e) => pairKey(e, paramsOf(e).additionalProperty)),
+  );
+  const required = new Set(
+    relevant.filter((e) => e.keyword === 'required').map((e) => pairKey(e, paramsOf(e).missingProperty)),
+  );
   const kindConflicts = new Set(relevant.filter((e) => isKindConflict(e)).map((e) => e.instancePath));
 
   const issues: Issue[] = [];
@@ -160,7 +181,10 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
     if (kindConflicts.has(error.instancePath) && branchOf(error.parentSchema)) {
       if (isKindConflict(error)) {
         const present = MODEL_KINDS.filter((k) => isObject(error.data) && k in error.data);
-        add([...path, present[1]], `a model is one of ${MODEL_KINDS.join(', ')}: "${present[1]}" cannot be combined with "${present[0]}"`);
+        add(
+          [...path, present[1]],
+          `a model is one of ${MODEL_KINDS.join(', ')}: "${present[1]}" cannot be combined with "${present[0]}"`,
+        );
       }
       continue;
     }
@@ -174,7 +198,12 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
         const noun = enumNoun(path);
         const hint = typeof error.data === 'string' ? suggestion(error.data, allowed.map(String)) : '';
         const list = allowed.map((v) => (typeof v === 'string' ? v : describeValue(v))).join(', ');
-        add(path, noun ? `unknown ${noun} ${describeValue(error.data)}${hint}; expected one of ${list}` : `must be one of ${list} (got ${describeValue(error.data)})${hint}`);
+        add(
+          path,
+          noun
+            ? `unknown ${noun} ${describeValue(error.data)}${hint}; expected one of ${list}`
+            : `must be one of ${list} (got ${describeValue(error.data)})${hint}`,
+        );
         break;
       }
       case 'required': {
@@ -191,21 +220,34 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
         const allowed = Object.keys(propertiesOf(error.parentSchema));
         const baseKnows = branch !== undefined && knownKeys(branch.base).has(extra);
         const expected = `; expected one of ${allowed.join(', ')}`;
-        add([...path, extra], baseKnows ? `"${extra}" does not apply ${branch ? branchCondition(branch) : ''}${expected}` : `unknown property "${extra}"${suggestion(extra, allowed)}${expected}`);
+        add(
+          [...path, extra],
+          baseKnows
+            ? `"${extra}" does not apply ${branch ? branchCondition(branch) : ''}${expected}`
+            : `unknown property "${extra}"${suggestion(extra, allowed)}${expected}`,
+        );
         break;
       }
       case 'minimum':
       case 'maximum':
       case 'exclusiveMinimum':
       case 'exclusiveMaximum':
-        add(path, `must be ${COMPARISONS[String(params.comparison)] ?? params.comparison} ${params.limit} (got ${describeValue(error.data)})`);
+        add(
+          path,
+          `must be ${COMPARISONS[String(params.comparison)] ?? params.comparison} ${params.limit} (got ${describeValue(error.data)})`,
+        );
         break;
       case 'minItems':
       case 'maxItems': {
         const schema = isObject(error.parentSchema) ? error.parentSchema : {};
         const count = Array.isArray(error.data) ? error.data.length : 0;
         const limit = Number(params.limit);
-        const rule = schema.minItems === schema.maxItems ? `exactly ${limit}` : error.keyword === 'minItems' ? `at least ${limit}` : `at most ${limit}`;
+        const rule =
+          schema.minItems === schema.maxItems
+            ? `exactly ${limit}`
+            : error.keyword === 'minItems'
+              ? `at least ${limit}`
+              : `at most ${limit}`;
         add(path, `must have ${rule} item${limit === 1 ? '' : 's'} (got ${count})`);
         break;
       }
@@ -221,7 +263,9 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
         break;
       case 'anyOf': {
         const options = Array.isArray(error.schema) ? error.schema : [];
-        const keys = options.map((o) => (isObject(o) && Array.isArray(o.required) && o.required.length === 1 ? String(o.required[0]) : undefined));
+        const keys = options.map((o) =>
+          isObject(o) && Array.isArray(o.required) && o.required.length === 1 ? String(o.required[0]) : undefined,
+        );
         if (keys.every((k): k is string => k !== undefined)) {
           const list = keys.map((k) => `"${k}"`);
           add(path, `needs one of ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`);

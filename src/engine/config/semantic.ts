@@ -53,7 +53,8 @@ function variantKeys(definition: string): Record<string, string[]> {
   for (const item of (def.allOf as JsonValue[]) ?? []) {
     if (!isObject(item) || !isObject(item.if) || !isObject(item.then)) continue;
     const condition = valueAt(item.if, ['properties', 'type', 'const']);
-    if (typeof condition === 'string' && isObject(item.then.properties)) table[condition] = Object.keys(item.then.properties);
+    if (typeof condition === 'string' && isObject(item.then.properties))
+      table[condition] = Object.keys(item.then.properties);
   }
   variantTables.set(definition, table);
   return table;
@@ -61,8 +62,10 @@ function variantKeys(definition: string): Record<string, string[]> {
 
 export function checkExperiment(experiment: JsonObject, cell: CellContext | undefined): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
-  const error = (path: Segment[], message: string, contextual = false) => issues.push({ path, message, severity: 'error', contextual });
-  const warning = (path: Segment[], message: string, contextual = false) => issues.push({ path, message, severity: 'warning', contextual });
+  const error = (path: Segment[], message: string, contextual = false) =>
+    issues.push({ path, message, severity: 'error', contextual });
+  const warning = (path: Segment[], message: string, contextual = false) =>
+    issues.push({ path, message, severity: 'warning', contextual });
 
   checkData(experiment, error);
   checkModels(experiment, cell, error);
@@ -91,13 +94,15 @@ function checkData(experiment: JsonObject, error: Report): void {
     const stat = statOf(file);
     const wantsFolder = data.dataset === 'images';
     if (!stat) error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}`);
-    else if (wantsFolder && !stat.isDirectory()) error(['data', field], `expected a folder with one sub-folder per class, found a file: ${file}`);
+    else if (wantsFolder && !stat.isDirectory())
+      error(['data', field], `expected a folder with one sub-folder per class, found a file: ${file}`);
     else if (!wantsFolder && stat.isDirectory()) error(['data', field], `expected a file, found a folder: ${file}`);
   }
 }
 
 function checkModels(experiment: JsonObject, cell: CellContext | undefined, error: Report): void {
-  if (experiment.student === undefined) error(['student'], `required: the model to train, given by ${quoteList([...MODEL_KINDS])}`, true);
+  if (experiment.student === undefined)
+    error(['student'], `required: the model to train, given by ${quoteList([...MODEL_KINDS])}`, true);
   for (const at of modelPaths(experiment)) {
     const model = valueAt(experiment, at) as JsonObject;
     const kinds = MODEL_KINDS.filter((k) => k in model);
@@ -107,7 +112,8 @@ function checkModels(experiment: JsonObject, cell: CellContext | undefined, erro
       if (!stat) error([...at, 'load'], `model file not found: ${model.load}`);
       else if (stat.isDirectory()) error([...at, 'load'], `expected a model.json file, found a folder: ${model.load}`);
     }
-    if (typeof model.fromCell === 'string' && model.fromCell.length > 0) checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error);
+    if (typeof model.fromCell === 'string' && model.fromCell.length > 0)
+      checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error);
   }
 }
 
@@ -119,8 +125,10 @@ function checkFromCell(name: string, at: Segment[], cell: CellContext | undefine
   const earlier = cell.names.slice(0, cell.index).filter((n): n is string => n !== undefined);
   const index = cell.names.indexOf(name);
   const listing = earlier.length ? `the earlier cells are ${earlier.join(', ')}` : 'there is no earlier cell';
-  if (index === cell.index) error(at, `fromCell must name an earlier cell, not the cell itself ("${name}"); ${listing}`, true);
-  else if (index > cell.index) error(at, `fromCell must name an earlier cell: "${name}" comes after this cell; ${listing}`, true);
+  if (index === cell.index)
+    error(at, `fromCell must name an earlier cell, not the cell itself ("${name}"); ${listing}`, true);
+  else if (index > cell.index)
+    error(at, `fromCell must name an earlier cell: "${name}" comes after this cell; ${listing}`, true);
   else if (index < 0) error(at, `no cell named "${name}"${suggestion(name, earlier)}; ${listing}`, true);
 }
 
@@ -143,8 +151,13 @@ function checkTrainKinds(experiment: JsonObject, error: Report): void {
       if (!allowed) continue;
       for (const key of Object.keys(written)) {
         if (!allowed.includes(key)) {
-          const which = typeof inherited === 'string' ? `the inherited ${part} "${type}"` : `the default ${part} "${type}"`;
-          error([...at, part, key], `"${key}" does not apply to ${which}; set "type" or use one of ${allowed.join(', ')}`, true);
+          const which =
+            typeof inherited === 'string' ? `the inherited ${part} "${type}"` : `the default ${part} "${type}"`;
+          error(
+            [...at, part, key],
+            `"${key}" does not apply to ${which}; set "type" or use one of ${allowed.join(', ')}`,
+            true,
+          );
         }
       }
     }
@@ -156,7 +169,8 @@ function lossLists(distill: JsonObject): { at: Segment[]; losses: JsonValue[] }[
   const lists: { at: Segment[]; losses: JsonValue[] }[] = [];
   if (Array.isArray(distill.stages) && distill.stages.length > 0) {
     distill.stages.forEach((stage, i) => {
-      if (isObject(stage) && Array.isArray(stage.losses)) lists.push({ at: ['distill', 'stages', i, 'losses'], losses: stage.losses });
+      if (isObject(stage) && Array.isArray(stage.losses))
+        lists.push({ at: ['distill', 'stages', i, 'losses'], losses: stage.losses });
     });
   } else if (Array.isArray(distill.losses)) {
     lists.push({ at: ['distill', 'losses'], losses: distill.losses });
@@ -174,19 +188,28 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
   let usesTeacher = false;
   let allKnown = true;
   for (const { at, losses } of lists) {
-    const known = losses.filter((l): l is JsonObject => isObject(l) && typeof l.type === 'string' && KNOWN_LOSSES.includes(l.type));
+    const known = losses.filter(
+      (l): l is JsonObject => isObject(l) && typeof l.type === 'string' && KNOWN_LOSSES.includes(l.type),
+    );
     if (known.length !== losses.length) allKnown = false;
     losses.forEach((loss, i) => {
       if (!isObject(loss) || typeof loss.type !== 'string' || !KNOWN_LOSSES.includes(loss.type)) return;
       if (loss.type !== 'ce') usesTeacher = true;
       if (loss.type !== 'ce' && TEACHER_SCHEMES.includes(scheme) && !hasTeacher) {
-        error([...at, i, 'type'], `loss "${loss.type}" needs a teacher; set "teacher" (a preset, layers, load or fromCell) or use only "ce"`, true);
+        error(
+          [...at, i, 'type'],
+          `loss "${loss.type}" needs a teacher; set "teacher" (a preset, layers, load or fromCell) or use only "ce"`,
+          true,
+        );
       }
       if (loss.type === 'fsp') {
         for (const side of ['teacherLayers', 'studentLayers']) {
           const pair = loss[side];
           if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && pair[0] === pair[1]) {
-            error([...at, i, side], `an fsp pair needs two different layers (the start and the end of a block), got "${pair[0]}" twice`);
+            error(
+              [...at, i, side],
+              `an fsp pair needs two different layers (the start and the end of a block), got "${pair[0]}" twice`,
+            );
           }
         }
       }
@@ -200,20 +223,29 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
     const seen = new Map<string, number>();
     distill.stages.forEach((stage, i) => {
       if (!isObject(stage) || typeof stage.name !== 'string') return;
-      if (seen.has(stage.name)) error(['distill', 'stages', i, 'name'], `duplicate stage name "${stage.name}" (also stage ${(seen.get(stage.name) ?? 0) + 1})`);
+      if (seen.has(stage.name))
+        error(
+          ['distill', 'stages', i, 'name'],
+          `duplicate stage name "${stage.name}" (also stage ${(seen.get(stage.name) ?? 0) + 1})`,
+        );
       else seen.set(stage.name, i);
     });
   }
 
   const needs = (field: string, what: string) => {
     const value = distill[field];
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) error(['distill', field], `required with scheme "${scheme}": ${what}`, true);
+    if (value === undefined || (Array.isArray(value) && value.length === 0))
+      error(['distill', field], `required with scheme "${scheme}": ${what}`, true);
   };
   switch (scheme) {
     case 'offline':
       if (teacherHasKind && allKnown && !usesTeacher) {
         const why = lists.length > 0 ? 'only "ce"' : 'the default losses are [{ "type": "ce", "weight": 1 }]';
-        warning(['teacher'], `no loss term uses the teacher (${why}); add a term such as { "type": "kd", "weight": 0.9 } or remove the teacher`, true);
+        warning(
+          ['teacher'],
+          `no loss term uses the teacher (${why}); add a term such as { "type": "kd", "weight": 0.9 } or remove the teacher`,
+          true,
+        );
       }
       break;
     case 'online':
@@ -222,20 +254,29 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
       break;
     case 'assistant':
       needs('assistants', 'the intermediate models, from the largest to the smallest');
-      if (!hasTeacher) error(['teacher'], 'required with scheme "assistant": the teacher the first assistant learns from', true);
+      if (!hasTeacher)
+        error(['teacher'], 'required with scheme "assistant": the teacher the first assistant learns from', true);
       break;
     case 'multiTeacher':
       needs('teachers', 'the teachers whose outputs are combined');
-      if (hasTeacher) warning(['teacher'], 'ignored with scheme "multiTeacher": "distill.teachers" lists the teachers', true);
+      if (hasTeacher)
+        warning(['teacher'], 'ignored with scheme "multiTeacher": "distill.teachers" lists the teachers', true);
       break;
     case 'self':
-      if (distill.selfMode === 'exits') needs('exits', 'the names of the student layers that get an auxiliary classifier');
+      if (distill.selfMode === 'exits')
+        needs('exits', 'the names of the student layers that get an auxiliary classifier');
       break;
   }
   if (scheme === 'multiTeacher' && distill.teacherWeighting === 'weights') {
     const weights = distill.teacherWeights;
     const teachers = Array.isArray(distill.teachers) ? distill.teachers.length : 0;
-    if (!Array.isArray(weights)) error(['distill', 'teacherWeights'], 'required with teacherWeighting "weights": one weight per teacher', true);
-    else if (teachers > 0 && weights.length !== teachers) error(['distill', 'teacherWeights'], `expected one weight per teacher: ${teachers} teacher${teachers === 1 ? '' : 's'}, ${weights.length} weight${weights.length === 1 ? '' : 's'}`, true);
+    if (!Array.isArray(weights))
+      error(['distill', 'teacherWeights'], 'required with teacherWeighting "weights": one weight per teacher', true);
+    else if (teachers > 0 && weights.length !== teachers)
+      error(
+        ['distill', 'teacherWeights'],
+        `expected one weight per teacher: ${teachers} teacher${teachers === 1 ? '' : 's'}, ${weights.length} weight${weights.length === 1 ? '' : 's'}`,
+        true,
+      );
   }
 }

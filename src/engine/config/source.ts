@@ -72,7 +72,14 @@ export function positionOf(source: Pick<SourceFile, 'lineStarts'>, offset: numbe
   return { line: low + 1, column: offset - source.lineStarts[low] + 1 };
 }
 
-export function problemAtOffset(source: SourceFile, offset: number, length: number, path: string, message: string, severity: Problem['severity']): Problem {
+export function problemAtOffset(
+  source: SourceFile,
+  offset: number,
+  length: number,
+  path: string,
+  message: string,
+  severity: Problem['severity'],
+): Problem {
   return { file: source.file, ...positionOf(source, offset), offset, length, path, message, severity };
 }
 
@@ -87,7 +94,12 @@ export function locate(source: SourceFile, path: readonly Segment[]): { node: No
 }
 
 /** A problem at a JSON path of this file; a property is marked from its key, so the line is the key's. */
-export function problemAt(source: SourceFile, path: readonly Segment[], message: string, severity: Problem['severity'] = 'error'): Problem {
+export function problemAt(
+  source: SourceFile,
+  path: readonly Segment[],
+  message: string,
+  severity: Problem['severity'] = 'error',
+): Problem {
   const { node } = locate(source, path);
   const marked = node?.parent?.type === 'property' ? node.parent : node;
   return problemAtOffset(source, marked?.offset ?? 0, marked?.length ?? 0, formatPath(path), message, severity);
@@ -101,7 +113,16 @@ function reportDuplicateKeys(source: SourceFile, node: Node, path: Segment[]): v
       if (!key || typeof key.value !== 'string') continue;
       const name = key.value;
       if (seen.has(name)) {
-        source.problems.push(problemAtOffset(source, property.offset, property.length, formatPath([...path, name]), `duplicate property "${name}" (only the last one would count)`, 'error'));
+        source.problems.push(
+          problemAtOffset(
+            source,
+            property.offset,
+            property.length,
+            formatPath([...path, name]),
+            `duplicate property "${name}" (only the last one would count)`,
+            'error',
+          ),
+        );
       }
       seen.add(name);
       if (value) reportDuplicateKeys(source, value, [...path, name]);

@@ -73,7 +73,13 @@ export type LayerSpec =
       activation?: Activation;
       useBias?: boolean;
     }
-  | { type: 'maxPool' | 'avgPool'; name?: string; poolSize: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
+  | {
+      type: 'maxPool' | 'avgPool';
+      name?: string;
+      poolSize: number | [number, number];
+      strides?: number | [number, number];
+      padding?: 'valid' | 'same';
+    }
   | { type: 'globalAveragePooling'; name?: string }
   | { type: 'batchNormalization'; name?: string; momentum?: number; epsilon?: number }
   | { type: 'dropout'; name?: string; rate: number }
@@ -122,7 +128,14 @@ export type LossSpec =
   | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }
   | { type: 'nst'; weight: number; teacherLayer: string; studentLayer: string }
-  | { type: 'rkd'; weight: number; teacherLayer?: string; studentLayer?: string; distanceWeight: number; angleWeight: number }
+  | {
+      type: 'rkd';
+      weight: number;
+      teacherLayer?: string;
+      studentLayer?: string;
+      distanceWeight: number;
+      angleWeight: number;
+    }
   | { type: 'sp'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'cc'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'pkt'; weight: number; teacherLayer?: string; studentLayer?: string }
@@ -172,9 +185,7 @@ export type OptimizerConfig =
   | { type: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number };
 
 export type ScheduleConfig =
-  | { type: 'constant' }
-  | { type: 'step'; stepSize: number; gamma: number }
-  | { type: 'cosine'; minLr: number };
+  { type: 'constant' } | { type: 'step'; stepSize: number; gamma: number } | { type: 'cosine'; minLr: number };
 
 export interface TrainConfig {
   epochs: number;

@@ -7,8 +7,14 @@ import type { Batch, Split } from './types';
  * One epoch of batches covering every example once, the last one partial. With a seed the
  * order is a seeded shuffle (pass seed + epoch for a new order each epoch); without, split order.
  */
-export function* iterateBatches(split: Split, inputSize: number, batchSize: number, shuffleSeed?: number): Generator<Batch> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
+export function* iterateBatches(
+  split: Split,
+  inputSize: number,
+  batchSize: number,
+  shuffleSeed?: number,
+): Generator<Batch> {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   if (split.x.length !== split.count * inputSize) {
     throw new Error(`split holds ${split.x.length} values, expected ${split.count} examples × ${inputSize}`);
   }

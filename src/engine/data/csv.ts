@@ -36,7 +36,9 @@ async function readTable(file: string): Promise<Table> {
   try {
     text = await fs.promises.readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read CSV file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new Error(
+      `cannot read CSV file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   const lines: number[] = [];
   let records: string[][];
@@ -65,17 +67,22 @@ function featuresAreNumbers(row: string[], labelIndex: number): boolean {
 function layoutOf(table: Table, labelColumn: string | number): Layout {
   const first = table.records[0];
   const columns = first.length;
-  if (columns < 2) throw new Error(`${table.file}: needs at least 2 columns (features and a label), the first row has ${columns}`);
+  if (columns < 2)
+    throw new Error(`${table.file}: needs at least 2 columns (features and a label), the first row has ${columns}`);
   if (typeof labelColumn === 'string') {
     const labelIndex = first.indexOf(labelColumn);
     if (labelIndex >= 0) return { labelIndex, columns, header: first };
     if (first.every((cell) => NUMBER.test(cell))) {
-      throw new Error(`${table.file}: labelColumn "${labelColumn}" names a column, but the file has no header row; give the label column's 0-based index instead`);
+      throw new Error(
+        `${table.file}: labelColumn "${labelColumn}" names a column, but the file has no header row; give the label column's 0-based index instead`,
+      );
     }
     throw new Error(`${table.file}: no column named "${labelColumn}" in the header row (columns: ${first.join(', ')})`);
   }
   if (!Number.isInteger(labelColumn) || labelColumn < 0 || labelColumn >= columns) {
-    throw new Error(`${table.file}: labelColumn ${labelColumn} is not a column index (the file has ${columns} columns, 0 to ${columns - 1})`);
+    throw new Error(
+      `${table.file}: labelColumn ${labelColumn} is not a column index (the file has ${columns} columns, 0 to ${columns - 1})`,
+    );
   }
   return { labelIndex: labelColumn, columns, header: featuresAreNumbers(first, labelColumn) ? undefined : first };
 }
@@ -94,7 +101,8 @@ function readRows(table: Table, layout: Layout, skipHeader: boolean): Rows {
   for (let r = 0; r < count; r++) {
     const record = table.records[start + r];
     const line = table.lines[start + r];
-    if (record.length !== layout.columns) throw new Error(`${table.file}:${line}: expected ${layout.columns} columns, found ${record.length}`);
+    if (record.length !== layout.columns)
+      throw new Error(`${table.file}:${line}: expected ${layout.columns} columns, found ${record.length}`);
     let f = r * features;
     for (let c = 0; c < layout.columns; c++) {
       const cell = record[c];
@@ -104,7 +112,9 @@ function readRows(table: Table, layout: Layout, skipHeader: boolean): Rows {
         continue;
       }
       if (!NUMBER.test(cell)) {
-        throw new Error(`${table.file}:${line}: ${columnName(layout, c)}: ${cell === '' ? 'empty value (fill in or drop missing values)' : `"${cell}" is not a number`}`);
+        throw new Error(
+          `${table.file}:${line}: ${columnName(layout, c)}: ${cell === '' ? 'empty value (fill in or drop missing values)' : `"${cell}" is not a number`}`,
+        );
       }
       x[f++] = Number(cell);
     }
@@ -115,11 +125,14 @@ function readRows(table: Table, layout: Layout, skipHeader: boolean): Rows {
 /** The test file follows the training file's layout; a header, if any, must name the same columns. */
 function testHasHeader(table: Table, layout: Layout, trainFile: string): boolean {
   const first = table.records[0];
-  if (first.length !== layout.columns) throw new Error(`${table.file}: has ${first.length} columns but ${trainFile} has ${layout.columns}`);
+  if (first.length !== layout.columns)
+    throw new Error(`${table.file}: has ${first.length} columns but ${trainFile} has ${layout.columns}`);
   if (featuresAreNumbers(first, layout.labelIndex)) return false;
   if (!layout.header) return false; // a bad value: readRows reports it with its line and column
   if (first.join('\u0000') !== layout.header.join('\u0000')) {
-    throw new Error(`${table.file}: header row (${first.join(', ')}) differs from ${trainFile} (${layout.header.join(', ')})`);
+    throw new Error(
+      `${table.file}: header row (${first.join(', ')}) differs from ${trainFile} (${layout.header.join(', ')})`,
+    );
   }
   return true;
 }

@@ -25,12 +25,54 @@ interface TypeInfo {
 }
 
 const TYPES: TypeInfo[] = [
-  { type: 'ubyte', code: 0x08, bytes: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o), write: (v, o, x) => v.setUint8(o, x) },
-  { type: 'sbyte', code: 0x09, bytes: 1, make: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o), write: (v, o, x) => v.setInt8(o, x) },
-  { type: 'short', code: 0x0b, bytes: 2, make: (n) => new Int16Array(n), read: (v, o) => v.getInt16(o), write: (v, o, x) => v.setInt16(o, x) },
-  { type: 'int', code: 0x0c, bytes: 4, make: (n) => new Int32Array(n), read: (v, o) => v.getInt32(o), write: (v, o, x) => v.setInt32(o, x) },
-  { type: 'float', code: 0x0d, bytes: 4, make: (n) => new Float32Array(n), read: (v, o) => v.getFloat32(o), write: (v, o, x) => v.setFloat32(o, x) },
-  { type: 'double', code: 0x0e, bytes: 8, make: (n) => new Float64Array(n), read: (v, o) => v.getFloat64(o), write: (v, o, x) => v.setFloat64(o, x) },
+  {
+    type: 'ubyte',
+    code: 0x08,
+    bytes: 1,
+    make: (n) => new Uint8Array(n),
+    read: (v, o) => v.getUint8(o),
+    write: (v, o, x) => v.setUint8(o, x),
+  },
+  {
+    type: 'sbyte',
+    code: 0x09,
+    bytes: 1,
+    make: (n) => new Int8Array(n),
+    read: (v, o) => v.getInt8(o),
+    write: (v, o, x) => v.setInt8(o, x),
+  },
+  {
+    type: 'short',
+    code: 0x0b,
+    bytes: 2,
+    make: (n) => new Int16Array(n),
+    read: (v, o) => v.getInt16(o),
+    write: (v, o, x) => v.setInt16(o, x),
+  },
+  {
+    type: 'int',
+    code: 0x0c,
+    bytes: 4,
+    make: (n) => new Int32Array(n),
+    read: (v, o) => v.getInt32(o),
+    write: (v, o, x) => v.setInt32(o, x),
+  },
+  {
+    type: 'float',
+    code: 0x0d,
+    bytes: 4,
+    make: (n) => new Float32Array(n),
+    read: (v, o) => v.getFloat32(o),
+    write: (v, o, x) => v.setFloat32(o, x),
+  },
+  {
+    type: 'double',
+    code: 0x0e,
+    bytes: 8,
+    make: (n) => new Float64Array(n),
+    read: (v, o) => v.getFloat64(o),
+    write: (v, o, x) => v.setFloat64(o, x),
+  },
 ];
 
 function hex(byte: number): string {
@@ -51,18 +93,26 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxFile {
       throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`);
     }
   }
-  if (bytes.length < 4) throw new Error(`${file}: not an IDX file (only ${bytes.length} bytes, the header alone takes at least 8)`);
+  if (bytes.length < 4)
+    throw new Error(`${file}: not an IDX file (only ${bytes.length} bytes, the header alone takes at least 8)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(`${file}: not an IDX file (wrong magic: first two bytes are ${hex(bytes[0])} ${hex(bytes[1])}, expected 0x00 0x00)`);
+    throw new Error(
+      `${file}: not an IDX file (wrong magic: first two bytes are ${hex(bytes[0])} ${hex(bytes[1])}, expected 0x00 0x00)`,
+    );
   }
   const info = TYPES.find((t) => t.code === bytes[2]);
   if (!info) {
-    throw new Error(`${file}: unknown IDX type code ${hex(bytes[2])} (known: ${TYPES.map((t) => `${hex(t.code)} ${t.type}`).join(', ')})`);
+    throw new Error(
+      `${file}: unknown IDX type code ${hex(bytes[2])} (known: ${TYPES.map((t) => `${hex(t.code)} ${t.type}`).join(', ')})`,
+    );
   }
   const rank = bytes[3];
   if (rank === 0) throw new Error(`${file}: IDX header declares 0 dimensions`);
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) throw new Error(`${file}: truncated IDX header (${rank} dimensions need ${headerBytes} bytes, the file has ${bytes.length})`);
+  if (bytes.length < headerBytes)
+    throw new Error(
+      `${file}: truncated IDX header (${rank} dimensions need ${headerBytes} bytes, the file has ${bytes.length})`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i));
@@ -74,7 +124,8 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxFile {
         (bytes.length < expected ? ' (truncated?)' : ''),
     );
   }
-  if (info.type === 'ubyte') return { type: info.type, dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, length) };
+  if (info.type === 'ubyte')
+    return { type: info.type, dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, length) };
   const data = info.make(length);
   for (let i = 0, offset = headerBytes; i < length; i++, offset += info.bytes) data[i] = info.read(view, offset);
   return { type: info.type, dims, data };
@@ -82,21 +133,28 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxFile {
 
 function typeOf(data: IdxArray): TypeInfo {
   const type: IdxType =
-    data instanceof Uint8Array ? 'ubyte'
-    : data instanceof Int8Array ? 'sbyte'
-    : data instanceof Int16Array ? 'short'
-    : data instanceof Int32Array ? 'int'
-    : data instanceof Float32Array ? 'float'
-    : 'double';
+    data instanceof Uint8Array
+      ? 'ubyte'
+      : data instanceof Int8Array
+        ? 'sbyte'
+        : data instanceof Int16Array
+          ? 'short'
+          : data instanceof Int32Array
+            ? 'int'
+            : data instanceof Float32Array
+              ? 'float'
+              : 'double';
   return TYPES.find((t) => t.type === type) as TypeInfo;
 }
 
 /** IDX bytes for `data` shaped `dims`; the type code follows the array's type. */
 export function encodeIdx(dims: number[], data: IdxArray): Uint8Array {
   if (dims.length === 0 || dims.length > 255) throw new Error(`IDX needs 1 to 255 dimensions, got ${dims.length}`);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff)) throw new Error(`IDX dimensions must be non-negative 32-bit integers, got [${dims.join(', ')}]`);
+  if (dims.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff))
+    throw new Error(`IDX dimensions must be non-negative 32-bit integers, got [${dims.join(', ')}]`);
   const length = dims.reduce((a, b) => a * b, 1);
-  if (length !== data.length) throw new Error(`IDX dimensions [${dims.join(', ')}] hold ${length} values, the data has ${data.length}`);
+  if (length !== data.length)
+    throw new Error(`IDX dimensions [${dims.join(', ')}] hold ${length} values, the data has ${data.length}`);
   const info = typeOf(data);
   const headerBytes = 4 + 4 * dims.length;
   const bytes = new Uint8Array(headerBytes + length * info.bytes);
@@ -120,7 +178,9 @@ export async function readIdx(file: string): Promise<IdxFile> {
   try {
     raw = await fs.promises.readFile(file);
   } catch (error) {
-    throw new Error(`cannot read IDX file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new Error(
+      `cannot read IDX file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   return decodeIdx(raw, file);
 }

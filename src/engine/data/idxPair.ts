@@ -12,7 +12,10 @@ export interface IdxPair {
 
 function exampleShape(images: IdxFile, file: string): number[] {
   const rest = images.dims.slice(1);
-  if (rest.length === 0) throw new Error(`${file}: images need at least 2 dimensions (count and features), the file has [${images.dims.join(', ')}]`);
+  if (rest.length === 0)
+    throw new Error(
+      `${file}: images need at least 2 dimensions (count and features), the file has [${images.dims.join(', ')}]`,
+    );
   return rest.length === 2 ? [...rest, 1] : rest;
 }
 
@@ -24,7 +27,8 @@ function labelValues(labels: IdxFile, file: string): Int32Array {
   const y = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const value = data[i];
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${file}: label ${i} is ${value}; labels must be class indices 0, 1, 2, …`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${file}: label ${i} is ${value}; labels must be class indices 0, 1, 2, …`);
     y[i] = value;
   }
   return y;
@@ -35,7 +39,8 @@ export async function readIdxPair(imagesFile: string, labelsFile: string): Promi
   const shape = exampleShape(images, imagesFile);
   const y = labelValues(labels, labelsFile);
   const count = images.dims[0];
-  if (y.length !== count) throw new Error(`${labelsFile} holds ${y.length} labels but ${imagesFile} holds ${count} images`);
+  if (y.length !== count)
+    throw new Error(`${labelsFile} holds ${y.length} labels but ${imagesFile} holds ${count} images`);
   const pixels = images.type === 'ubyte';
   const x = pixels ? (images.data as Uint8Array) : Float32Array.from(images.data);
   return { split: { x, y, count }, shape, pixels };

@@ -7,7 +7,9 @@ import { indexNames, type RawSource } from './source';
 export async function readIdxSource(config: IdxData, baseDir: string): Promise<RawSource> {
   const resolve = (file: string): string => path.resolve(baseDir, file);
   if ((config.testImages === undefined) !== (config.testLabels === undefined)) {
-    throw new Error(`idx data: give both testImages and testLabels, or neither (got only ${config.testImages !== undefined ? 'testImages' : 'testLabels'})`);
+    throw new Error(
+      `idx data: give both testImages and testLabels, or neither (got only ${config.testImages !== undefined ? 'testImages' : 'testLabels'})`,
+    );
   }
   const trainImages = resolve(config.trainImages);
   const train = await readIdxPair(trainImages, resolve(config.trainLabels));
@@ -16,9 +18,12 @@ export async function readIdxSource(config: IdxData, baseDir: string): Promise<R
     const testImages = resolve(config.testImages);
     test = await readIdxPair(testImages, resolve(config.testLabels));
     if (test.shape.join('x') !== train.shape.join('x')) {
-      throw new Error(`${testImages} holds examples of shape [${test.shape.join(', ')}] but ${trainImages} holds [${train.shape.join(', ')}]`);
+      throw new Error(
+        `${testImages} holds examples of shape [${test.shape.join(', ')}] but ${trainImages} holds [${train.shape.join(', ')}]`,
+      );
     }
-    if (test.pixels !== train.pixels) throw new Error(`${testImages} and ${trainImages} store different value types; use the same IDX type for both`);
+    if (test.pixels !== train.pixels)
+      throw new Error(`${testImages} and ${trainImages} store different value types; use the same IDX type for both`);
   }
   const classes = classCount(train.split, ...(test ? [test.split] : []));
   if (classes < 2) throw new Error(`${resolve(config.trainLabels)}: labels name fewer than 2 classes`);

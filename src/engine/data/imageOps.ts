@@ -30,7 +30,11 @@ export function decodeImage(bytes: Buffer, file: string): Rgba {
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
+      return {
+        width: png.width,
+        height: png.height,
+        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length),
+      };
     }
     if (isJpeg(bytes)) {
       const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
@@ -116,7 +120,10 @@ export function resizeBilinear(image: Pixels, height: number, width: number): Pi
     for (let x = 0; x < width; x++) {
       for (let ch = 0; ch < c; ch++) {
         let sum = 0;
-        for (let t = 0; t < horizontal.size[x]; t++) sum += horizontal.weights[x * horizontal.maxTaps + t] * image.data[(y * image.width + horizontal.start[x] + t) * c + ch];
+        for (let t = 0; t < horizontal.size[x]; t++)
+          sum +=
+            horizontal.weights[x * horizontal.maxTaps + t] *
+            image.data[(y * image.width + horizontal.start[x] + t) * c + ch];
         wide[(y * width + x) * c + ch] = sum;
       }
     }
@@ -126,7 +133,8 @@ export function resizeBilinear(image: Pixels, height: number, width: number): Pi
     for (let x = 0; x < width; x++) {
       for (let ch = 0; ch < c; ch++) {
         let sum = 0;
-        for (let t = 0; t < vertical.size[y]; t++) sum += vertical.weights[y * vertical.maxTaps + t] * wide[((vertical.start[y] + t) * width + x) * c + ch];
+        for (let t = 0; t < vertical.size[y]; t++)
+          sum += vertical.weights[y * vertical.maxTaps + t] * wide[((vertical.start[y] + t) * width + x) * c + ch];
         out[(y * width + x) * c + ch] = sum;
       }
     }

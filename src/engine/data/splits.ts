@@ -6,7 +6,8 @@ import type { RawSplit, RawValues } from './source';
 /** The rows at `indices` (in that order) as a new split. */
 export function takeRows(split: RawSplit, indices: ArrayLike<number>, rowSize: number): RawSplit {
   const count = indices.length;
-  const x: RawValues = split.x instanceof Uint8Array ? new Uint8Array(count * rowSize) : new Float32Array(count * rowSize);
+  const x: RawValues =
+    split.x instanceof Uint8Array ? new Uint8Array(count * rowSize) : new Float32Array(count * rowSize);
   const y = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const row = indices[i];
@@ -33,7 +34,12 @@ export function heldOutCount(count: number, fraction: number): number {
 }
 
 /** Splits rows into a seeded random held-out part of about `fraction` and the rest. */
-export function holdOut(split: RawSplit, fraction: number, seed: number, rowSize: number): { kept: RawSplit; held: RawSplit } {
+export function holdOut(
+  split: RawSplit,
+  fraction: number,
+  seed: number,
+  rowSize: number,
+): { kept: RawSplit; held: RawSplit } {
   const heldCount = heldOutCount(split.count, fraction);
   if (heldCount === 0) return { kept: split, held: takeRows(split, [], rowSize) };
   const order = seededPermutation(split.count, seed);

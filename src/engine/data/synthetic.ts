@@ -38,7 +38,10 @@ function sample(dist: Distribution, classes: number, count: number, rng: Rng): R
   const { latent, features, centers, projection } = dist;
   const x = new Float32Array(count * features);
   // Balanced classes in a random order.
-  const y = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i % classes), rng);
+  const y = shuffleInPlace(
+    Int32Array.from({ length: count }, (_, i) => i % classes),
+    rng,
+  );
   const z = new Float64Array(latent);
   for (let n = 0; n < count; n++) {
     const cluster = y[n] * CLUSTERS_PER_CLASS + randomInt(rng, CLUSTERS_PER_CLASS);
@@ -57,9 +60,14 @@ function checkConfig(config: SyntheticData): void {
   if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
     throw new Error(`synthetic data: shape must be positive integers, got ${JSON.stringify(shape)}`);
   }
-  if (!Number.isInteger(classes) || classes < 2) throw new Error(`synthetic data: classes must be an integer of at least 2, got ${classes}`);
-  for (const [key, value] of [['trainSize', trainSize], ['testSize', testSize]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`synthetic data: ${key} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(classes) || classes < 2)
+    throw new Error(`synthetic data: classes must be an integer of at least 2, got ${classes}`);
+  for (const [key, value] of [
+    ['trainSize', trainSize],
+    ['testSize', testSize],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`synthetic data: ${key} must be a positive integer, got ${value}`);
   }
 }
 

@@ -23,12 +23,22 @@ export function adapterSeed(seed: number, label: string): number {
 }
 
 /** Glorot-uniform kernel (Keras' default for dense and conv layers), zero bias. */
-export function createLinearAdapter(inputs: number, outputs: number, seed: number, kind: 'dense' | 'conv1x1', owner: string): LinearAdapter {
+export function createLinearAdapter(
+  inputs: number,
+  outputs: number,
+  seed: number,
+  kind: 'dense' | 'conv1x1',
+  owner: string,
+): LinearAdapter {
   const id = adapterCount++;
   const base = owner.replace(/[^A-Za-z0-9_]/g, '_');
   // tidy frees the initial values; the variables keep their data.
   const [kernel, bias] = tf.tidy(() => [
-    tf.variable(tf.initializers.glorotUniform({ seed }).apply([inputs, outputs]) as tf.Tensor2D, true, `${base}_adapter_kernel_${id}`),
+    tf.variable(
+      tf.initializers.glorotUniform({ seed }).apply([inputs, outputs]) as tf.Tensor2D,
+      true,
+      `${base}_adapter_kernel_${id}`,
+    ),
     tf.variable(tf.zeros([outputs]), true, `${base}_adapter_bias_${id}`),
   ]);
   const description = `${kind === 'dense' ? 'dense' : '1x1 conv'} ${inputs}->${outputs}`;

@@ -25,7 +25,8 @@ export const atDefinition: LossDefinition<'at'> = {
   needsTeacher: true,
   create(spec, ctx) {
     requireParameter('at', 'p', spec.p, (v) => v >= 1, 'at least 1');
-    if (!Array.isArray(spec.pairs) || spec.pairs.length === 0) throw new Error('at: needs at least one {teacherLayer, studentLayer} pair');
+    if (!Array.isArray(spec.pairs) || spec.pairs.length === 0)
+      throw new Error('at: needs at least one {teacherLayer, studentLayer} pair');
     for (const pair of spec.pairs) {
       featureMapShape('at', ctx, 'teacher', pair.teacherLayer, 'attention transfer');
       featureMapShape('at', ctx, 'student', pair.studentLayer, 'attention transfer');

@@ -25,7 +25,12 @@ function binaryLogProbabilities(z: tf.Tensor2D, target: tf.Tensor2D): [tf.Tensor
 }
 
 /** TCKD and NCKD for one batch; `labels` are one-hot (their argmax is the target class). */
-export function dkdParts(studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D, labels: tf.Tensor2D, temperature: number): DkdParts {
+export function dkdParts(
+  studentLogits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  labels: tf.Tensor2D,
+  temperature: number,
+): DkdParts {
   const classes = studentLogits.shape[1];
   const target = tf.cast(tf.oneHot(tf.argMax(labels, 1), classes), 'float32') as tf.Tensor2D;
   const zs = tf.div(studentLogits, temperature) as tf.Tensor2D;
@@ -34,7 +39,10 @@ export function dkdParts(studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D,
 
   const [sTarget, sRest] = binaryLogProbabilities(zs, target);
   const [tTarget, tRest] = binaryLogProbabilities(zt, target);
-  const binaryKl = tf.add(tf.mul(tf.exp(tTarget), tf.sub(tTarget, sTarget)), tf.mul(tf.exp(tRest), tf.sub(tRest, sRest)));
+  const binaryKl = tf.add(
+    tf.mul(tf.exp(tTarget), tf.sub(tTarget, sTarget)),
+    tf.mul(tf.exp(tRest), tf.sub(tRest, sRest)),
+  );
   const tckd = tf.mul(tf.mean(binaryKl), t2) as tf.Scalar;
 
   const logQs = tf.logSoftmax(tf.sub(zs, tf.mul(target, MASK)));
@@ -44,7 +52,14 @@ export function dkdParts(studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D,
 }
 
 /** α·TCKD + β·NCKD (without the warm-up factor). */
-export function dkdLoss(studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D, labels: tf.Tensor2D, alpha: number, beta: number, temperature: number): tf.Scalar {
+export function dkdLoss(
+  studentLogits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  labels: tf.Tensor2D,
+  alpha: number,
+  beta: number,
+  temperature: number,
+): tf.Scalar {
   const { tckd, nckd } = dkdParts(studentLogits, teacherLogits, labels, temperature);
   return tf.add(tf.mul(tckd, alpha), tf.mul(nckd, beta)) as tf.Scalar;
 }
@@ -66,7 +81,14 @@ export const dkdDefinition: LossDefinition<'dkd'> = {
       teacherLayers: [],
       studentLayers: [],
       compute: (inputs) => {
-        const loss = dkdLoss(inputs.studentLogits, teacherLogitsOf('dkd', inputs), inputs.labels, spec.alpha, spec.beta, spec.temperature);
+        const loss = dkdLoss(
+          inputs.studentLogits,
+          teacherLogitsOf('dkd', inputs),
+          inputs.labels,
+          spec.alpha,
+          spec.beta,
+          spec.temperature,
+        );
         return tf.mul(loss, dkdWarmupFactor(inputs.epoch, spec.warmupEpochs)) as tf.Scalar;
       },
     };

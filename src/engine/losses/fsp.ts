@@ -27,7 +27,12 @@ export function fspLoss(student: [tf.Tensor4D, tf.Tensor4D], teacher: [tf.Tensor
 export const fspDefinition: LossDefinition<'fsp'> = {
   needsTeacher: true,
   create(spec, ctx) {
-    if (!Array.isArray(spec.teacherLayers) || spec.teacherLayers.length !== 2 || !Array.isArray(spec.studentLayers) || spec.studentLayers.length !== 2) {
+    if (
+      !Array.isArray(spec.teacherLayers) ||
+      spec.teacherLayers.length !== 2 ||
+      !Array.isArray(spec.studentLayers) ||
+      spec.studentLayers.length !== 2
+    ) {
       throw new Error('fsp: teacherLayers and studentLayers must each name two layers');
     }
     const why = 'an FSP matrix';
@@ -45,7 +50,8 @@ export const fspDefinition: LossDefinition<'fsp'> = {
       teacherLayers: [...spec.teacherLayers],
       studentLayers: [...spec.studentLayers],
       compute: (inputs) => {
-        const read = (side: 'teacher' | 'student', layer: string) => featuresOf('fsp', inputs, side, layer) as tf.Tensor4D;
+        const read = (side: 'teacher' | 'student', layer: string) =>
+          featuresOf('fsp', inputs, side, layer) as tf.Tensor4D;
         return fspLoss(
           [read('student', spec.studentLayers[0]), read('student', spec.studentLayers[1])],
           [read('teacher', spec.teacherLayers[0]), read('teacher', spec.teacherLayers[1])],

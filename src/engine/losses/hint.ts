@@ -28,7 +28,9 @@ export function hintLoss(studentFeatures: tf.Tensor, teacherFeatures: tf.Tensor,
   }
   if (regressor) s = applyLinear(s, regressor.kernel, regressor.bias);
   if (!tf.util.arraysEqual(s.shape, t.shape)) {
-    throw new Error(`hint: student features ${JSON.stringify(s.shape)} do not match teacher features ${JSON.stringify(t.shape)}`);
+    throw new Error(
+      `hint: student features ${JSON.stringify(s.shape)} do not match teacher features ${JSON.stringify(t.shape)}`,
+    );
   }
   return tf.mean(tf.squaredDifference(s, t)) as tf.Scalar;
 }

@@ -10,7 +10,12 @@ import { constant } from './ops';
  * `scaleByTemperatureSquared` (keeps gradient magnitudes comparable across temperatures). Both
  * sides use log-softmax, so large logits cannot overflow; the teacher is a constant.
  */
-export function kdLoss(studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D, temperature: number, scaleByTemperatureSquared: boolean): tf.Scalar {
+export function kdLoss(
+  studentLogits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  temperature: number,
+  scaleByTemperatureSquared: boolean,
+): tf.Scalar {
   const logQ = tf.logSoftmax(tf.div(studentLogits, temperature));
   const logP = tf.logSoftmax(tf.div(constant(teacherLogits), temperature));
   const kl = tf.mean(tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, logQ)), 1));
@@ -25,7 +30,8 @@ export const kdDefinition: LossDefinition<'kd'> = {
       label: 'kd',
       teacherLayers: [],
       studentLayers: [],
-      compute: (inputs) => kdLoss(inputs.studentLogits, teacherLogitsOf('kd', inputs), spec.temperature, spec.scaleByTemperatureSquared),
+      compute: (inputs) =>
+        kdLoss(inputs.studentLogits, teacherLogitsOf('kd', inputs), spec.temperature, spec.scaleByTemperatureSquared),
     };
   },
 };

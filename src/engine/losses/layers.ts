@@ -23,18 +23,32 @@ export function layerShape(loss: string, ctx: LossContext, side: Side, layer: st
   const shapes = shapesOf(ctx, side);
   const shape = Object.prototype.hasOwnProperty.call(shapes, layer) ? shapes[layer] : undefined;
   if (!shape) {
-    const why = side === 'teacher' && Object.keys(shapes).length === 0 ? ' (this stage has no teacher layers to read)' : '';
-    throw new Error(`${loss}: ${side} layer "${layer}" not found${why}; available ${side} layers: ${available(shapes)}`);
+    const why =
+      side === 'teacher' && Object.keys(shapes).length === 0 ? ' (this stage has no teacher layers to read)' : '';
+    throw new Error(
+      `${loss}: ${side} layer "${layer}" not found${why}; available ${side} layers: ${available(shapes)}`,
+    );
   }
-  if (shape.length === 0) throw new Error(`${loss}: ${side} layer "${layer}" outputs a scalar per example; a feature vector or map is needed`);
+  if (shape.length === 0)
+    throw new Error(
+      `${loss}: ${side} layer "${layer}" outputs a scalar per example; a feature vector or map is needed`,
+    );
   return shape;
 }
 
 /** A layer whose output is a feature map [height, width, channels] with known sizes. */
-export function featureMapShape(loss: string, ctx: LossContext, side: Side, layer: string, why: string): [number, number, number] {
+export function featureMapShape(
+  loss: string,
+  ctx: LossContext,
+  side: Side,
+  layer: string,
+  why: string,
+): [number, number, number] {
   const shape = layerShape(loss, ctx, side, layer);
   if (shape.length !== 3 || shape.some((d) => d <= 0)) {
-    throw new Error(`${loss}: ${side} layer "${layer}" has output shape ${describeShape(shape)}; ${why} needs a feature map [height, width, channels] with known sizes`);
+    throw new Error(
+      `${loss}: ${side} layer "${layer}" has output shape ${describeShape(shape)}; ${why} needs a feature map [height, width, channels] with known sizes`,
+    );
   }
   return shape as [number, number, number];
 }
@@ -42,14 +56,16 @@ export function featureMapShape(loss: string, ctx: LossContext, side: Side, laye
 /** A layer whose every output dimension is known (adapters are sized from it). */
 export function knownShape(loss: string, ctx: LossContext, side: Side, layer: string): number[] {
   const shape = layerShape(loss, ctx, side, layer);
-  if (shape.some((d) => d <= 0)) throw new Error(`${loss}: ${side} layer "${layer}" has output shape ${describeShape(shape)} with unknown sizes`);
+  if (shape.some((d) => d <= 0))
+    throw new Error(`${loss}: ${side} layer "${layer}" has output shape ${describeShape(shape)} with unknown sizes`);
   return shape;
 }
 
 /** The batch's features of a tapped layer; throws when the trainer did not tap it. */
 export function featuresOf(loss: string, inputs: LossInputs, side: Side, layer: string): tf.Tensor {
   const features = side === 'teacher' ? inputs.teacherFeatures[layer] : inputs.studentFeatures[layer];
-  if (!features) throw new Error(`${loss}: no ${side} features for layer "${layer}" in this batch (the layer was not tapped)`);
+  if (!features)
+    throw new Error(`${loss}: no ${side} features for layer "${layer}" in this batch (the layer was not tapped)`);
   return features;
 }
 
@@ -59,7 +75,13 @@ export function teacherLogitsOf(loss: string, inputs: LossInputs): tf.Tensor2D {
 }
 
 /** Throws unless `value` is a finite number satisfying `ok`. */
-export function requireParameter(loss: string, name: string, value: number, ok: (v: number) => boolean, rule: string): void {
+export function requireParameter(
+  loss: string,
+  name: string,
+  value: number,
+  ok: (v: number) => boolean,
+  rule: string,
+): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
     throw new Error(`${loss}: ${name} must be ${rule} (got ${String(value)})`);
   }

@@ -29,15 +29,24 @@ function relationInputs(loss: string, spec: RelationSpec, ctx: LossContext): Rel
     teacherLayers: spec.teacherLayer !== undefined ? [spec.teacherLayer] : [],
     studentLayers: spec.studentLayer !== undefined ? [spec.studentLayer] : [],
     embeddings: (inputs) => {
-      const s = spec.studentLayer !== undefined ? featuresOf(loss, inputs, 'student', spec.studentLayer) : inputs.studentLogits;
-      const t = spec.teacherLayer !== undefined ? featuresOf(loss, inputs, 'teacher', spec.teacherLayer) : teacherLogitsOf(loss, inputs);
+      const s =
+        spec.studentLayer !== undefined ? featuresOf(loss, inputs, 'student', spec.studentLayer) : inputs.studentLogits;
+      const t =
+        spec.teacherLayer !== undefined
+          ? featuresOf(loss, inputs, 'teacher', spec.teacherLayer)
+          : teacherLogitsOf(loss, inputs);
       return [flattenPerSample(s), flattenPerSample(t)];
     },
   };
 }
 
 /** The term body of a relation loss: `loss(student, teacher)` on the embeddings the spec selects. */
-export function relationTerm(loss: string, spec: RelationSpec, ctx: LossContext, fn: (student: tf.Tensor2D, teacher: tf.Tensor2D) => tf.Scalar): TermBody {
+export function relationTerm(
+  loss: string,
+  spec: RelationSpec,
+  ctx: LossContext,
+  fn: (student: tf.Tensor2D, teacher: tf.Tensor2D) => tf.Scalar,
+): TermBody {
   const relation = relationInputs(loss, spec, ctx);
   return {
     label: relation.label,

@@ -79,7 +79,12 @@ export function rkdAngleLoss(student: tf.Tensor2D, teacher: tf.Tensor2D): tf.Sca
 }
 
 /** distanceWeight·L_distance + angleWeight·L_angle (a part with weight 0 is not computed). */
-export function rkdLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, distanceWeight: number, angleWeight: number): tf.Scalar {
+export function rkdLoss(
+  student: tf.Tensor2D,
+  teacher: tf.Tensor2D,
+  distanceWeight: number,
+  angleWeight: number,
+): tf.Scalar {
   const parts: tf.Scalar[] = [];
   if (distanceWeight !== 0) parts.push(tf.mul(rkdDistanceLoss(student, teacher), distanceWeight) as tf.Scalar);
   if (angleWeight !== 0) parts.push(tf.mul(rkdAngleLoss(student, teacher), angleWeight) as tf.Scalar);
@@ -92,6 +97,8 @@ export const rkdDefinition: LossDefinition<'rkd'> = {
   create(spec, ctx) {
     requireParameter('rkd', 'distanceWeight', spec.distanceWeight, (v) => v >= 0, 'non-negative');
     requireParameter('rkd', 'angleWeight', spec.angleWeight, (v) => v >= 0, 'non-negative');
-    return relationTerm('rkd', spec, ctx, (student, teacher) => rkdLoss(student, teacher, spec.distanceWeight, spec.angleWeight));
+    return relationTerm('rkd', spec, ctx, (student, teacher) =>
+      rkdLoss(student, teacher, spec.distanceWeight, spec.angleWeight),
+    );
   },
 };

@@ -28,7 +28,13 @@ export class GraphBuilder {
     return kind === 'he' ? tf.initializers.heNormal({ seed }) : tf.initializers.glorotUniform({ seed });
   }
 
-  dense(x: SymbolicTensor, name: string, units: number, activation: Activation = 'linear', useBias = true): SymbolicTensor {
+  dense(
+    x: SymbolicTensor,
+    name: string,
+    units: number,
+    activation: Activation = 'linear',
+    useBias = true,
+  ): SymbolicTensor {
     const flat = this.flattenIfNeeded(x);
     return apply(tf.layers.dense({ name, units, activation, useBias, kernelInitializer: this.kernelInit() }), flat);
   }
@@ -36,7 +42,15 @@ export class GraphBuilder {
   conv2d(
     x: SymbolicTensor,
     name: string,
-    options: { filters: number; kernelSize: Pair; strides?: Pair; padding?: 'valid' | 'same'; activation?: Activation; useBias?: boolean; init?: 'glorot' | 'he' },
+    options: {
+      filters: number;
+      kernelSize: Pair;
+      strides?: Pair;
+      padding?: 'valid' | 'same';
+      activation?: Activation;
+      useBias?: boolean;
+      init?: 'glorot' | 'he';
+    },
   ): SymbolicTensor {
     requireImage(x, name);
     const layer = tf.layers.conv2d({
@@ -52,7 +66,14 @@ export class GraphBuilder {
     return apply(layer, x);
   }
 
-  pool(x: SymbolicTensor, name: string, kind: 'max' | 'avg', poolSize: Pair, strides?: Pair, padding: 'valid' | 'same' = 'valid'): SymbolicTensor {
+  pool(
+    x: SymbolicTensor,
+    name: string,
+    kind: 'max' | 'avg',
+    poolSize: Pair,
+    strides?: Pair,
+    padding: 'valid' | 'same' = 'valid',
+  ): SymbolicTensor {
     requireImage(x, name);
     const args = { name, poolSize, strides: strides ?? poolSize, padding };
     return apply(kind === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), x);
@@ -100,7 +121,9 @@ function apply(layer: tf.layers.Layer, x: SymbolicTensor | SymbolicTensor[]): Sy
 
 function requireImage(x: SymbolicTensor, name: string): void {
   if (x.shape.length !== 4) {
-    throw new Error(`layer "${name}" needs an image-shaped input [height, width, channels]; it gets [${x.shape.slice(1).join(', ')}]`);
+    throw new Error(
+      `layer "${name}" needs an image-shaped input [height, width, channels]; it gets [${x.shape.slice(1).join(', ')}]`,
+    );
   }
 }
 

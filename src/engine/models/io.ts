@@ -28,7 +28,8 @@ interface ModelJson {
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const data =
+        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const json: ModelJson = {
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format,
@@ -46,7 +47,15 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   );
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+const BYTES_PER_ELEMENT: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
 
 /** Bytes a manifest group's weights take on disk, or undefined when a string weight makes it variable. */
 function expectedBytes(weights: tf.io.WeightsManifestEntry[]): number | undefined {
@@ -68,10 +77,13 @@ function readModelJson(file: string): ModelJson {
   } catch (error) {
     throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file}: not a TF.js model.json (expected an object)`);
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new Error(`${file}: not a TF.js model.json (expected an object)`);
   const json = parsed as Partial<ModelJson> & { format?: unknown };
   if (json.format === 'graph-model') {
-    throw new Error(`${file}: a TF.js graph model cannot be trained or tapped; convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model`);
+    throw new Error(
+      `${file}: a TF.js graph model cannot be trained or tapped; convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model`,
+    );
   }
   if (typeof json.modelTopology !== 'object' || json.modelTopology === null) {
     throw new Error(`${file}: not a TF.js Layers model (no "modelTopology")`);
@@ -110,7 +122,9 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
     }
     const expected = expectedBytes(group.weights);
     if (expected !== undefined && expected !== groupBytes) {
-      throw new Error(`${file}: weight files ${group.paths.join(', ')} hold ${groupBytes} bytes but the manifest describes ${expected}`);
+      throw new Error(
+        `${file}: weight files ${group.paths.join(', ')} hold ${groupBytes} bytes but the manifest describes ${expected}`,
+      );
     }
     specs.push(...group.weights);
   });
@@ -125,8 +139,14 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
 export async function loadModel(modelJsonPath: string): Promise<tf.LayersModel> {
   const file = path.resolve(modelJsonPath);
   const json = readModelJson(file);
-  const normalized = { ...json, modelTopology: normalizeKerasTopology(json.modelTopology), weightsManifest: json.weightsManifest ?? [] };
-  const artifacts = await tf.io.getModelArtifactsForJSON(normalized as tf.io.ModelJSON, async (manifest) => readWeights(file, manifest));
+  const normalized = {
+    ...json,
+    modelTopology: normalizeKerasTopology(json.modelTopology),
+    weightsManifest: json.weightsManifest ?? [],
+  };
+  const artifacts = await tf.io.getModelArtifactsForJSON(normalized as tf.io.ModelJSON, async (manifest) =>
+    readWeights(file, manifest),
+  );
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {

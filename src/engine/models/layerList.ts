@@ -6,7 +6,9 @@ import { GraphBuilder, tappableLayers, type SymbolicTensor } from './graph';
 import type { BuildContext, BuiltModel } from './types';
 
 function isLogitsLayer(spec: LayerSpec | undefined, classes: number): boolean {
-  return spec?.type === 'dense' && spec.units === classes && (spec.activation === undefined || spec.activation === 'linear');
+  return (
+    spec?.type === 'dense' && spec.units === classes && (spec.activation === undefined || spec.activation === 'linear')
+  );
 }
 
 /**
@@ -23,12 +25,23 @@ function addLayer(g: GraphBuilder, x: SymbolicTensor, spec: LayerSpec, name: str
       return g.dense(x, name, spec.units, linear ? 'linear' : spec.activation, spec.useBias ?? true);
     case 'conv2d':
       return g.conv2d(x, name, {
-        filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,
-        activation: spec.activation, useBias: spec.useBias,
+        filters: spec.filters,
+        kernelSize: spec.kernelSize,
+        strides: spec.strides,
+        padding: spec.padding,
+        activation: spec.activation,
+        useBias: spec.useBias,
       });
     case 'maxPool':
     case 'avgPool':
-      return g.pool(x, name, spec.type === 'maxPool' ? 'max' : 'avg', spec.poolSize, spec.strides, spec.padding ?? 'valid');
+      return g.pool(
+        x,
+        name,
+        spec.type === 'maxPool' ? 'max' : 'avg',
+        spec.poolSize,
+        spec.strides,
+        spec.padding ?? 'valid',
+      );
     case 'globalAveragePooling':
       return g.globalAveragePooling(x, name);
     case 'batchNormalization':
@@ -44,7 +57,11 @@ function addLayer(g: GraphBuilder, x: SymbolicTensor, spec: LayerSpec, name: str
 
 export function buildLayerList(spec: LayerListModel, ctx: BuildContext): BuiltModel {
   const layers = spec.layers;
-  const g = new GraphBuilder(ctx.inputShape, ctx.seed, layers.flatMap((l) => (l.name ? [l.name] : [])));
+  const g = new GraphBuilder(
+    ctx.inputShape,
+    ctx.seed,
+    layers.flatMap((l) => (l.name ? [l.name] : [])),
+  );
   const last = layers[layers.length - 1];
   const endsWithOutput = isLogitsLayer(last, ctx.classes) || isSoftmaxOutput(last, ctx.classes);
   let x = g.input;

@@ -54,7 +54,8 @@ export function ensureLogits(model: tf.LayersModel): tf.LayersModel {
   } else {
     // The same layer without the softmax, holding a copy of the trained weights.
     const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-    if (!entry) throw new Error(`cannot strip the softmax of layer "${layer.name}" (class ${className} is not registered)`);
+    if (!entry)
+      throw new Error(`cannot strip the softmax of layer "${layer.name}" (class ${className} is not registered)`);
     const [cls, fromConfig] = entry;
     const linear = fromConfig(cls, { ...layer.getConfig(), activation: 'linear' }) as Layer;
     logits = linear.apply(inputs.length === 1 ? inputs[0] : inputs) as tf.SymbolicTensor;

@@ -16,7 +16,9 @@ export class LayerNames {
   /** Takes a name exactly as given; throws when it is invalid or already taken. */
   claim(name: string): string {
     if (!VALID_NAME.test(name)) {
-      throw new Error(`invalid layer name "${name}": use letters, digits, "-", "_" and ".", starting with a letter or digit`);
+      throw new Error(
+        `invalid layer name "${name}": use letters, digits, "-", "_" and ".", starting with a letter or digit`,
+      );
     }
     if (this.used.has(name)) throw new Error(`duplicate layer name "${name}"`);
     this.used.add(name);

@@ -31,7 +31,12 @@ export function buildLeNet5(spec: LeNet5Preset, ctx: BuildContext): BuiltModel {
   let x = g.conv2d(g.input, 'conv1', { filters: width(6), kernelSize: 5, padding: firstPadding, activation: 'relu' });
   x = g.pool(x, 'pool1', 'max', 2, 2, 'same');
   const afterPool = Math.min(x.shape[1] ?? 0, x.shape[2] ?? 0);
-  x = g.conv2d(x, 'conv2', { filters: width(16), kernelSize: 5, padding: afterPool >= 6 ? 'valid' : 'same', activation: 'relu' });
+  x = g.conv2d(x, 'conv2', {
+    filters: width(16),
+    kernelSize: 5,
+    padding: afterPool >= 6 ? 'valid' : 'same',
+    activation: 'relu',
+  });
   x = g.pool(x, 'pool2', 'max', 2, 2, 'same');
   x = g.flatten(x, 'flatten');
   x = g.dense(x, 'fc1', width(120), 'relu');
@@ -70,15 +75,36 @@ export function buildResNet(spec: ResNetPreset, ctx: BuildContext): BuiltModel {
   return { model, tappable: tappableLayers(model) };
 }
 
-function basicBlock(g: GraphBuilder, x: SymbolicTensor, name: string, filters: number, stride: number, project: boolean): SymbolicTensor {
-  let y = g.conv2d(x, `${name}_conv1`, { filters, kernelSize: 3, strides: stride, padding: 'same', useBias: false, init: 'he' });
+function basicBlock(
+  g: GraphBuilder,
+  x: SymbolicTensor,
+  name: string,
+  filters: number,
+  stride: number,
+  project: boolean,
+): SymbolicTensor {
+  let y = g.conv2d(x, `${name}_conv1`, {
+    filters,
+    kernelSize: 3,
+    strides: stride,
+    padding: 'same',
+    useBias: false,
+    init: 'he',
+  });
   y = g.batchNorm(y, `${name}_bn1`);
   y = g.activation(y, `${name}_relu1`, 'relu');
   y = g.conv2d(y, `${name}_conv2`, { filters, kernelSize: 3, padding: 'same', useBias: false, init: 'he' });
   y = g.batchNorm(y, `${name}_bn2`);
   let shortcut = x;
   if (project) {
-    shortcut = g.conv2d(x, `${name}_proj`, { filters, kernelSize: 1, strides: stride, padding: 'same', useBias: false, init: 'he' });
+    shortcut = g.conv2d(x, `${name}_proj`, {
+      filters,
+      kernelSize: 1,
+      strides: stride,
+      padding: 'same',
+      useBias: false,
+      init: 'he',
+    });
     shortcut = g.batchNorm(shortcut, `${name}_proj_bn`);
   }
   const sum = g.add([y, shortcut], `${name}_add`);
@@ -87,7 +113,9 @@ function basicBlock(g: GraphBuilder, x: SymbolicTensor, name: string, filters: n
 
 function imageShape(shape: number[], preset: string): [number, number, number] {
   if (shape.length !== 3) {
-    throw new Error(`preset "${preset}" needs image inputs [height, width, channels]; the data has shape [${shape.join(', ')}]`);
+    throw new Error(
+      `preset "${preset}" needs image inputs [height, width, channels]; the data has shape [${shape.join(', ')}]`,
+    );
   }
   return [shape[0], shape[1], shape[2]];
 }

@@ -15,7 +15,17 @@ interface NodeLike {
   inboundLayers: tf.layers.Layer[];
 }
 
-const WEIGHTED_DEPTH = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'SeparableConv1D']);
+const WEIGHTED_DEPTH = new Set([
+  'Dense',
+  'Conv1D',
+  'Conv2D',
+  'Conv3D',
+  'Conv2DTranspose',
+  'Conv3DTranspose',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'SeparableConv1D',
+]);
 
 function firstShape(shape: Shape | Shape[]): Shape {
   return shape.length > 0 && Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as Shape);
@@ -63,7 +73,9 @@ export function layerMacs(layer: tf.layers.Layer): number {
     case 'Conv2D':
     case 'Conv3D': {
       const groups = Number(config.groups ?? 1) || 1;
-      return outputPositions(out, config) * kernelArea() * (inputChannels(layer, config) / groups) * Number(config.filters);
+      return (
+        outputPositions(out, config) * kernelArea() * (inputChannels(layer, config) / groups) * Number(config.filters)
+      );
     }
     case 'Conv2DTranspose':
     case 'Conv3DTranspose': {
@@ -72,14 +84,18 @@ export function layerMacs(layer: tf.layers.Layer): number {
       return outputPositions(input, config) * kernelArea() * inputChannels(layer, config) * Number(config.filters);
     }
     case 'DepthwiseConv2D': {
-      return outputPositions(out, config) * kernelArea() * inputChannels(layer, config) * Number(config.depthMultiplier ?? 1);
+      return (
+        outputPositions(out, config) * kernelArea() * inputChannels(layer, config) * Number(config.depthMultiplier ?? 1)
+      );
     }
     case 'SeparableConv1D':
     case 'SeparableConv2D': {
       const cin = inputChannels(layer, config);
       const depthMultiplier = Number(config.depthMultiplier ?? 1);
       const positions = outputPositions(out, config);
-      return positions * kernelArea() * cin * depthMultiplier + positions * cin * depthMultiplier * Number(config.filters);
+      return (
+        positions * kernelArea() * cin * depthMultiplier + positions * cin * depthMultiplier * Number(config.filters)
+      );
     }
     default:
       return 0;

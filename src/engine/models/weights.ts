@@ -5,11 +5,15 @@ export function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
   const source = from.weights;
   const target = to.weights;
   if (source.length !== target.length) {
-    throw new Error(`cannot copy weights from "${from.name}" (${source.length} weights) to "${to.name}" (${target.length} weights)`);
+    throw new Error(
+      `cannot copy weights from "${from.name}" (${source.length} weights) to "${to.name}" (${target.length} weights)`,
+    );
   }
   source.forEach((w, i) => {
     if (w.shape.join(',') !== target[i].shape.join(',')) {
-      throw new Error(`cannot copy weights from "${from.name}" to "${to.name}": ${w.originalName} has shape [${w.shape}] but ${target[i].originalName} has [${target[i].shape}]`);
+      throw new Error(
+        `cannot copy weights from "${from.name}" to "${to.name}": ${w.originalName} has shape [${w.shape}] but ${target[i].originalName} has [${target[i].shape}]`,
+      );
     }
   });
   // getWeights returns the variables themselves (not copies): setWeights copies their values.

@@ -61,7 +61,11 @@ export class RunContext {
   budgetFor(spec?: ModelSpec): TrainConfig {
     const own = spec?.train;
     if (!own) return this.experiment.train;
-    return { ...this.experiment.train, ...own, optimizer: { ...this.experiment.train.optimizer, ...(own.optimizer ?? {}) } as TrainConfig['optimizer'] };
+    return {
+      ...this.experiment.train,
+      ...own,
+      optimizer: { ...this.experiment.train.optimizer, ...(own.optimizer ?? {}) } as TrainConfig['optimizer'],
+    };
   }
 
   terms(specs: LossSpec[], student: tf.LayersModel, teacher?: tf.LayersModel): LossTerm[] {
@@ -114,8 +118,18 @@ export class RunContext {
     const reused = await this.reuseCompleted(stage, model);
     if (reused) return reused;
     const outcome = await trainStage({
-      stage, role, model, terms, teacher, dataset: this.dataset, train: budget,
-      seed: this.experiment.seed, checkpointDir: this.checkpointDir(stage), emit: (e) => this.emit(e), shouldStop: this.shouldStop, epochOffset,
+      stage,
+      role,
+      model,
+      terms,
+      teacher,
+      dataset: this.dataset,
+      train: budget,
+      seed: this.experiment.seed,
+      checkpointDir: this.checkpointDir(stage),
+      emit: (e) => this.emit(e),
+      shouldStop: this.shouldStop,
+      epochOffset,
     });
     if (outcome.stopped) throw new RunStopped();
     return this.completeStage(stage, role, model, outcome);
@@ -134,11 +148,20 @@ export class RunContext {
   }
 
   /** After a stage trained to its end: loads its best-validation weights into `model`, measures it, records it complete. */
-  async completeStage(stage: string, role: StageRole, model: tf.LayersModel, outcome: StageOutcome): Promise<TrainedModel> {
+  async completeStage(
+    stage: string,
+    role: StageRole,
+    model: tf.LayersModel,
+    outcome: StageOutcome,
+  ): Promise<TrainedModel> {
     const dir = this.checkpointDir(stage);
     await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
     const metrics: ModelMetrics = {
-      stage, role, summary: this.summary(model, stage), best: outcome.best, last: outcome.last,
+      stage,
+      role,
+      summary: this.summary(model, stage),
+      best: outcome.best,
+      last: outcome.last,
       latencyMs: measureLatencyMs(model, this.dataset.inputShape),
     };
     markComplete(dir, { ...outcome.state, metrics });
@@ -149,11 +172,18 @@ export class RunContext {
 
   /** Measures a model that is not trained in this run (loaded, or reused from another cell). */
   measurePretrained(stage: string, role: StageRole, model: tf.LayersModel): TrainedModel {
-    const val = this.dataset.validation.count > 0 ? evaluate(model, this.dataset.validation, this.dataset.inputShape).accuracy : null;
+    const val =
+      this.dataset.validation.count > 0
+        ? evaluate(model, this.dataset.validation, this.dataset.inputShape).accuracy
+        : null;
     const test = evaluate(model, this.dataset.test, this.dataset.inputShape).accuracy;
     const at = { epoch: 0, val, test };
     const metrics: ModelMetrics = {
-      stage, role, summary: this.summary(model, stage), best: at, last: at,
+      stage,
+      role,
+      summary: this.summary(model, stage),
+      best: at,
+      last: at,
       latencyMs: measureLatencyMs(model, this.dataset.inputShape),
     };
     this.models[stage] = metrics;

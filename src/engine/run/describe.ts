@@ -17,12 +17,19 @@ function specOf(spec: ModelSpec, file: ExperimentFile | undefined): ModelSpec {
   return cell ? specOf(cell.student, file) : spec;
 }
 
-export async function describeExperiment(experiment: Experiment, runsDir: string, file?: ExperimentFile): Promise<ModelsEvent> {
+export async function describeExperiment(
+  experiment: Experiment,
+  runsDir: string,
+  file?: ExperimentFile,
+): Promise<ModelsEvent> {
   // Building and summarising needs no fast kernels; the plain cpu backend always loads.
   await selectBackend('cpu');
   const path = await import('path');
   // Only shapes are needed: one example of each split is enough.
-  const data = await loadDataset({ ...experiment.data, trainLimit: 8, testLimit: 1, validationSplit: 0 }, { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed });
+  const data = await loadDataset(
+    { ...experiment.data, trainLimit: 8, testLimit: 1, validationSplit: 0 },
+    { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed },
+  );
   const shape = { inputShape: data.inputShape, classes: data.classes };
   const live: Record<string, tf.LayersModel> = {};
   const resolveOrBuild = async (spec: ModelSpec, name: string): Promise<tf.LayersModel> => {

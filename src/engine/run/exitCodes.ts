@@ -12,5 +12,9 @@ export function exitCodeOf(status: RunStatus): number {
 
 /** Mistakes in the command or the file, as opposed to a run that broke. */
 export function isInvalidInput(error: unknown): boolean {
-  return error instanceof ExperimentError || error instanceof UsageError || (error instanceof Error && error.name === 'CommanderError');
+  return (
+    error instanceof ExperimentError ||
+    error instanceof UsageError ||
+    (error instanceof Error && error.name === 'CommanderError')
+  );
 }

@@ -18,7 +18,9 @@ export interface ResolvedModel {
 
 /** The file-level experiment name (without the `.cell` suffix). */
 export function fileExperimentName(experiment: Experiment): string {
-  return experiment.cell ? experiment.name.slice(0, experiment.name.length - experiment.cell.length - 1) : experiment.name;
+  return experiment.cell
+    ? experiment.name.slice(0, experiment.name.length - experiment.cell.length - 1)
+    : experiment.name;
 }
 
 /** The saved product model of the latest finished run of a cell, or undefined when the cell has not finished a run. */
@@ -43,7 +45,9 @@ export async function resolveModel(
   if ('fromCell' in spec) {
     const file = cellProductModel(runsDir, experiment, spec.fromCell);
     if (!file) {
-      throw new Error(`${experiment.sourceFile}: cell "${spec.fromCell}" has no finished run in ${runsDir}; run that cell first (kd run ${path.basename(experiment.sourceFile)} --cell ${spec.fromCell})`);
+      throw new Error(
+        `${experiment.sourceFile}: cell "${spec.fromCell}" has no finished run in ${runsDir}; run that cell first (kd run ${path.basename(experiment.sourceFile)} --cell ${spec.fromCell})`,
+      );
     }
     return { model: ensureLogits(await loadModel(file)), pretrained: true, origin: file };
   }

@@ -65,21 +65,36 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     const choice = await selectBackend(options.backend ?? experiment.backend);
     backend = choice.backend;
     emit({
-      type: 'run-start', time: now(), runId, experiment: experiment.name, cell: experiment.cell, sourceFile: experiment.sourceFile,
-      backend, backendNotes: choice.notes, pid: process.pid, resumed: Boolean(options.resumeDir),
+      type: 'run-start',
+      time: now(),
+      runId,
+      experiment: experiment.name,
+      cell: experiment.cell,
+      sourceFile: experiment.sourceFile,
+      backend,
+      backendNotes: choice.notes,
+      pid: process.pid,
+      resumed: Boolean(options.resumeDir),
     });
     for (const note of choice.notes) writer.log(`backend skipped: ${note}`);
-    const dataset = await loadDataset(experiment.data, { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed });
+    const dataset = await loadDataset(experiment.data, {
+      baseDir: path.dirname(experiment.sourceFile),
+      seed: experiment.seed,
+    });
     emit({
-      type: 'log', time: now(), level: 'info',
+      type: 'log',
+      time: now(),
+      level: 'info',
       message: `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test, input ${JSON.stringify(dataset.inputShape)}, ${dataset.classes} classes`,
     });
     ctx = new RunContext(experiment, dataset, writer, options.runsDir, emit, shouldStop);
     result = await schemeFor(experiment.distill.scheme)(ctx);
     if (result.teacher) {
       const classes = dataset.classes;
-      const teacherLogits = evaluate(result.live[result.teacher], dataset.test, dataset.inputShape, true).logits as Float32Array;
-      const studentLogits = evaluate(result.live[result.product], dataset.test, dataset.inputShape, true).logits as Float32Array;
+      const teacherLogits = evaluate(result.live[result.teacher], dataset.test, dataset.inputShape, true)
+        .logits as Float32Array;
+      const studentLogits = evaluate(result.live[result.product], dataset.test, dataset.inputShape, true)
+        .logits as Float32Array;
       const { agreement, kl } = compareLogits(teacherLogits, studentLogits, classes);
       comparisons.agreement = agreement;
       comparisons.klTeacherStudent = kl;
@@ -91,15 +106,26 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     } else {
       status = 'failed';
       error = caught instanceof Error ? caught.message : String(caught);
-      writer.log(`[error] ${caught instanceof Error ? caught.stack ?? caught.message : String(caught)}`);
+      writer.log(`[error] ${caught instanceof Error ? (caught.stack ?? caught.message) : String(caught)}`);
     }
   }
 
   const models = ctx?.models ?? {};
   const product = result?.product ?? 'student';
   const summary: RunSummary = {
-    runId, experiment: experiment.name, cell: experiment.cell, sourceFile: experiment.sourceFile, status, backend,
-    startedAt, endedAt: now(), durationMs: Date.now() - started, models, product, ...comparisons, error,
+    runId,
+    experiment: experiment.name,
+    cell: experiment.cell,
+    sourceFile: experiment.sourceFile,
+    status,
+    backend,
+    startedAt,
+    endedAt: now(),
+    durationMs: Date.now() - started,
+    models,
+    product,
+    ...comparisons,
+    error,
   };
   const productMetrics = models[product];
   const baselineMetrics = result?.baseline ? models[result.baseline] : undefined;

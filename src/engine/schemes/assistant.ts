@@ -16,9 +16,14 @@ export function assistantStage(k: number): string {
 
 export async function assistant(ctx: RunContext): Promise<SchemeResult> {
   const { experiment } = ctx;
-  if (!experiment.teacher) throw new Error('distill.scheme "assistant" needs a teacher: the chain starts at the teacher');
+  if (!experiment.teacher)
+    throw new Error('distill.scheme "assistant" needs a teacher: the chain starts at the teacher');
   const specs = experiment.distill.assistants ?? [];
-  if (specs.length === 0) ctx.log('warn', 'distill.assistants is empty: the student learns from the teacher directly, as in offline distillation');
+  if (specs.length === 0)
+    ctx.log(
+      'warn',
+      'distill.assistants is empty: the student learns from the teacher directly, as in offline distillation',
+    );
 
   const teacherResolved = await ctx.resolve(experiment.teacher, 'teacher');
   const assistants: ResolvedModel[] = [];
@@ -29,13 +34,19 @@ export async function assistant(ctx: RunContext): Promise<SchemeResult> {
 
   // Terms of each hop that trains: hop h teaches chain[h] from chain[h − 1].
   const chain = [teacherResolved, ...assistants, student];
-  const hopTerms: (LossTerm[][] | undefined)[] = chain.slice(1).map((m, i) =>
-    m.pretrained && m !== student ? undefined : stages.map((s) => ctx.terms(s.losses, m.model, chain[i].model)));
+  const hopTerms: (LossTerm[][] | undefined)[] = chain
+    .slice(1)
+    .map((m, i) =>
+      m.pretrained && m !== student ? undefined : stages.map((s) => ctx.terms(s.losses, m.model, chain[i].model)),
+    );
   const architectures: SchemeResult['live'] = { teacher: teacherResolved.model };
   assistants.forEach((a, i) => (architectures[assistantStage(i + 1)] = a.model));
   architectures.student = student.model;
   if (baseline) architectures.baseline = baseline.model;
-  ctx.emitModels(architectures, hopTerms.flatMap((t) => (t ?? []).flat()));
+  ctx.emitModels(
+    architectures,
+    hopTerms.flatMap((t) => (t ?? []).flat()),
+  );
 
   let previous: TrainedModel | undefined;
   const trained: TrainedModel[] = [];
@@ -48,7 +59,12 @@ export async function assistant(ctx: RunContext): Promise<SchemeResult> {
       const teacher: TrainedModel = previous;
       previous = terms
         ? await trainStaged(ctx, {
-            base: stage, role: 'assistant', model: a.model, stages, terms, budget: ctx.budgetFor(specs[i]),
+            base: stage,
+            role: 'assistant',
+            model: a.model,
+            stages,
+            terms,
+            budget: ctx.budgetFor(specs[i]),
             teacher: (t) => ctx.teacherSource(teacher.model, t),
           })
         : measureLoaded(ctx, stage, a);
@@ -56,7 +72,12 @@ export async function assistant(ctx: RunContext): Promise<SchemeResult> {
     }
     const teacher: TrainedModel = previous;
     previous = await trainStaged(ctx, {
-      base: 'student', role: 'student', model: student.model, stages, terms: hopTerms[hopTerms.length - 1] ?? [], budget: experiment.train,
+      base: 'student',
+      role: 'student',
+      model: student.model,
+      stages,
+      terms: hopTerms[hopTerms.length - 1] ?? [],
+      budget: experiment.train,
       teacher: (t) => ctx.teacherSource(teacher.model, t),
     });
     trained.push(previous);
@@ -71,7 +92,11 @@ export async function assistant(ctx: RunContext): Promise<SchemeResult> {
   const live: SchemeResult['live'] = { [product.stage]: product.model, [direct.stage]: direct.model };
   for (const m of trained.slice(0, -2)) m.model.dispose();
   if (baseline) {
-    await trainBaseline(ctx, baseline.model, stages.reduce((sum, s) => sum + s.epochs, 0));
+    await trainBaseline(
+      ctx,
+      baseline.model,
+      stages.reduce((sum, s) => sum + s.epochs, 0),
+    );
     live.baseline = baseline.model;
   }
   return { product: product.stage, teacher: direct.stage, baseline: baseline ? 'baseline' : undefined, live };

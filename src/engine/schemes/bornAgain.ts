@@ -18,16 +18,25 @@ export function generationStage(k: number): string {
 export async function bornAgain(ctx: RunContext): Promise<SchemeResult> {
   const { experiment } = ctx;
   const generations = experiment.distill.generations ?? DEFAULT_GENERATIONS;
-  if (!Number.isInteger(generations) || generations < 1) throw new Error(`distill.generations must be a whole number of at least 1, got ${generations}`);
-  if (experiment.teacher) warnIgnored(ctx, 'teacher', 'self (bornAgain: generation 0 is the student trained on labels)');
-  if (experiment.baseline) ctx.log('info', 'self (bornAgain): generation-0 is the student trained alone with the same seed and budget; it serves as the baseline');
+  if (!Number.isInteger(generations) || generations < 1)
+    throw new Error(`distill.generations must be a whole number of at least 1, got ${generations}`);
+  if (experiment.teacher)
+    warnIgnored(ctx, 'teacher', 'self (bornAgain: generation 0 is the student trained on labels)');
+  if (experiment.baseline)
+    ctx.log(
+      'info',
+      'self (bornAgain): generation-0 is the student trained alone with the same seed and budget; it serves as the baseline',
+    );
 
   const stages = distillStages(ctx);
   const totalEpochs = stages.reduce((sum, s) => sum + s.epochs, 0);
   const models: ResolvedModel[] = [];
-  for (let k = 0; k <= generations; k++) models.push(await resolveSeeded(ctx, experiment.student, generationStage(k), experiment.seed + k));
+  for (let k = 0; k <= generations; k++)
+    models.push(await resolveSeeded(ctx, experiment.student, generationStage(k), experiment.seed + k));
   // Generation k (k ≥ 1) learns from generation k − 1.
-  const terms: LossTerm[][][] = models.slice(1).map((m, i) => stages.map((s) => ctx.terms(s.losses, m.model, models[i].model)));
+  const terms: LossTerm[][][] = models
+    .slice(1)
+    .map((m, i) => stages.map((s) => ctx.terms(s.losses, m.model, models[i].model)));
   const architectures: SchemeResult['live'] = {};
   models.forEach((m, k) => (architectures[generationStage(k)] = m.model));
   // Every generation shares one architecture, so the first generation's terms show the links.
@@ -37,20 +46,35 @@ export async function bornAgain(ctx: RunContext): Promise<SchemeResult> {
   try {
     const ce = ctx.terms([{ type: 'ce', weight: 1 }], models[0].model);
     try {
-      trained.push(await ctx.trainStage(generationStage(0), 'generation', models[0].model, ce, { ...experiment.train, epochs: totalEpochs }));
+      trained.push(
+        await ctx.trainStage(generationStage(0), 'generation', models[0].model, ce, {
+          ...experiment.train,
+          epochs: totalEpochs,
+        }),
+      );
     } finally {
       ce.forEach((t) => t.dispose());
     }
     for (let k = 1; k <= generations; k++) {
       const teacher = trained[k - 1];
-      trained.push(await trainStaged(ctx, {
-        base: generationStage(k), role: 'generation', model: models[k].model, stages, terms: terms[k - 1], budget: experiment.train,
-        teacher: (stageTerms) => ctx.teacherSource(teacher.model, stageTerms),
-      }));
+      trained.push(
+        await trainStaged(ctx, {
+          base: generationStage(k),
+          role: 'generation',
+          model: models[k].model,
+          stages,
+          terms: terms[k - 1],
+          budget: experiment.train,
+          teacher: (stageTerms) => ctx.teacherSource(teacher.model, stageTerms),
+        }),
+      );
     }
   } catch (error) {
     // Terms of generations that never started still hold their adapters.
-    terms.slice(trained.length).flat(2).forEach((t) => t.dispose());
+    terms
+      .slice(trained.length)
+      .flat(2)
+      .forEach((t) => t.dispose());
     throw error;
   }
 

@@ -29,7 +29,11 @@ export function createExitHead(layer: string, shape: number[], classes: number, 
   const pooled = shape.length === 3;
   const inputs = pooled ? shape[2] : shape.reduce((a, b) => a * b, 1);
   const id = headCount++;
-  const kernel = tf.variable(tf.initializers.glorotUniform({ seed }).apply([inputs, classes]) as tf.Tensor2D, true, `exit_${layer}_kernel_${id}`);
+  const kernel = tf.variable(
+    tf.initializers.glorotUniform({ seed }).apply([inputs, classes]) as tf.Tensor2D,
+    true,
+    `exit_${layer}_kernel_${id}`,
+  );
   const bias = tf.variable(tf.zeros([classes]), true, `exit_${layer}_bias_${id}`);
   return {
     layer,
@@ -94,8 +98,12 @@ export function exitObjective(inner: LossTerm[], heads: ExitHead[]): ExitObjecti
 
 function asOwned(term: LossTerm): LossTerm {
   return {
-    name: term.name, spec: term.spec, weight: term.weight, needsTeacher: false,
-    teacherLayers: [], studentLayers: [],
+    name: term.name,
+    spec: term.spec,
+    weight: term.weight,
+    needsTeacher: false,
+    teacherLayers: [],
+    studentLayers: [],
     trainableVariables: () => term.trainableVariables(),
     adapters: () => term.adapters(),
     compute: (inputs) => term.compute(inputs),
@@ -103,7 +111,12 @@ function asOwned(term: LossTerm): LossTerm {
   };
 }
 
-function exitTerm(term: LossTerm, head: ExitHead, headLogits: (features: tf.Tensor) => tf.Tensor2D, ownsHead: boolean): LossTerm {
+function exitTerm(
+  term: LossTerm,
+  head: ExitHead,
+  headLogits: (features: tf.Tensor) => tf.Tensor2D,
+  ownsHead: boolean,
+): LossTerm {
   return {
     name: `${term.name}@${head.layer}`,
     spec: term.spec,
@@ -117,7 +130,11 @@ function exitTerm(term: LossTerm, head: ExitHead, headLogits: (features: tf.Tens
     compute: (inputs: LossInputs) => {
       const features = inputs.studentFeatures[head.layer];
       if (!features) throw new Error(`${head.name}: layer "${head.layer}" was not tapped`);
-      return term.compute({ ...inputs, studentLogits: headLogits(features), teacherLogits: detach(inputs.studentLogits) });
+      return term.compute({
+        ...inputs,
+        studentLogits: headLogits(features),
+        teacherLogits: detach(inputs.studentLogits),
+      });
     },
     dispose: () => undefined,
   };

@@ -11,14 +11,20 @@ export async function selfExits(ctx: RunContext): Promise<SchemeResult> {
   const { experiment, dataset } = ctx;
   rejectStages(ctx, 'self (exits)', 'the auxiliary heads train with the student in one schedule');
   const exits = experiment.distill.exits ?? [];
-  if (exits.length === 0) throw new Error('distill.selfMode "exits" needs distill.exits: the names of the student layers that get an auxiliary classifier');
+  if (exits.length === 0)
+    throw new Error(
+      'distill.selfMode "exits" needs distill.exits: the names of the student layers that get an auxiliary classifier',
+    );
   if (experiment.teacher) warnIgnored(ctx, 'teacher', 'self (exits: the network teaches its own shallow exits)');
 
   const student = await ctx.resolve(experiment.student, 'student');
   const baseline = experiment.baseline ? await ctx.resolve(experiment.student, 'baseline') : undefined;
   const shapes = layerShapes(student.model);
   for (const layer of exits) {
-    if (!shapes[layer]) throw new Error(`distill.exits: the student has no layer "${layer}"; its layers are ${Object.keys(shapes).join(', ')}`);
+    if (!shapes[layer])
+      throw new Error(
+        `distill.exits: the student has no layer "${layer}"; its layers are ${Object.keys(shapes).join(', ')}`,
+      );
   }
   // The student is its own teacher: layer-reading terms name two of its own layers.
   const inner = ctx.terms(experiment.distill.losses, student.model, student.model);

@@ -16,6 +16,7 @@ const SCHEMES: Record<SchemeName, Scheme> = {
 
 export function schemeFor(name: SchemeName): Scheme {
   const scheme = (SCHEMES as Partial<Record<string, Scheme>>)[name];
-  if (!scheme) throw new Error(`distill.scheme "${name}" is not available; expected one of ${Object.keys(SCHEMES).join(', ')}`);
+  if (!scheme)
+    throw new Error(`distill.scheme "${name}" is not available; expected one of ${Object.keys(SCHEMES).join(', ')}`);
   return scheme;
 }

@@ -27,12 +27,14 @@ export async function multiTeacher(ctx: RunContext): Promise<SchemeResult> {
   const { experiment, dataset } = ctx;
   const { distill } = experiment;
   const specs = distill.teachers ?? [];
-  if (specs.length === 0) throw new Error('distill.scheme "multiTeacher" needs distill.teachers: the models whose outputs are combined');
+  if (specs.length === 0)
+    throw new Error('distill.scheme "multiTeacher" needs distill.teachers: the models whose outputs are combined');
   if (experiment.teacher) warnIgnored(ctx, 'teacher', 'multiTeacher (it uses distill.teachers)');
   const weighting = distill.teacherWeighting ?? 'mean';
   // Check the weighting before any teacher trains.
   if (weighting === 'weights') teacherWeights(weighting, specs.length, distill.teacherWeights, []);
-  if (weighting === 'accuracy' && dataset.validation.count === 0) throw new Error('teacherWeighting "accuracy" needs a validation split (data.validationSplit > 0)');
+  if (weighting === 'accuracy' && dataset.validation.count === 0)
+    throw new Error('teacherWeighting "accuracy" needs a validation split (data.validationSplit > 0)');
 
   const resolved: ResolvedModel[] = [];
   for (const [i, spec] of specs.entries()) resolved.push(await ctx.resolve(spec, teacherStage(i + 1)));
@@ -49,18 +51,39 @@ export async function multiTeacher(ctx: RunContext): Promise<SchemeResult> {
 
   const teachers: TrainedModel[] = [];
   for (const [i, r] of resolved.entries()) teachers.push(await ctx.teacher(r, specs[i], teacherStage(i + 1)));
-  const weights = teacherWeights(weighting, teachers.length, distill.teacherWeights, teachers.map((t) => t.metrics.best.val));
-  ctx.log('info', `multiTeacher: ${weighting} weighting: ${teachers.map((t, i) => `${t.stage} ${weights[i].toFixed(3)}`).join(', ')}`);
+  const weights = teacherWeights(
+    weighting,
+    teachers.length,
+    distill.teacherWeights,
+    teachers.map((t) => t.metrics.best.val),
+  );
+  ctx.log(
+    'info',
+    `multiTeacher: ${weighting} weighting: ${teachers.map((t, i) => `${t.stage} ${weights[i].toFixed(3)}`).join(', ')}`,
+  );
 
   const trained = await trainStaged(ctx, {
-    base: 'student', role: 'student', model: student.model, stages, terms: stageTerms, budget: experiment.train,
-    teacher: (terms) => ensembleTeacher(teachers.map((t) => ctx.teacherSource(t.model, terms)), weights),
+    base: 'student',
+    role: 'student',
+    model: student.model,
+    stages,
+    terms: stageTerms,
+    budget: experiment.train,
+    teacher: (terms) =>
+      ensembleTeacher(
+        teachers.map((t) => ctx.teacherSource(t.model, terms)),
+        weights,
+      ),
   });
   const lead = leadingTeacher(teachers, weights);
   const live: SchemeResult['live'] = { [trained.stage]: student.model, [lead.stage]: lead.model };
   for (const t of teachers) if (t !== lead) t.model.dispose();
   if (baseline) {
-    await trainBaseline(ctx, baseline.model, stages.reduce((sum, s) => sum + s.epochs, 0));
+    await trainBaseline(
+      ctx,
+      baseline.model,
+      stages.reduce((sum, s) => sum + s.epochs, 0),
+    );
     live.baseline = baseline.model;
   }
   return { product: trained.stage, teacher: lead.stage, baseline: baseline ? 'baseline' : undefined, live };

@@ -21,7 +21,10 @@ export async function offline(ctx: RunContext): Promise<SchemeResult> {
   const stages = studentStages(ctx);
   const stageTerms: LossTerm[][] = stages.map((s) => ctx.terms(s.losses, student.model, teacherResolved?.model));
   const live: SchemeResult['live'] = { student: student.model };
-  const architectures: SchemeResult['live'] = { ...(teacherResolved ? { teacher: teacherResolved.model } : {}), student: student.model };
+  const architectures: SchemeResult['live'] = {
+    ...(teacherResolved ? { teacher: teacherResolved.model } : {}),
+    student: student.model,
+  };
   if (baseline) architectures.baseline = baseline.model;
   ctx.emitModels(architectures, stageTerms.flat());
 
@@ -33,14 +36,23 @@ export async function offline(ctx: RunContext): Promise<SchemeResult> {
 
   // Student stages run in order; the epoch count continues across them.
   const trained = await trainStaged(ctx, {
-    base: 'student', role: 'student', model: student.model, stages, terms: stageTerms, budget: experiment.train,
+    base: 'student',
+    role: 'student',
+    model: student.model,
+    stages,
+    terms: stageTerms,
+    budget: experiment.train,
     teacher: teacher ? (terms) => ctx.teacherSource((teacher as TrainedModel).model, terms) : undefined,
   });
   const product = trained.stage;
   live[product] = student.model;
 
   if (baseline) {
-    await trainBaseline(ctx, baseline.model, stages.reduce((sum, s) => sum + s.epochs, 0));
+    await trainBaseline(
+      ctx,
+      baseline.model,
+      stages.reduce((sum, s) => sum + s.epochs, 0),
+    );
     live.baseline = baseline.model;
   }
   return { product, teacher: teacher?.stage, baseline: baseline ? 'baseline' : undefined, live };

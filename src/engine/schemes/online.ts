@@ -27,16 +27,20 @@ export async function online(ctx: RunContext): Promise<SchemeResult> {
   const { experiment } = ctx;
   rejectStages(ctx, 'online', 'the peers train jointly in one schedule');
   const specs: ModelSpec[] = [experiment.student, ...(experiment.distill.peers ?? [])];
-  if (specs.length < 2) throw new Error('distill.scheme "online" needs at least one model in distill.peers (the student is peer 1)');
+  if (specs.length < 2)
+    throw new Error('distill.scheme "online" needs at least one model in distill.peers (the student is peer 1)');
   if (experiment.teacher) warnIgnored(ctx, 'teacher', 'online');
 
   // Peer 1 keeps the experiment's seed (so it matches the baseline); the others get their own,
   // or identical peers would receive identical gradients and never differ.
   const resolved: ResolvedModel[] = [];
-  for (const [i, spec] of specs.entries()) resolved.push(await resolveSeeded(ctx, spec, peerStage(i + 1), experiment.seed + i));
+  for (const [i, spec] of specs.entries())
+    resolved.push(await resolveSeeded(ctx, spec, peerStage(i + 1), experiment.seed + i));
   const baseline = experiment.baseline ? await ctx.resolve(experiment.student, 'baseline') : undefined;
   // Each peer's terms are built against the next peer's shapes, so a layer-reading term is refused below with the reason.
-  const terms = resolved.map((r, i) => ctx.terms(experiment.distill.losses, r.model, resolved[(i + 1) % resolved.length].model));
+  const terms = resolved.map((r, i) =>
+    ctx.terms(experiment.distill.losses, r.model, resolved[(i + 1) % resolved.length].model),
+  );
   rejectTeacherLayers(terms.flat(), 'online', 'the peers teach each other through their logits');
 
   const architectures: SchemeResult['live'] = {};
@@ -46,19 +50,31 @@ export async function online(ctx: RunContext): Promise<SchemeResult> {
 
   const trained: TrainedModel[] = [];
   try {
-    const reused = await reuseAll(ctx, resolved.map((r, i) => ({ stage: peerStage(i + 1), model: r.model })));
+    const reused = await reuseAll(
+      ctx,
+      resolved.map((r, i) => ({ stage: peerStage(i + 1), model: r.model })),
+    );
     if (reused) {
       trained.push(...reused);
     } else {
       const outcome = await trainPeers({
         peers: resolved.map((r, i) => ({
-          stage: peerStage(i + 1), role: 'peer', model: r.model, terms: terms[i],
-          optimizer: ctx.budgetFor(specs[i]).optimizer, checkpointDir: ctx.checkpointDir(peerStage(i + 1)),
+          stage: peerStage(i + 1),
+          role: 'peer',
+          model: r.model,
+          terms: terms[i],
+          optimizer: ctx.budgetFor(specs[i]).optimizer,
+          checkpointDir: ctx.checkpointDir(peerStage(i + 1)),
         })),
-        dataset: ctx.dataset, train: experiment.train, seed: experiment.seed, emit: (e) => ctx.emit(e), shouldStop: ctx.shouldStop,
+        dataset: ctx.dataset,
+        train: experiment.train,
+        seed: experiment.seed,
+        emit: (e) => ctx.emit(e),
+        shouldStop: ctx.shouldStop,
       });
       if (outcome.stopped) throw new RunStopped();
-      for (const [i, r] of resolved.entries()) trained.push(await ctx.completeStage(peerStage(i + 1), 'peer', r.model, outcome.outcomes[i]));
+      for (const [i, r] of resolved.entries())
+        trained.push(await ctx.completeStage(peerStage(i + 1), 'peer', r.model, outcome.outcomes[i]));
     }
   } finally {
     terms.flat().forEach((t) => t.dispose());
@@ -77,7 +93,10 @@ export async function online(ctx: RunContext): Promise<SchemeResult> {
 }
 
 /** When every peer already completed (a resumed run), reports them all again; otherwise trains them together. */
-async function reuseAll(ctx: RunContext, peers: { stage: string; model: tf.LayersModel }[]): Promise<TrainedModel[] | undefined> {
+async function reuseAll(
+  ctx: RunContext,
+  peers: { stage: string; model: tf.LayersModel }[],
+): Promise<TrainedModel[] | undefined> {
   const done = peers.every((p) => {
     const state = readStageState(ctx.checkpointDir(p.stage));
     return Boolean(state?.complete && state.metrics);

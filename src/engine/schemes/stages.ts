@@ -45,7 +45,15 @@ export async function trainStaged(ctx: RunContext, plan: StagedTraining): Promis
       const source = plan.teacher && terms.some((t) => t.needsTeacher) ? plan.teacher(terms) : undefined;
       try {
         const budget = { ...plan.budget, epochs: plan.stages[next].epochs };
-        trained = await ctx.trainStage(stageName(plan.base, plan.stages, next), plan.role, plan.model, terms, budget, source, offset);
+        trained = await ctx.trainStage(
+          stageName(plan.base, plan.stages, next),
+          plan.role,
+          plan.model,
+          terms,
+          budget,
+          source,
+          offset,
+        );
       } finally {
         source?.dispose();
       }
@@ -54,7 +62,10 @@ export async function trainStaged(ctx: RunContext, plan: StagedTraining): Promis
       terms.forEach((t) => t.dispose());
     }
   } finally {
-    plan.terms.slice(next).flat().forEach((t) => t.dispose());
+    plan.terms
+      .slice(next)
+      .flat()
+      .forEach((t) => t.dispose());
   }
   if (!trained) throw new Error(`"${plan.base}": the stage schedule is empty`);
   return trained;
@@ -87,7 +98,9 @@ export function rejectTeacherLayers(terms: LossTerm[], scheme: string, why: stri
   const reading = terms.filter((t) => t.teacherLayers.length > 0).map((t) => t.name);
   if (reading.length > 0) {
     terms.forEach((t) => t.dispose());
-    throw new Error(`${scheme}: loss terms ${[...new Set(reading)].join(', ')} read teacher layers, but ${why}; use logit terms (ce, kd, dkd, or relation terms without layers)`);
+    throw new Error(
+      `${scheme}: loss terms ${[...new Set(reading)].join(', ')} read teacher layers, but ${why}; use logit terms (ce, kd, dkd, or relation terms without layers)`,
+    );
   }
 }
 

@@ -34,7 +34,9 @@ export interface RunInfo {
 export function newRunId(now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  return `${stamp}-${Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0')}`;
+  return `${stamp}-${Math.floor(Math.random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0')}`;
 }
 
 /** Creates the folder of a new run and writes its resolved config. */
@@ -117,7 +119,10 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Folds a run's events into its status and progress. */
-export function foldEvents(events: RunEvent[], isAlive: (pid: number) => boolean = processAlive): Pick<RunInfo, 'status' | 'crashed' | 'startedAt' | 'pid' | 'progress' | 'error'> {
+export function foldEvents(
+  events: RunEvent[],
+  isAlive: (pid: number) => boolean = processAlive,
+): Pick<RunInfo, 'status' | 'crashed' | 'startedAt' | 'pid' | 'progress' | 'error'> {
   let status: RunStatus = 'running';
   let crashed = false;
   let startedAt: string | undefined;
@@ -138,10 +143,23 @@ export function foldEvents(events: RunEvent[], isAlive: (pid: number) => boolean
         break;
       case 'stage-start':
         epochsByStage.set(event.stage, event.epochs);
-        progress = { stage: event.stage, epoch: event.startEpoch, epochs: event.epochs, step: 0, stepsPerEpoch: event.stepsPerEpoch };
+        progress = {
+          stage: event.stage,
+          epoch: event.startEpoch,
+          epochs: event.epochs,
+          step: 0,
+          stepsPerEpoch: event.stepsPerEpoch,
+        };
         break;
       case 'step':
-        progress = { stage: event.stage, epoch: event.epoch, epochs: epochsByStage.get(event.stage) ?? event.epoch, step: event.step, stepsPerEpoch: event.stepsPerEpoch, total: event.total };
+        progress = {
+          stage: event.stage,
+          epoch: event.epoch,
+          epochs: epochsByStage.get(event.stage) ?? event.epoch,
+          step: event.step,
+          stepsPerEpoch: event.stepsPerEpoch,
+          total: event.total,
+        };
         break;
       case 'run-end':
         ended = true;

@@ -65,12 +65,18 @@ export async function saveCheckpoint(
   await saveModel(model, path.join(dir, 'last'));
   const optimizerWeights = await optimizer.getWeights();
   // Names are positional placeholders: TF.js variable names differ between processes.
-  const optimizerSpecs = await encodeTo(path.join(dir, 'optimizer.bin'), optimizerWeights.map((w, i) => ({ name: `o${i}`, tensor: w.tensor })));
+  const optimizerSpecs = await encodeTo(
+    path.join(dir, 'optimizer.bin'),
+    optimizerWeights.map((w, i) => ({ name: `o${i}`, tensor: w.tensor })),
+  );
   // getWeights() makes a fresh scalar for the iteration count; the slots are the optimizer's own variables.
   tf.dispose(optimizerWeights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   // getWeights() makes a fresh scalar for the iteration count; the other entries are live slots.
   optimizerWeights.filter((w) => w.name === 'iter').forEach((w) => w.tensor.dispose());
-  const adapterSpecs = await encodeTo(path.join(dir, 'adapters.bin'), adapters.map((v, i) => ({ name: `a${i}`, tensor: v })));
+  const adapterSpecs = await encodeTo(
+    path.join(dir, 'adapters.bin'),
+    adapters.map((v, i) => ({ name: `a${i}`, tensor: v })),
+  );
   writeJsonAtomic(path.join(dir, STATE), { ...state, optimizer: optimizerSpecs, adapters: adapterSpecs });
 }
 
@@ -83,7 +89,13 @@ export function markComplete(dir: string, state: StageState): void {
 }
 
 /** Restores model weights, optimizer state and adapters from a checkpoint into live objects. */
-export async function restoreCheckpoint(dir: string, state: StageState, model: tf.LayersModel, optimizer: tf.Optimizer, adapters: tf.Variable[]): Promise<void> {
+export async function restoreCheckpoint(
+  dir: string,
+  state: StageState,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  adapters: tf.Variable[],
+): Promise<void> {
   await copyWeightsFrom(path.join(dir, 'last', 'model.json'), model);
   if (state.optimizer && state.optimizer.length > 0) {
     const weights = decodeFrom(path.join(dir, 'optimizer.bin'), state.optimizer);

@@ -13,7 +13,8 @@ const EVAL_BATCH = 512;
 
 /** Accuracy and loss of a logits model on a split, in batches so memory stays bounded. */
 export function evaluate(model: tf.LayersModel, split: Split, inputShape: number[], keepLogits = false): Evaluation {
-  if (split.count === 0) return { accuracy: Number.NaN, loss: Number.NaN, logits: keepLogits ? new Float32Array(0) : undefined };
+  if (split.count === 0)
+    return { accuracy: Number.NaN, loss: Number.NaN, logits: keepLogits ? new Float32Array(0) : undefined };
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const classes = (model.outputs[model.outputs.length - 1].shape[1] ?? 0) as number;
   const logits = keepLogits ? new Float32Array(split.count * classes) : undefined;
@@ -58,7 +59,11 @@ function argmaxRow(row: ArrayLike<number>, offset: number, classes: number): num
 }
 
 /** Top-1 agreement and mean KL(teacher ‖ student) at temperature 1 between two logit tables. */
-export function compareLogits(teacher: Float32Array, student: Float32Array, classes: number): { agreement: number; kl: number } {
+export function compareLogits(
+  teacher: Float32Array,
+  student: Float32Array,
+  classes: number,
+): { agreement: number; kl: number } {
   const count = teacher.length / classes;
   if (count === 0) return { agreement: Number.NaN, kl: Number.NaN };
   let agree = 0;

@@ -58,7 +58,9 @@ export interface LivePeer {
 function livePeer(peer: PeerOptions): LivePeer & { adapters: tf.Variable[] } {
   const reading = peer.terms.filter((t) => t.teacherLayers.length > 0).map((t) => t.name);
   if (reading.length > 0) {
-    throw new Error(`stage "${peer.stage}": terms ${reading.join(', ')} read teacher layers; peers teach each other through their logits only`);
+    throw new Error(
+      `stage "${peer.stage}": terms ${reading.join(', ')} read teacher layers; peers teach each other through their logits only`,
+    );
   }
   const studentLayers = [...new Set(peer.terms.flatMap((t) => t.studentLayers))];
   const adapters = peer.terms.flatMap((t) => t.trainableVariables());
@@ -81,16 +83,32 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
   const live = peers.map(livePeer);
   const progress: StageProgress[] = [];
   for (const [i, peer] of peers.entries()) {
-    progress.push(await StageProgress.open({
-      stage: peer.stage, role: peer.role, model: peer.model, optimizer: live[i].optimizer, adapters: live[i].adapters,
-      dataset, train, checkpointDir: peer.checkpointDir, emit: options.emit, epochOffset: 0,
-    }));
+    progress.push(
+      await StageProgress.open({
+        stage: peer.stage,
+        role: peer.role,
+        model: peer.model,
+        optimizer: live[i].optimizer,
+        adapters: live[i].adapters,
+        dataset,
+        train,
+        checkpointDir: peer.checkpointDir,
+        emit: options.emit,
+        epochOffset: 0,
+      }),
+    );
   }
   // Peers checkpoint one after another at the end of an epoch; a crash between two saves leaves
   // them an epoch apart, so all resume from the earliest.
   const startEpoch = Math.min(...progress.map((p) => p.nextEpoch));
   for (const p of progress) if (p.nextEpoch > startEpoch) p.rewindTo(startEpoch);
-  progress.forEach((p, i) => p.emitStart(peers[i].terms.map((t) => t.name), stepsPerEpoch, startEpoch));
+  progress.forEach((p, i) =>
+    p.emitStart(
+      peers[i].terms.map((t) => t.name),
+      stepsPerEpoch,
+      startEpoch,
+    ),
+  );
 
   let globalStep = (startEpoch - 1) * stepsPerEpoch;
   let stopped = false;
@@ -107,7 +125,9 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
       step++;
       globalStep++;
       const results = peersStep(live, batch, dataset, epoch);
-      results.forEach((result, i) => progress[i].recordStep(epoch, step, stepsPerEpoch, globalStep, result, batch.size, rates[i]));
+      results.forEach((result, i) =>
+        progress[i].recordStep(epoch, step, stepsPerEpoch, globalStep, result, batch.size, rates[i]),
+      );
       if (options.shouldStop()) {
         stopped = true;
         break;
@@ -135,12 +155,18 @@ export function peersStep(peers: LivePeer[], batch: Batch, dataset: Dataset, epo
   const kept: tf.Tensor[] = [];
   const variables = peers.flatMap((p) => p.variables);
   const { value, grads } = tf.variableGrads(() => {
-    const outs = peers.map((p) => splitOutputs(p.tapped.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[], p.studentLayers));
+    const outs = peers.map((p) =>
+      splitOutputs(p.tapped.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[], p.studentLayers),
+    );
     const constants = outs.map((o) => detach(o.logits));
     const totals = peers.map((peer, i) => {
       const others = constants.filter((_, j) => j !== i);
       const base: LossInputs = {
-        studentLogits: outs[i].logits, labels, studentFeatures: outs[i].features, teacherFeatures: {}, epoch,
+        studentLogits: outs[i].logits,
+        labels,
+        studentFeatures: outs[i].features,
+        teacherFeatures: {},
+        epoch,
       };
       const weighted = peer.terms.map((term) => {
         const value = term.needsTeacher

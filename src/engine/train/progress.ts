@@ -6,7 +6,15 @@ import type { AccuracyAt, RunEvent, StageRole } from '../../protocol/events';
 import type { TrainConfig } from '../config/types';
 import type { Batch, Dataset } from '../data/types';
 import { evaluate } from './evaluate';
-import { markComplete, readStageState, restoreCheckpoint, saveBest, saveCheckpoint, type EpochRecord, type StageState } from './checkpoint';
+import {
+  markComplete,
+  readStageState,
+  restoreCheckpoint,
+  saveBest,
+  saveCheckpoint,
+  type EpochRecord,
+  type StageState,
+} from './checkpoint';
 
 export interface StageOutcome {
   stopped: boolean;
@@ -50,7 +58,10 @@ export function stepsPerEpochOf(dataset: Dataset, train: TrainConfig): number {
 }
 
 /** The tensors of one batch: inputs, label indices and one-hot labels (the caller disposes them). */
-export function batchTensors(batch: Batch, dataset: Dataset): { xs: tf.Tensor; labelIndices: tf.Tensor1D; labels: tf.Tensor2D } {
+export function batchTensors(
+  batch: Batch,
+  dataset: Dataset,
+): { xs: tf.Tensor; labelIndices: tf.Tensor1D; labels: tf.Tensor2D } {
   const xs = tf.tensor(batch.x, [batch.size, ...dataset.inputShape]);
   const labelIndices = tf.tensor1d(batch.y, 'int32');
   const labels = tf.tidy(() => tf.oneHot(labelIndices, dataset.classes).toFloat() as tf.Tensor2D);
@@ -79,7 +90,14 @@ export class StageProgress {
   /** Reads the stage's saved progress and restores weights, optimizer and adapters from it. */
   static async open(options: ProgressOptions): Promise<StageProgress> {
     const previous = readStageState(options.checkpointDir);
-    const state: StageState = previous ?? { epoch: 0, partial: false, history: [], bestEpoch: 0, bestVal: -Infinity, complete: false };
+    const state: StageState = previous ?? {
+      epoch: 0,
+      partial: false,
+      history: [],
+      bestEpoch: 0,
+      bestVal: -Infinity,
+      complete: false,
+    };
     if (previous && previous.epoch > 0) {
       await restoreCheckpoint(options.checkpointDir, previous, options.model, options.optimizer, options.adapters);
     }
@@ -98,14 +116,24 @@ export class StageProgress {
   /** Resumes at an earlier epoch than this stage's own progress (peers resume together): later records are dropped. */
   rewindTo(nextEpoch: number): void {
     const offset = this.options.epochOffset;
-    this.state = { ...this.state, epoch: nextEpoch - 1, history: this.state.history.filter((r) => r.epoch - offset < nextEpoch) };
+    this.state = {
+      ...this.state,
+      epoch: nextEpoch - 1,
+      history: this.state.history.filter((r) => r.epoch - offset < nextEpoch),
+    };
   }
 
   emitStart(terms: string[], stepsPerEpoch: number, startEpoch = this.nextEpoch): void {
     const { stage, role, train, epochOffset } = this.options;
     this.options.emit({
-      type: 'stage-start', time: now(), stage, role,
-      epochs: train.epochs + epochOffset, stepsPerEpoch, terms, startEpoch: startEpoch + epochOffset,
+      type: 'stage-start',
+      time: now(),
+      stage,
+      role,
+      epochs: train.epochs + epochOffset,
+      stepsPerEpoch,
+      terms,
+      startEpoch: startEpoch + epochOffset,
     });
   }
 
@@ -118,7 +146,15 @@ export class StageProgress {
   }
 
   /** Accounts one step, emits its event, and fails the stage on a non-finite loss. */
-  recordStep(epoch: number, step: number, stepsPerEpoch: number, globalStep: number, result: StepResult, batchSize: number, lr: number): void {
+  recordStep(
+    epoch: number,
+    step: number,
+    stepsPerEpoch: number,
+    globalStep: number,
+    result: StepResult,
+    batchSize: number,
+    lr: number,
+  ): void {
     const { stage, epochOffset } = this.options;
     this.lossSum += result.total * batchSize;
     this.correct += result.correct;
@@ -126,11 +162,22 @@ export class StageProgress {
     const elapsed = (Date.now() - this.windowStart) / 1000;
     this.windowStart = Date.now();
     this.options.emit({
-      type: 'step', time: now(), stage, epoch: epoch + epochOffset, step, stepsPerEpoch, globalStep,
-      losses: result.losses, total: result.total, lr, samplesPerSec: elapsed > 0 ? batchSize / elapsed : 0,
+      type: 'step',
+      time: now(),
+      stage,
+      epoch: epoch + epochOffset,
+      step,
+      stepsPerEpoch,
+      globalStep,
+      losses: result.losses,
+      total: result.total,
+      lr,
+      samplesPerSec: elapsed > 0 ? batchSize / elapsed : 0,
     });
     if (!Number.isFinite(result.total)) {
-      throw new Error(`stage "${stage}": the loss became ${result.total} at epoch ${epoch}, step ${step}; lower the learning rate or check the loss weights`);
+      throw new Error(
+        `stage "${stage}": the loss became ${result.total} at epoch ${epoch}, step ${step}; lower the learning rate or check the loss weights`,
+      );
     }
   }
 
@@ -140,21 +187,45 @@ export class StageProgress {
     const val = dataset.validation.count > 0 ? evaluate(model, dataset.validation, dataset.inputShape) : undefined;
     const test = evaluate(model, dataset.test, dataset.inputShape);
     const seen = Math.max(this.seen, 1);
-    const record: EpochRecord = { epoch: epoch + epochOffset, val: val ? val.accuracy : null, test: test.accuracy, trainLoss: this.lossSum / seen, trainAcc: this.correct / seen };
+    const record: EpochRecord = {
+      epoch: epoch + epochOffset,
+      val: val ? val.accuracy : null,
+      test: test.accuracy,
+      trainLoss: this.lossSum / seen,
+      trainAcc: this.correct / seen,
+    };
     const state = this.state;
     const improved = record.val === null || record.val > state.bestVal || state.history.length === 0;
     if (improved) await saveBest(checkpointDir, model);
     this.state = {
-      ...state, epoch, partial: false, history: [...state.history, record],
+      ...state,
+      epoch,
+      partial: false,
+      history: [...state.history, record],
       bestEpoch: improved ? record.epoch : state.bestEpoch,
-      bestVal: improved ? record.val ?? record.test : state.bestVal,
+      bestVal: improved ? (record.val ?? record.test) : state.bestVal,
     };
     await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state);
     emit({
-      type: 'epoch', time: now(), stage, epoch: epoch + epochOffset, epochs: train.epochs + epochOffset,
-      trainLoss: record.trainLoss, trainAcc: record.trainAcc, valAcc: record.val, valLoss: val ? val.loss : null, lr, durationMs: Date.now() - this.epochStart,
+      type: 'epoch',
+      time: now(),
+      stage,
+      epoch: epoch + epochOffset,
+      epochs: train.epochs + epochOffset,
+      trainLoss: record.trainLoss,
+      trainAcc: record.trainAcc,
+      valAcc: record.val,
+      valLoss: val ? val.loss : null,
+      lr,
+      durationMs: Date.now() - this.epochStart,
     });
-    emit({ type: 'checkpoint', time: now(), stage, epoch: epoch + epochOffset, path: relativeCheckpoint(checkpointDir, 'last') });
+    emit({
+      type: 'checkpoint',
+      time: now(),
+      stage,
+      epoch: epoch + epochOffset,
+      path: relativeCheckpoint(checkpointDir, 'last'),
+    });
   }
 
   /** Saves the updates of an interrupted epoch so a resumed run loses nothing. */
@@ -162,7 +233,13 @@ export class StageProgress {
     const { model, checkpointDir, optimizer, adapters, stage, epochOffset, emit } = this.options;
     this.state = { ...this.state, epoch: epoch - 1, partial: true };
     await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state);
-    emit({ type: 'checkpoint', time: now(), stage, epoch: epoch - 1 + epochOffset, path: relativeCheckpoint(checkpointDir, 'last') });
+    emit({
+      type: 'checkpoint',
+      time: now(),
+      stage,
+      epoch: epoch - 1 + epochOffset,
+      path: relativeCheckpoint(checkpointDir, 'last'),
+    });
   }
 
   /** Marks the stage complete (unless stopped) and reports its best and last epochs. */

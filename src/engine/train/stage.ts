@@ -49,14 +49,27 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
   const stepsPerEpoch = stepsPerEpochOf(dataset, train);
 
   const progress = await StageProgress.open({
-    stage, role: options.role, model, optimizer, adapters, dataset, train, checkpointDir: options.checkpointDir, emit: options.emit, epochOffset,
+    stage,
+    role: options.role,
+    model,
+    optimizer,
+    adapters,
+    dataset,
+    train,
+    checkpointDir: options.checkpointDir,
+    emit: options.emit,
+    epochOffset,
   });
   const startEpoch = progress.nextEpoch;
-  progress.emitStart(terms.map((t) => t.name), stepsPerEpoch);
+  progress.emitStart(
+    terms.map((t) => t.name),
+    stepsPerEpoch,
+  );
 
   const teacher = options.teacher;
   const needy = terms.filter((t) => t.needsTeacher).map((t) => t.name);
-  if (!teacher && needy.length > 0) throw new Error(`stage "${stage}": loss terms ${needy.join(', ')} need a teacher, and none is set`);
+  if (!teacher && needy.length > 0)
+    throw new Error(`stage "${stage}": loss terms ${needy.join(', ')} need a teacher, and none is set`);
   let globalStep = (startEpoch - 1) * stepsPerEpoch;
   let stopped = false;
 
@@ -69,7 +82,18 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
       if (step >= stepsPerEpoch) break;
       step++;
       globalStep++;
-      const result = trainStep(tapped, studentLayers, variables, optimizer, terms, teacher, batch, dataset, epoch + epochOffset, train.optimizer.weightDecay);
+      const result = trainStep(
+        tapped,
+        studentLayers,
+        variables,
+        optimizer,
+        terms,
+        teacher,
+        batch,
+        dataset,
+        epoch + epochOffset,
+        train.optimizer.weightDecay,
+      );
       progress.recordStep(epoch, step, stepsPerEpoch, globalStep, result, batch.size, lr);
       // Steps run synchronously; without a turn of the event loop a stop signal is never delivered.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -126,7 +150,9 @@ export function trainStep(
     return total;
   }, variables);
   optimizer.applyGradients(grads);
-  const readback = tf.tidy(() => tf.concat([tf.stack([value, hits as tf.Tensor]), ...(kept.length ? [tf.stack(kept)] : [])]).dataSync());
+  const readback = tf.tidy(() =>
+    tf.concat([tf.stack([value, hits as tf.Tensor]), ...(kept.length ? [tf.stack(kept)] : [])]).dataSync(),
+  );
   const losses: Record<string, number> = {};
   terms.forEach((term, i) => (losses[term.name] = readback[2 + i]));
   tf.dispose([xs, labelIndices, labels, value, hits as tf.Tensor, ...kept, ...Object.values(grads)]);

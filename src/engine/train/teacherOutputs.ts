@@ -26,7 +26,14 @@ export function splitOutputs(outputs: tf.Tensor | tf.Tensor[], tapped: string[])
 export function liveTeacher(model: tf.LayersModel, tapped: string[]): TeacherSource {
   return {
     cached: false,
-    forBatch: (_batch, xs) => tf.tidy(() => splitOutputs(model.predict(xs, { batchSize: xs.shape[0] }) as tf.Tensor | tf.Tensor[], tapped) as unknown as tf.TensorContainer) as unknown as TeacherBatch,
+    forBatch: (_batch, xs) =>
+      tf.tidy(
+        () =>
+          splitOutputs(
+            model.predict(xs, { batchSize: xs.shape[0] }) as tf.Tensor | tf.Tensor[],
+            tapped,
+          ) as unknown as tf.TensorContainer,
+      ) as unknown as TeacherBatch,
     dispose: () => undefined,
   };
 }
@@ -50,7 +57,12 @@ export function cacheBytes(outputShapes: number[][], count: number): number {
  * Valid because the teacher does not change and inputs are not augmented: each step then costs
  * only the student's forward and backward pass.
  */
-export function cachedTeacher(model: tf.LayersModel, tapped: string[], split: Split, inputShape: number[]): TeacherSource {
+export function cachedTeacher(
+  model: tf.LayersModel,
+  tapped: string[],
+  split: Split,
+  inputShape: number[],
+): TeacherSource {
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
   const names: (string | null)[] = [...tapped, null];

@@ -17,7 +17,14 @@ const REFRESH_DELAY_MS = 300;
 /** A run's row, from its files. */
 export function compareRunFromDisk(runDir: string): CompareRunView {
   const info = readRun(runDir);
-  return compareRunOf({ runDir, runId: info.runId, experiment: info.experiment, status: info.status, summary: info.summary, events: readEvents(runDir) });
+  return compareRunOf({
+    runDir,
+    runId: info.runId,
+    experiment: info.experiment,
+    status: info.status,
+    summary: info.summary,
+    events: readEvents(runDir),
+  });
 }
 
 export function compareTitle(runDirs: string[]): string {

@@ -21,7 +21,11 @@ export function runDirsFromState(state: unknown): string[] {
   return Array.isArray(dirs) ? dirs.filter((d): d is string => typeof d === 'string') : [];
 }
 
-export function registerComparePanel(context: vscode.ExtensionContext, deps: PanelDeps, options: CompareOptions = {}): ComparePanels {
+export function registerComparePanel(
+  context: vscode.ExtensionContext,
+  deps: PanelDeps,
+  options: CompareOptions = {},
+): ComparePanels {
   let current: ComparePanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, runDirs: string[]): ComparePanel => {
     const controller = new ComparePanel(panel, runDirs, deps, context.extensionUri, options.openRun, () => {
@@ -50,7 +54,12 @@ export function registerComparePanel(context: vscode.ExtensionContext, deps: Pan
         current.reveal();
         return;
       }
-      const panel = vscode.window.createWebviewPanel(COMPARE_PANEL_VIEW_TYPE, 'Run comparison', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        COMPARE_PANEL_VIEW_TYPE,
+        'Run comparison',
+        vscode.ViewColumn.Active,
+        webviewOptions(context.extensionUri),
+      );
       adopt(panel, runDirs);
     },
   };

@@ -6,7 +6,9 @@ import type { RunInfo } from '../../engine/store/runStore';
 function samePath(a: string, b: string): boolean {
   const na = path.resolve(a);
   const nb = path.resolve(b);
-  return process.platform === 'win32' || process.platform === 'darwin' ? na.toLowerCase() === nb.toLowerCase() : na === nb;
+  return process.platform === 'win32' || process.platform === 'darwin'
+    ? na.toLowerCase() === nb.toLowerCase()
+    : na === nb;
 }
 
 /** Runs of `file` (and `cell`; undefined for a single-experiment file), in the given order. */

@@ -17,7 +17,10 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
   private readonly disposables: vscode.Disposable[] = [];
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly index: RunIndex, private readonly manager: RunManager) {
+  constructor(
+    private readonly index: RunIndex,
+    private readonly manager: RunManager,
+  ) {
     const schedule = () => this.schedule();
     this.disposables.push(index.onDidChange(schedule), manager.onDidChange(schedule));
   }
@@ -38,7 +41,12 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     const specs = buildLenses({ file, ranges, runsOf: state.runsOf, activeOf: state.activeOf });
     return specs.map((spec) => {
       const line = Math.min(spec.line, document.lineCount - 1);
-      return new vscode.CodeLens(document.lineAt(line).range, { title: spec.title, tooltip: spec.tooltip, command: spec.command, arguments: spec.args });
+      return new vscode.CodeLens(document.lineAt(line).range, {
+        title: spec.title,
+        tooltip: spec.tooltip,
+        command: spec.command,
+        arguments: spec.args,
+      });
     });
   }
 

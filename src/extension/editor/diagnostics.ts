@@ -35,13 +35,20 @@ function toDiagnostic(problem: Problem): vscode.Diagnostic {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === problem.file);
   let range: vscode.Range;
   if (document) {
-    range = new vscode.Range(document.positionAt(problem.offset), document.positionAt(problem.offset + Math.max(1, problem.length)));
+    range = new vscode.Range(
+      document.positionAt(problem.offset),
+      document.positionAt(problem.offset + Math.max(1, problem.length)),
+    );
   } else {
     // Without the document, line and column place the start; the length is kept on that line.
     const start = new vscode.Position(Math.max(0, problem.line - 1), Math.max(0, problem.column - 1));
     range = new vscode.Range(start, start.translate(0, Math.max(1, problem.length)));
   }
-  const diagnostic = new vscode.Diagnostic(range, problem.message, problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+  const diagnostic = new vscode.Diagnostic(
+    range,
+    problem.message,
+    problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+  );
   diagnostic.source = 'Distillation Studio';
   diagnostic.code = problem.path;
   return diagnostic;

@@ -40,20 +40,59 @@ function experimentLenses(line: number, file: string, cell: string | undefined, 
   const active = inputs.activeOf(cell);
   if (active?.state === 'running') {
     lenses.push({
-      line, title: `$(sync~spin) ${progressText(active.progress, active.loss)}`, tooltip: 'Show the experiment panel',
-      command: COMMANDS.showPanel, args: [active.runDir ? { runDir: active.runDir } : target],
+      line,
+      title: `$(sync~spin) ${progressText(active.progress, active.loss)}`,
+      tooltip: 'Show the experiment panel',
+      command: COMMANDS.showPanel,
+      args: [active.runDir ? { runDir: active.runDir } : target],
     });
-    lenses.push({ line, title: '■ Stop', tooltip: 'Stop the run after the current step and keep a checkpoint', command: COMMANDS.stop, args: [{ jobId: active.jobId }] });
+    lenses.push({
+      line,
+      title: '■ Stop',
+      tooltip: 'Stop the run after the current step and keep a checkpoint',
+      command: COMMANDS.stop,
+      args: [{ jobId: active.jobId }],
+    });
   } else if (active?.state === 'queued') {
-    lenses.push({ line, title: '$(clock) queued', tooltip: 'Waits for a free run slot (setting distillationStudio.maxConcurrentRuns)', command: COMMANDS.showPanel, args: [target] });
-    lenses.push({ line, title: '■ Cancel', tooltip: 'Remove the run from the queue', command: COMMANDS.stop, args: [{ jobId: active.jobId }] });
+    lenses.push({
+      line,
+      title: '$(clock) queued',
+      tooltip: 'Waits for a free run slot (setting distillationStudio.maxConcurrentRuns)',
+      command: COMMANDS.showPanel,
+      args: [target],
+    });
+    lenses.push({
+      line,
+      title: '■ Cancel',
+      tooltip: 'Remove the run from the queue',
+      command: COMMANDS.stop,
+      args: [{ jobId: active.jobId }],
+    });
   } else {
-    lenses.push({ line, title: '▶ Start Distillation', tooltip: cell === undefined ? 'Run this experiment' : `Run cell "${cell}"`, command: COMMANDS.start, args: [target] });
+    lenses.push({
+      line,
+      title: '▶ Start Distillation',
+      tooltip: cell === undefined ? 'Run this experiment' : `Run cell "${cell}"`,
+      command: COMMANDS.start,
+      args: [target],
+    });
   }
-  lenses.push({ line, title: 'Show Architecture', tooltip: 'Teacher and student architectures, matched layers and capacity gap', command: COMMANDS.showPanel, args: [target] });
+  lenses.push({
+    line,
+    title: 'Show Architecture',
+    tooltip: 'Teacher and student architectures, matched layers and capacity gap',
+    command: COMMANDS.showPanel,
+    args: [target],
+  });
   const runs = inputs.runsOf(cell);
   if (runs.length > 0) {
-    lenses.push({ line, title: runsLensText(runs), tooltip: 'Compare these runs', command: COMMANDS.compareRuns, args: [runs.map((r) => r.dir)] });
+    lenses.push({
+      line,
+      title: runsLensText(runs),
+      tooltip: 'Compare these runs',
+      command: COMMANDS.compareRuns,
+      args: [runs.map((r) => r.dir)],
+    });
   }
   return lenses;
 }
@@ -64,8 +103,20 @@ export function buildLenses(inputs: LensInputs): LensSpec[] {
   const lenses: LensSpec[] = [];
   if (fileRange) {
     if (cells.length > 0) {
-      lenses.push({ line: fileRange.line, title: '▶ Run All', tooltip: 'Run every cell in order, stopping at the first failure', command: COMMANDS.runAll, args: [{ file: inputs.file }] });
-      lenses.push({ line: fileRange.line, title: 'Show Architecture', tooltip: 'Architectures of the cells of this file', command: COMMANDS.showPanel, args: [{ file: inputs.file }] });
+      lenses.push({
+        line: fileRange.line,
+        title: '▶ Run All',
+        tooltip: 'Run every cell in order, stopping at the first failure',
+        command: COMMANDS.runAll,
+        args: [{ file: inputs.file }],
+      });
+      lenses.push({
+        line: fileRange.line,
+        title: 'Show Architecture',
+        tooltip: 'Architectures of the cells of this file',
+        command: COMMANDS.showPanel,
+        args: [{ file: inputs.file }],
+      });
     } else {
       lenses.push(...experimentLenses(fileRange.line, inputs.file, undefined, inputs));
     }

@@ -31,7 +31,10 @@ export class OutcomeDecorations implements vscode.Disposable {
   /** What is drawn in each document, by URI: [line, text] pairs. */
   private readonly drawn = new Map<string, { line: number; text: string }[]>();
 
-  constructor(private readonly index: RunIndex, private readonly manager: RunManager) {
+  constructor(
+    private readonly index: RunIndex,
+    private readonly manager: RunManager,
+  ) {
     const schedule = () => this.schedule();
     this.disposables.push(
       index.onDidChange(schedule),
@@ -74,7 +77,9 @@ export class OutcomeDecorations implements vscode.Disposable {
       const end = document.lineAt(line).range.end;
       decorations.push({
         range: new vscode.Range(end, end),
-        renderOptions: { after: { contentText: outcome.text, color: new vscode.ThemeColor(TONE_COLORS[outcome.tone]) } },
+        renderOptions: {
+          after: { contentText: outcome.text, color: new vscode.ThemeColor(TONE_COLORS[outcome.tone]) },
+        },
       });
       drawn.push({ line, text: outcome.text });
     }

@@ -23,7 +23,12 @@ export function buildOutcomes(ranges: LensRange[], inputs: Pick<LensInputs, 'run
     const endOffset = range.offset + range.length;
     const active = inputs.activeOf(cell);
     if (active?.state === 'running') {
-      outcomes.push({ endOffset, cell, text: `⟳ running · ${progressText(active.progress, active.loss)}`, tone: 'running' });
+      outcomes.push({
+        endOffset,
+        cell,
+        text: `⟳ running · ${progressText(active.progress, active.loss)}`,
+        tone: 'running',
+      });
       continue;
     }
     if (active?.state === 'queued') {

@@ -14,7 +14,11 @@ export interface DescribeCall {
 export function describeExperiment(deps: PanelDeps, file: string, cell: string | undefined): DescribeCall {
   const args = [deps.runnerPath, '--file', file, '--runs-dir', deps.runsDir(), '--describe'];
   if (cell !== undefined) args.push('--cell', cell);
-  const child = spawn(deps.nodePath(), args, { env: { ...deps.runnerEnv(), ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn(deps.nodePath(), args, {
+    env: { ...deps.runnerEnv(), ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
   let cancelled = false;
   const result = new Promise<ModelsEvent>((resolve, reject) => {
     let stdout = '';
@@ -32,10 +36,19 @@ export function describeExperiment(deps: PanelDeps, file: string, cell: string |
     child.on('close', (code) => {
       clearTimeout(timer);
       if (cancelled) return reject(new Error('cancelled'));
-      const event = stdout.split('\n').map(parseEventLine).find((e): e is ModelsEvent => e?.type === 'models');
+      const event = stdout
+        .split('\n')
+        .map(parseEventLine)
+        .find((e): e is ModelsEvent => e?.type === 'models');
       if (event) return resolve(event);
-      const message = stderr.trim().split('\n').filter((l) => l.trim()).pop();
-      reject(new Error(message ?? `the runner exited with code ${code ?? 'unknown'} without describing the experiment`));
+      const message = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim())
+        .pop();
+      reject(
+        new Error(message ?? `the runner exited with code ${code ?? 'unknown'} without describing the experiment`),
+      );
     });
   });
   return {

@@ -24,7 +24,9 @@ const POLL_MS = 1000;
 const READ_DELAY_MS = 40;
 
 export function targetKey(target: PanelTarget): string {
-  return target.kind === 'run' ? `run:${path.resolve(target.runDir)}` : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
+  return target.kind === 'run'
+    ? `run:${path.resolve(target.runDir)}`
+    : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
 }
 
 export function panelTitle(target: PanelTarget): string {
@@ -64,9 +66,11 @@ export class ExperimentPanel implements vscode.Disposable {
       const { file, cell } = target;
       this.describe(file, cell);
       // The architecture follows the file: describe it again whenever it is saved.
-      this.disposables.push(vscode.workspace.onDidSaveTextDocument((document) => {
-        if (path.resolve(document.uri.fsPath) === path.resolve(file)) this.describe(file, cell);
-      }));
+      this.disposables.push(
+        vscode.workspace.onDidSaveTextDocument((document) => {
+          if (path.resolve(document.uri.fsPath) === path.resolve(file)) this.describe(file, cell);
+        }),
+      );
     }
     this.pollTimer = setInterval(() => {
       if (this.running) this.readNow();
@@ -154,7 +158,11 @@ export class ExperimentPanel implements vscode.Disposable {
       return;
     }
     // A new run of the experiment this panel shows: follow it from its first event.
-    if (this.target.kind === 'file' && event.type === 'run-start' && sameExperiment(event, this.target.file, this.target.cell)) {
+    if (
+      this.target.kind === 'file' &&
+      event.type === 'run-start' &&
+      sameExperiment(event, this.target.file, this.target.cell)
+    ) {
       this.follow(runDir);
       this.running = true;
       this.sendWhole();
@@ -187,7 +195,9 @@ export class ExperimentPanel implements vscode.Disposable {
   private async revealLayer(stage: string, layer: string, index: number): Promise<void> {
     const source = this.source();
     if (!source) {
-      void vscode.window.showInformationMessage(`The run does not say which experiment file it came from, so layer "${layer}" cannot be shown.`);
+      void vscode.window.showInformationMessage(
+        `The run does not say which experiment file it came from, so layer "${layer}" cannot be shown.`,
+      );
       return;
     }
     let document: vscode.TextDocument;
@@ -199,14 +209,23 @@ export class ExperimentPanel implements vscode.Disposable {
     }
     const location = findLayer(document.getText(), { cell: source.cell, stage, layer, index });
     if (!location) {
-      void vscode.window.showInformationMessage(`Layer "${layer}" of the ${stage} is not declared in ${path.basename(source.file)} (it may come from a file the experiment extends).`);
+      void vscode.window.showInformationMessage(
+        `Layer "${layer}" of the ${stage} is not declared in ${path.basename(source.file)} (it may come from a file the experiment extends).`,
+      );
       return;
     }
-    const range = new vscode.Range(document.positionAt(location.offset), document.positionAt(location.offset + location.length));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Selection(range.start, range.start) });
+    const range = new vscode.Range(
+      document.positionAt(location.offset),
+      document.positionAt(location.offset + location.length),
+    );
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.One,
+      selection: new vscode.Selection(range.start, range.start),
+    });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     editor.selection = new vscode.Selection(range.start, range.end);
-    if (!location.exact) void vscode.window.setStatusBarMessage(`Layer "${layer}" is built by this model specification`, 4000);
+    if (!location.exact)
+      void vscode.window.setStatusBarMessage(`Layer "${layer}" is built by this model specification`, 4000);
   }
 
   private post(message: PanelNotification): void {

@@ -8,7 +8,8 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 export function exportBytes(request: ExportRequest): Buffer {
   if (request.format === 'png') {
     const bytes = Buffer.from(request.data, 'base64');
-    if (!bytes.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) throw new Error('the exported image is not a PNG');
+    if (!bytes.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE))
+      throw new Error('the exported image is not a PNG');
     return bytes;
   }
   return Buffer.from(request.data, 'utf8');

@@ -18,6 +18,10 @@ export async function saveExport(request: ExportRequest): Promise<ExportResult> 
     await vscode.workspace.fs.writeFile(uri, bytes);
     return { type: 'export/result', ok: true, path: uri.fsPath };
   } catch (error) {
-    return { type: 'export/result', ok: false, message: `Export failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      type: 'export/result',
+      ok: false,
+      message: `Export failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

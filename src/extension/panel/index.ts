@@ -16,7 +16,9 @@ export interface ExperimentPanels {
 
 export function normalizeTarget(target: ShowTarget): PanelTarget {
   if ('runDir' in target) return { kind: 'run', runDir: target.runDir };
-  return target.cell === undefined ? { kind: 'file', file: target.file } : { kind: 'file', file: target.file, cell: target.cell };
+  return target.cell === undefined
+    ? { kind: 'file', file: target.file }
+    : { kind: 'file', file: target.file, cell: target.cell };
 }
 
 /** The target in a state saved by the webview, if it is well formed. */
@@ -25,7 +27,9 @@ export function targetFromState(state: unknown): PanelTarget | undefined {
   if (!target || typeof target !== 'object') return undefined;
   if (target.kind === 'run' && typeof target.runDir === 'string') return { kind: 'run', runDir: target.runDir };
   if (target.kind === 'file' && typeof target.file === 'string') {
-    return typeof target.cell === 'string' ? { kind: 'file', file: target.file, cell: target.cell } : { kind: 'file', file: target.file };
+    return typeof target.cell === 'string'
+      ? { kind: 'file', file: target.file, cell: target.cell }
+      : { kind: 'file', file: target.file };
   }
   return undefined;
 }
@@ -65,7 +69,12 @@ export function registerExperimentPanel(context: vscode.ExtensionContext, deps: 
         existing.reveal();
         return;
       }
-      const panel = vscode.window.createWebviewPanel(EXPERIMENT_PANEL_VIEW_TYPE, panelTitle(target), vscode.ViewColumn.Beside, webviewOptions(context.extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        EXPERIMENT_PANEL_VIEW_TYPE,
+        panelTitle(target),
+        vscode.ViewColumn.Beside,
+        webviewOptions(context.extensionUri),
+      );
       adopt(panel, target);
     },
   };

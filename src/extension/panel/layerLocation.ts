@@ -60,10 +60,13 @@ export function findLayer(text: string, query: LayerQuery): LayerLocation | unde
   if (!spec) return undefined;
   const layers = spec.type === 'object' ? findNodeAtLocation(spec, ['layers']) : undefined;
   if (!layers || layers.type !== 'array' || !layers.children) return range(spec, false);
-  const byName = layers.children.find((l) => l.type === 'object' && findNodeAtLocation(l, ['name'])?.value === query.layer);
+  const byName = layers.children.find(
+    (l) => l.type === 'object' && findNodeAtLocation(l, ['name'])?.value === query.layer,
+  );
   if (byName) return range(byName, true);
   // Unnamed layers keep their order; a logits layer appended after the list has no object of its own.
   const unnamed = layers.children[query.index];
-  if (unnamed && unnamed.type === 'object' && findNodeAtLocation(unnamed, ['name']) === undefined) return range(unnamed, true);
+  if (unnamed && unnamed.type === 'object' && findNodeAtLocation(unnamed, ['name']) === undefined)
+    return range(unnamed, true);
   return range(layers, false);
 }

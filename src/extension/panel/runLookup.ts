@@ -9,8 +9,14 @@ function samePath(a: string, b: string): boolean {
 }
 
 /** True when a run of `sourceFile`/`cell` belongs to the experiment `file`/`cell`. */
-export function sameExperiment(run: { sourceFile?: string; cell?: string }, file: string, cell: string | undefined): boolean {
-  return run.sourceFile !== undefined && samePath(run.sourceFile, file) && (run.cell ?? undefined) === (cell ?? undefined);
+export function sameExperiment(
+  run: { sourceFile?: string; cell?: string },
+  file: string,
+  cell: string | undefined,
+): boolean {
+  return (
+    run.sourceFile !== undefined && samePath(run.sourceFile, file) && (run.cell ?? undefined) === (cell ?? undefined)
+  );
 }
 
 /** The newest run of an experiment, if any. */
@@ -20,5 +26,7 @@ export function newestRunOf(runsDir: string, file: string, cell: string | undefi
 
 /** Every run of an experiment by its run-store name, newest first. */
 export function runsOfExperiment(runsDir: string, experiment: string): RunInfo[] {
-  return listRuns(runsDir).filter((run) => run.experiment === experiment || run.summary?.experiment === experiment || run.config?.name === experiment);
+  return listRuns(runsDir).filter(
+    (run) => run.experiment === experiment || run.summary?.experiment === experiment || run.config?.name === experiment,
+  );
 }

@@ -26,7 +26,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   private roots: ExperimentNode[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly index: RunIndex, private readonly manager: RunManager) {
+  constructor(
+    private readonly index: RunIndex,
+    private readonly manager: RunManager,
+  ) {
     this.rebuild();
     this.disposables.push(
       index.onDidChange(() => this.update()),
@@ -42,7 +45,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   }
 
   private queued(): QueuedRun[] {
-    return this.manager.active().filter((j) => j.state === 'queued').map((j) => ({ jobId: j.id, experiment: j.experiment, resumeDir: j.resumeDir, label: j.label }));
+    return this.manager
+      .active()
+      .filter((j) => j.state === 'queued')
+      .map((j) => ({ jobId: j.id, experiment: j.experiment, resumeDir: j.resumeDir, label: j.label }));
   }
 
   private rebuild(): void {
@@ -67,7 +73,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   getTreeItem(node: RunsTreeNode): vscode.TreeItem {
     if (node.kind === 'experiment') {
       const live = node.children.some((c) => c.icon === 'running' || c.icon === 'queued');
-      const item = new vscode.TreeItem(node.name, live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        node.name,
+        live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = node.id;
       item.description = node.description;
       item.contextValue = node.contextValue;
@@ -83,7 +92,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       const tooltip = new vscode.MarkdownString(node.tooltip);
       tooltip.supportThemeIcons = true;
       item.tooltip = tooltip;
-      item.command = { title: 'Show Experiment Panel', command: COMMANDS.showPanel, arguments: [{ runDir: node.run.dir }] };
+      item.command = {
+        title: 'Show Experiment Panel',
+        command: COMMANDS.showPanel,
+        arguments: [{ runDir: node.run.dir }],
+      };
     } else {
       item.tooltip = node.tooltip;
     }

@@ -81,18 +81,32 @@ export function buildRunsTree(runs: RunInfo[], queued: QueuedRun[] = []): Experi
     for (const job of entry.queued) {
       if (job.resumeDir !== undefined) continue; // shown on its run's own item
       children.push({
-        kind: 'queued', id: `queued:${job.jobId}`, jobId: job.jobId, label: job.label,
-        description: 'queued', tooltip: `${job.label} waits for a free run slot`, icon: 'queued', contextValue: 'queued',
+        kind: 'queued',
+        id: `queued:${job.jobId}`,
+        jobId: job.jobId,
+        label: job.label,
+        description: 'queued',
+        tooltip: `${job.label} waits for a free run slot`,
+        icon: 'queued',
+        contextValue: 'queued',
       });
     }
     for (const run of sorted) children.push(runNode(run, resumeQueued.has(run.dir)));
     nodes.push({
-      kind: 'experiment', id: `experiment:${name}`, name, children, contextValue: 'experiment',
+      kind: 'experiment',
+      id: `experiment:${name}`,
+      name,
+      children,
+      contextValue: 'experiment',
       description: sorted.length === 0 ? 'queued' : runsLensText(sorted),
       newest: sorted[0]?.runId ?? '',
       hasQueued: entry.queued.length > 0,
     });
   }
-  nodes.sort((a, b) => Number(b.hasQueued) - Number(a.hasQueued) || (a.newest < b.newest ? 1 : a.newest > b.newest ? -1 : a.name.localeCompare(b.name)));
+  nodes.sort(
+    (a, b) =>
+      Number(b.hasQueued) - Number(a.hasQueued) ||
+      (a.newest < b.newest ? 1 : a.newest > b.newest ? -1 : a.name.localeCompare(b.name)),
+  );
   return nodes.map(({ newest: _newest, hasQueued: _hasQueued, ...node }) => node);
 }

@@ -15,7 +15,9 @@ describe('in Restricted Mode (an untrusted workspace)', () => {
     const studio = await api();
     const job = await vscode.commands.executeCommand('distillationStudio.start', { file: fixture('quick.kd.json') });
     assert.equal(job, undefined);
-    const jobs = await vscode.commands.executeCommand<unknown[]>('distillationStudio.runAll', { file: fixture('notebook.kd.json') });
+    const jobs = await vscode.commands.executeCommand<unknown[]>('distillationStudio.runAll', {
+      file: fixture('notebook.kd.json'),
+    });
     assert.deepEqual(jobs, []);
     assert.deepEqual(studio.manager.active(), []);
     assert.equal(fs.existsSync(path.join(workspaceDir(), 'runs')), false, 'no run folder was created');
@@ -25,7 +27,9 @@ describe('in Restricted Mode (an untrusted workspace)', () => {
     const studio = await api();
     const titles = (await lensTitles(fixture('quick.kd.json'))).map((l) => l.title);
     assert.ok(titles.includes('▶ Start Distillation') && titles.includes('Show Architecture'), titles.join(' | '));
-    const problems = await vscode.commands.executeCommand<unknown[]>('distillationStudio.validate', { file: fixture('broken.kd.json') });
+    const problems = await vscode.commands.executeCommand<unknown[]>('distillationStudio.validate', {
+      file: fixture('broken.kd.json'),
+    });
     assert.ok(problems && problems.length > 0);
     assert.deepEqual(studio.tree.getChildren(), []);
   });

@@ -12,7 +12,18 @@ describe('activation', () => {
 
   it('registers its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['start', 'runAll', 'stop', 'resume', 'showPanel', 'compareRuns', 'newExperiment', 'validate', 'openRunFolder', 'deleteRun']) {
+    for (const id of [
+      'start',
+      'runAll',
+      'stop',
+      'resume',
+      'showPanel',
+      'compareRuns',
+      'newExperiment',
+      'validate',
+      'openRunFolder',
+      'deleteRun',
+    ]) {
       assert.ok(commands.includes(`distillationStudio.${id}`), `distillationStudio.${id} is registered`);
     }
   });
@@ -20,8 +31,12 @@ describe('activation', () => {
   it('opens *.kd.json files as JSON, with the experiment schema attached', async () => {
     const document = await vscode.workspace.openTextDocument(fixture('quick.kd.json'));
     assert.equal(document.languageId, 'jsonc');
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
-    assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: '*.kd.json', url: './schemas/kd.schema.json' }]);
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      contributes: { jsonValidation: { fileMatch: string; url: string }[] };
+    };
+    assert.deepEqual(manifest.contributes.jsonValidation, [
+      { fileMatch: '*.kd.json', url: './schemas/kd.schema.json' },
+    ]);
   });
 
   it('shows the Runs view', async () => {

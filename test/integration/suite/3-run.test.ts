@@ -20,11 +20,21 @@ describe('Start Distillation', () => {
     const outcome = await job.finished;
     listener.dispose();
     assert.equal(outcome.status, 'done', outcome.message);
-    assert.ok(outcome.runDir && fs.existsSync(path.join(outcome.runDir, 'summary.json')), 'the run store holds its summary');
+    assert.ok(
+      outcome.runDir && fs.existsSync(path.join(outcome.runDir, 'summary.json')),
+      'the run store holds its summary',
+    );
     assert.equal(events[0].type, 'run-start');
     assert.equal(events[events.length - 1].type, 'run-end');
-    assert.ok(events.some((e) => e.type === 'step'), 'steps streamed live');
-    assert.notEqual((events[0] as Extract<RunEvent, { type: 'run-start' }>).pid, process.pid, 'training ran outside the extension host');
+    assert.ok(
+      events.some((e) => e.type === 'step'),
+      'steps streamed live',
+    );
+    assert.notEqual(
+      (events[0] as Extract<RunEvent, { type: 'run-start' }>).pid,
+      process.pid,
+      'training ran outside the extension host',
+    );
 
     // The Runs view lists it, done, under its experiment.
     studio.index.refreshNow();
@@ -43,7 +53,9 @@ describe('Start Distillation', () => {
       return titles.some((l) => /^1 run · best student \d+\.\d%$/.test(l.title)) ? titles : undefined;
     });
     assert.ok(lenses.length >= 3);
-    const outcomeShown = await until(() => studio.inlineOutcomes(editor.document.uri).find((o) => o.text.startsWith('✓ done')));
+    const outcomeShown = await until(() =>
+      studio.inlineOutcomes(editor.document.uri).find((o) => o.text.startsWith('✓ done')),
+    );
     assert.equal(outcomeShown.line, editor.document.lineCount - 2, 'after the closing brace of the experiment');
     assert.equal(editor.document.isDirty, false, 'the file itself is untouched');
   });

@@ -10,11 +10,20 @@ describe('Run All Cells', () => {
     const studio = await api();
     const file = fixture('notebook.kd.json');
     const jobs = await vscode.commands.executeCommand<RunJob[]>('distillationStudio.runAll', { file });
-    assert.deepEqual(jobs.map((j) => j.cell), ['teacher', 'kd']);
+    assert.deepEqual(
+      jobs.map((j) => j.cell),
+      ['teacher', 'kd'],
+    );
     assert.equal(jobs[1].state, 'queued');
     // The queued cell shows in the Runs view until it starts.
-    const queued = studio.tree.getChildren().flatMap((e) => (e.kind === 'experiment' ? e.children : [])).filter((c) => c.kind === 'queued');
-    assert.ok(queued.some((q) => q.kind === 'queued' && q.jobId === jobs[1].id), 'the second cell is listed as queued');
+    const queued = studio.tree
+      .getChildren()
+      .flatMap((e) => (e.kind === 'experiment' ? e.children : []))
+      .filter((c) => c.kind === 'queued');
+    assert.ok(
+      queued.some((q) => q.kind === 'queued' && q.jobId === jobs[1].id),
+      'the second cell is listed as queued',
+    );
     const [teacher, kd] = await Promise.all(jobs.map((j) => j.finished));
     assert.equal(teacher.status, 'done', teacher.message);
     assert.equal(kd.status, 'done', kd.message);

@@ -25,7 +25,9 @@ describe('a killed runner', () => {
     assert.equal(run.status, 'failed');
     assert.equal(run.crashed, true);
     assert.ok((await lensTitles(file)).length > 0);
-    const again = await vscode.commands.executeCommand<RunJob | undefined>('distillationStudio.start', { file: fixture('quick.kd.json') });
+    const again = await vscode.commands.executeCommand<RunJob | undefined>('distillationStudio.start', {
+      file: fixture('quick.kd.json'),
+    });
     assert.ok(again);
     assert.equal((await again.finished).status, 'done');
   });

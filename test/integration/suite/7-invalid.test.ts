@@ -32,23 +32,39 @@ describe('an invalid experiment', () => {
     const text = editor.document.getText();
     const at = text.indexOf('"epochs": 2');
     assert.ok(at > 0);
-    const range = new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + '"epochs": 2'.length));
+    const range = new vscode.Range(
+      editor.document.positionAt(at),
+      editor.document.positionAt(at + '"epochs": 2'.length),
+    );
     await editor.edit((edit) => edit.replace(range, '"epochs": 0'));
     assert.ok(editor.document.isDirty);
     const job = await vscode.commands.executeCommand('distillationStudio.start', { file: uri.fsPath });
     assert.equal(job, undefined, 'the saved text is invalid: no run');
     assert.equal(editor.document.isDirty, false, 'the edit was saved first');
     const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Distillation Studio');
-    assert.ok(diagnostics.some((d) => d.code === '$.train.epochs'), diagnostics.map((d) => `${String(d.code)} ${d.message}`).join('; '));
+    assert.ok(
+      diagnostics.some((d) => d.code === '$.train.epochs'),
+      diagnostics.map((d) => `${String(d.code)} ${d.message}`).join('; '),
+    );
     assert.deepEqual(studio.manager.active(), []);
     // Put the file back; saving revalidates and clears its problems.
-    await editor.edit((edit) => edit.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), text));
+    await editor.edit((edit) =>
+      edit.replace(
+        new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)),
+        text,
+      ),
+    );
     await editor.document.save();
-    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Distillation Studio'), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Distillation Studio'),
+      [],
+    );
   });
 
   it('validates on demand', async () => {
-    const problems = await vscode.commands.executeCommand<unknown[]>('distillationStudio.validate', { file: fixture('quick.kd.json') });
+    const problems = await vscode.commands.executeCommand<unknown[]>('distillationStudio.validate', {
+      file: fixture('quick.kd.json'),
+    });
     assert.deepEqual(problems, []);
   });
 });

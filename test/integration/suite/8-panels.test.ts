@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { api, fixture, until } from './helpers';
 
 function webviewTabs(viewType: string): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
 }
 
 describe('panels', () => {
@@ -24,7 +26,10 @@ describe('panels', () => {
     assert.ok(runs.length >= 2, 'earlier suites left finished runs');
     await vscode.commands.executeCommand('distillationStudio.showPanel', { runDir: runs[0].dir });
     await until(() => (webviewTabs('distillationStudio.experimentPanel').length >= 2 ? true : undefined));
-    await vscode.commands.executeCommand('distillationStudio.compareRuns', runs.slice(0, 2).map((r) => r.dir));
+    await vscode.commands.executeCommand(
+      'distillationStudio.compareRuns',
+      runs.slice(0, 2).map((r) => r.dir),
+    );
     await until(() => webviewTabs('distillationStudio.comparePanel')[0]);
   });
 });

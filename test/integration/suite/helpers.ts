@@ -29,7 +29,11 @@ export async function api(): Promise<DistillationStudioApi> {
  * Resolves with the first event of this job's run of the given type. Call it right after the job
  * was queued: its events arrive asynchronously from the runner's output.
  */
-export function eventOf<T extends RunEvent['type']>(studio: DistillationStudioApi, job: RunJob, type: T): Promise<{ runDir: string; event: Extract<RunEvent, { type: T }> }> {
+export function eventOf<T extends RunEvent['type']>(
+  studio: DistillationStudioApi,
+  job: RunJob,
+  type: T,
+): Promise<{ runDir: string; event: Extract<RunEvent, { type: T }> }> {
   return new Promise((resolve) => {
     const listener = studio.manager.onRunEvent((message: RunEventMessage) => {
       if (message.runDir === job.runDir && message.event.type === type) {
@@ -61,12 +65,23 @@ export function runDirsOf(experiment: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).map((id) => path.join(dir, id)) : [];
 }
 
-export async function lensTitles(file: string): Promise<{ line: number; title: string; command: string; args: unknown[] }[]> {
+export async function lensTitles(
+  file: string,
+): Promise<{ line: number; title: string; command: string; args: unknown[] }[]> {
   // The workbench computes lenses of documents it has loaded.
   const document = await vscode.workspace.openTextDocument(file);
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100);
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+    'vscode.executeCodeLensProvider',
+    document.uri,
+    100,
+  );
   return lenses
     .filter((l) => l.command)
-    .map((l) => ({ line: l.range.start.line, title: l.command?.title ?? '', command: l.command?.command ?? '', args: l.command?.arguments ?? [] }))
+    .map((l) => ({
+      line: l.range.start.line,
+      title: l.command?.title ?? '',
+      command: l.command?.command ?? '',
+      args: l.command?.arguments ?? [],
+    }))
     .sort((a, b) => a.line - b.line);
 }

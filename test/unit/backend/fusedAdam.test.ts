@@ -14,7 +14,8 @@ function train(optimizer: tf.Optimizer, steps: number): Float32Array[] {
   const a = tf.variable(tf.tensor2d(values(12, 1), [3, 4]), true, `a_${optimizer.constructor.name}_${Math.random()}`);
   const b = tf.variable(tf.tensor1d(values(4, 2)), true, `b_${optimizer.constructor.name}_${Math.random()}`);
   const target = tf.tensor2d(values(12, 3), [3, 4]);
-  const loss = () => tf.add(tf.sum(tf.square(tf.sub(tf.add(a, b), target))), tf.mul(0.3, tf.sum(tf.mul(a, a)))) as tf.Scalar;
+  const loss = () =>
+    tf.add(tf.sum(tf.square(tf.sub(tf.add(a, b), target))), tf.mul(0.3, tf.sum(tf.mul(a, a)))) as tf.Scalar;
   for (let i = 0; i < steps; i++) {
     if (i % 2 === 0) {
       optimizer.minimize(loss, false, [a, b]);

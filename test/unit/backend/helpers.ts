@@ -12,7 +12,12 @@ export function values(n: number, seed: number): Float32Array {
   return out;
 }
 
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: number,
+  what: string,
+): void {
   assert.strictEqual(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const bound = tolerance * Math.max(1, Math.abs(expected[i]));

@@ -27,8 +27,14 @@ describe('selectBackend', function () {
     if (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) this.skip();
     const choice = await selectBackend('auto');
     assert.strictEqual(choice.backend, 'wasm');
-    assert.ok(choice.notes.some((n) => n.startsWith('tensorflow-gpu: not installed')), choice.notes.join('; '));
-    assert.ok(choice.notes.some((n) => n.startsWith('tensorflow: not installed')), choice.notes.join('; '));
+    assert.ok(
+      choice.notes.some((n) => n.startsWith('tensorflow-gpu: not installed')),
+      choice.notes.join('; '),
+    );
+    assert.ok(
+      choice.notes.some((n) => n.startsWith('tensorflow: not installed')),
+      choice.notes.join('; '),
+    );
     assert.strictEqual(tf.getBackend(), 'wasm');
   });
 

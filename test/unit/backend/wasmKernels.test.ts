@@ -37,14 +37,19 @@ function directFilterGradient(c: ConvCase, x: Float32Array, dy: Float32Array): F
             const w = ow * c.stride - pw.before + j;
             if (h < 0 || h >= H || w < 0 || w >= W) continue;
             for (let ch = 0; ch < C; ch++)
-              for (let o = 0; o < O; o++) dw[((i * KW + j) * C + ch) * O + o] += x[((n * H + h) * W + w) * C + ch] * dy[((n * ph.out + oh) * pw.out + ow) * O + o];
+              for (let o = 0; o < O; o++)
+                dw[((i * KW + j) * C + ch) * O + o] +=
+                  x[((n * H + h) * W + w) * C + ch] * dy[((n * ph.out + oh) * pw.out + ow) * O + o];
           }
   return dw;
 }
 
 function filterGradient(c: ConvCase, x: Float32Array, dy: Float32Array, dyShape: number[]): tf.Tensor {
   return tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, c.x), dy: tf.tensor(dy, dyShape) }, {
-    strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter,
+    strides: c.stride,
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    filterShape: c.filter,
   } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
@@ -59,7 +64,11 @@ describe('wasm kernels', function () {
   });
 
   it('registers the missing gradient kernels for wasm, and only once', () => {
-    for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
+    for (const name of [
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+    ]) {
       assert.ok(tf.getKernel(name, 'wasm'), `${name} is registered`);
     }
     const first = registerWasmKernels();
@@ -77,10 +86,16 @@ describe('wasm kernels', function () {
   ];
   for (const c of convCases) {
     it(`Conv2DBackpropFilter matches the definition and the cpu kernel: x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${c.stride}, ${c.pad}`, async () => {
-      const x = values(c.x.reduce((a, b) => a * b, 1), 11);
+      const x = values(
+        c.x.reduce((a, b) => a * b, 1),
+        11,
+      );
       const { ph, pw } = geometry(c);
       const dyShape = [c.x[0], ph.out, pw.out, c.filter[3]];
-      const dy = values(dyShape.reduce((a, b) => a * b, 1), 23);
+      const dy = values(
+        dyShape.reduce((a, b) => a * b, 1),
+        23,
+      );
       const expected = directFilterGradient(c, x, dy);
       const wasm = await on('wasm', () => filterGradient(c, x, dy, dyShape));
       const cpu = await on('cpu', () => filterGradient(c, x, dy, dyShape));
@@ -93,9 +108,15 @@ describe('wasm kernels', function () {
   it('Conv2DBackpropFilter sums slices of the batch when the columns exceed one buffer', async () => {
     // 8 examples × 48·48 outputs × 3·3·32 = 5.3 M floats of columns: over the 4 Mi budget, so two slices.
     const c: ConvCase = { x: [8, 48, 48, 32], filter: [3, 3, 32, 4], stride: 1, pad: 'same' };
-    const x = values(c.x.reduce((a, b) => a * b, 1), 5);
+    const x = values(
+      c.x.reduce((a, b) => a * b, 1),
+      5,
+    );
     const dyShape = [8, 48, 48, 4];
-    const dy = values(dyShape.reduce((a, b) => a * b, 1), 6);
+    const dy = values(
+      dyShape.reduce((a, b) => a * b, 1),
+      6,
+    );
     const expected = directFilterGradient(c, x, dy);
     const wasm = await on('wasm', () => filterGradient(c, x, dy, dyShape));
     assertClose(wasm, expected, 2e-4, 'sliced wasm vs definition');
@@ -108,7 +129,9 @@ describe('wasm kernels', function () {
       on(backend, () => {
         const kernel = tf.tensor4d(k, [3, 3, 3, 4]);
         const input = tf.tensor4d(x, [2, 8, 8, 3]);
-        const g = tf.grads((w: tf.Tensor, xi: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xi as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'))));
+        const g = tf.grads((w: tf.Tensor, xi: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(xi as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'))),
+        );
         const [dw, dx] = g([kernel, input]);
         return tf.concat([dw.flatten(), dx.flatten()]);
       });
@@ -124,13 +147,28 @@ describe('wasm kernels', function () {
   ];
   for (const c of depthwiseCases) {
     it(`depthwise gradients match the cpu kernels: x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${c.stride}, dilation ${c.dilation}, ${c.pad}`, async () => {
-      const x = values(c.x.reduce((a, b) => a * b, 1), 7);
-      const f = values(c.filter.reduce((a, b) => a * b, 1), 8);
+      const x = values(
+        c.x.reduce((a, b) => a * b, 1),
+        7,
+      );
+      const f = values(
+        c.filter.reduce((a, b) => a * b, 1),
+        8,
+      );
       const grads = (backend: string) =>
         on(backend, () => {
           const g = tf.grads((xi: tf.Tensor, fi: tf.Tensor) =>
-            tf.sum(tf.mul(tf.depthwiseConv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dilation), 1.5)));
-          const [dx, df] = g([tf.tensor4d(x, c.x as [number, number, number, number]), tf.tensor4d(f, c.filter as [number, number, number, number])]);
+            tf.sum(
+              tf.mul(
+                tf.depthwiseConv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dilation),
+                1.5,
+              ),
+            ),
+          );
+          const [dx, df] = g([
+            tf.tensor4d(x, c.x as [number, number, number, number]),
+            tf.tensor4d(f, c.filter as [number, number, number, number]),
+          ]);
           return tf.concat([dx.flatten(), df.flatten()]);
         });
       const cpu = await grads('cpu');
@@ -165,8 +203,28 @@ describe('wasm kernels', function () {
           }
     const attrs = { strides: 1, dilations: D, pad: 'same' };
     const [dw, dx] = await Promise.all([
-      on('wasm', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor4d(x, [N, H, W, C]), dy: tf.tensor4d(dy, [N, OH, OH, C * M]) }, { ...attrs, filterShape: [K, K, C, M] } as unknown as tf.NamedAttrMap) as tf.Tensor),
-      on('wasm', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor4d(dy, [N, OH, OH, C * M]), filter: tf.tensor4d(f, [K, K, C, M]) }, { ...attrs, inputShape: [N, H, W, C] } as unknown as tf.NamedAttrMap) as tf.Tensor),
+      on(
+        'wasm',
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'DepthwiseConv2dNativeBackpropFilter',
+              { x: tf.tensor4d(x, [N, H, W, C]), dy: tf.tensor4d(dy, [N, OH, OH, C * M]) },
+              { ...attrs, filterShape: [K, K, C, M] } as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor,
+      ),
+      on(
+        'wasm',
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'DepthwiseConv2dNativeBackpropInput',
+              { dy: tf.tensor4d(dy, [N, OH, OH, C * M]), filter: tf.tensor4d(f, [K, K, C, M]) },
+              { ...attrs, inputShape: [N, H, W, C] } as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor,
+      ),
     ]);
     assertClose(dw, dwExpected, 1e-4, 'dilated dW');
     assertClose(dx, dxExpected, 1e-4, 'dilated dx');
@@ -177,10 +235,22 @@ describe('wasm kernels', function () {
     const x = values(2 * 3 * 3 * 2, 9);
     const dy = values(2 * 3 * 3 * 2, 10);
     const expected = [0, 1].map((c) => x.reduce((s, v, i) => (i % 2 === c ? s + v * dy[i] : s), 0));
-    const got = await on('wasm', () =>
-      tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor4d(x, [2, 3, 3, 2]), dy: tf.tensor4d(dy, [2, 3, 3, 2]) }, {
-        strides: 1, dilations: 1, pad: 'valid', filterShape: [1, 1, 2, 1],
-      } as unknown as tf.NamedAttrMap) as tf.Tensor);
+    const got = await on(
+      'wasm',
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropFilter',
+            { x: tf.tensor4d(x, [2, 3, 3, 2]), dy: tf.tensor4d(dy, [2, 3, 3, 2]) },
+            {
+              strides: 1,
+              dilations: 1,
+              pad: 'valid',
+              filterShape: [1, 1, 2, 1],
+            } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor,
+    );
     assertClose(got, expected, 1e-5, 'dW');
   });
 
@@ -193,8 +263,14 @@ describe('wasm kernels', function () {
   ];
   for (const [aShape, bShape, ta, tb] of products) {
     it(`BatchMatMul ${aShape.join('×')}${ta ? 'ᵀ' : ''} · ${bShape.join('×')}${tb ? 'ᵀ' : ''} matches the definition`, async () => {
-      const a = values(aShape.reduce((x, y) => x * y, 1), 31);
-      const b = values(bShape.reduce((x, y) => x * y, 1), 32);
+      const a = values(
+        aShape.reduce((x, y) => x * y, 1),
+        31,
+      );
+      const b = values(
+        bShape.reduce((x, y) => x * y, 1),
+        32,
+      );
       const [ar, ac] = aShape.slice(-2);
       const [br, bc] = bShape.slice(-2);
       const m = ta ? ac : ar;
@@ -203,7 +279,8 @@ describe('wasm kernels', function () {
       const at = (i: number, p: number) => (ta ? a[p * ac + i] : a[i * ac + p]);
       const bt = (p: number, j: number) => (tb ? b[j * bc + p] : b[p * bc + j]);
       const expected = new Float32Array(m * n);
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) expected[i * n + j] += at(i, p) * bt(p, j);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) expected[i * n + j] += at(i, p) * bt(p, j);
       await tf.setBackend('wasm');
       const out = tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
       assert.deepStrictEqual(out.shape, [...aShape.slice(0, -2), m, n]);
@@ -219,7 +296,12 @@ describe('wasm kernels', function () {
     const ids = backend.numDataIds();
     tf.tidy(() => {
       tf.matMul(tf.ones([3, 40]), tf.ones([50, 40]), false, true);
-      filterGradient({ x: [2, 6, 6, 3], filter: [3, 3, 3, 2], stride: 1, pad: 'same' }, values(216, 1), values(144, 2), [2, 6, 6, 2]);
+      filterGradient(
+        { x: [2, 6, 6, 3], filter: [3, 3, 3, 2], stride: 1, pad: 'same' },
+        values(216, 1),
+        values(144, 2),
+        [2, 6, 6, 2],
+      );
     });
     assert.strictEqual(tf.memory().numTensors, before);
     assert.strictEqual(backend.numDataIds(), ids);

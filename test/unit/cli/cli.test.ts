@@ -15,18 +15,30 @@ describe('kd CLI', function () {
     assert.strictEqual(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /valid/);
     const bad = path.join(dir, 'bad.kd.json');
-    fs.writeFileSync(bad, '{\n  "data": { "dataset": "mnist" },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "train": { "epochs": "ten" },\n  "distill": { "losses": [ { "type": "kld", "weight": 1 } ] }\n}\n');
+    fs.writeFileSync(
+      bad,
+      '{\n  "data": { "dataset": "mnist" },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "train": { "epochs": "ten" },\n  "distill": { "losses": [ { "type": "kld", "weight": 1 } ] }\n}\n',
+    );
     const result = await kd(['validate', bad]);
     assert.strictEqual(result.code, 2);
     const lines = result.stdout.trim().split('\n');
     assert.ok(lines.length >= 2, result.stdout);
-    assert.ok(lines.some((l) => /bad\.kd\.json:4:/.test(l) && /epochs/.test(l)), result.stdout);
-    assert.ok(lines.some((l) => /bad\.kd\.json:5:/.test(l) && /kld/.test(l)), result.stdout);
+    assert.ok(
+      lines.some((l) => /bad\.kd\.json:4:/.test(l) && /epochs/.test(l)),
+      result.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /bad\.kd\.json:5:/.test(l) && /kld/.test(l)),
+      result.stdout,
+    );
   });
 
   it('run, list, summary and compare share one run store', async () => {
     const dir = tempDir();
-    const file = writeSyntheticFile(dir, 'cli.kd.json', { baseline: true, train: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 } } });
+    const file = writeSyntheticFile(dir, 'cli.kd.json', {
+      baseline: true,
+      train: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 } },
+    });
     const run = await kd(['run', file, '--runs-dir', 'runs'], dir);
     assert.strictEqual(run.code, 0, run.stderr);
     assert.match(run.stdout, /teacher/);
@@ -44,18 +56,33 @@ describe('kd CLI', function () {
     assert.match(compare.stdout, /KD gain/);
   });
 
-  it('run --all runs notebook cells in order, reusing an earlier cell\'s model with fromCell', async () => {
+  it("run --all runs notebook cells in order, reusing an earlier cell's model with fromCell", async () => {
     const dir = tempDir();
     const file = path.join(dir, 'book.kd.json');
-    fs.writeFileSync(file, JSON.stringify({
-      name: 'book', seed: 4, backend: 'cpu',
-      data: { dataset: 'synthetic', shape: [8], classes: 3, trainSize: 300, testSize: 90 },
-      train: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 } },
-      cells: [
-        { name: 'teacher', student: { preset: 'mlp', hidden: [24] } },
-        { name: 'kd', teacher: { fromCell: 'teacher' }, student: { preset: 'mlp', hidden: [4] }, distill: { losses: [{ type: 'ce', weight: 0.5 }, { type: 'kd', weight: 0.5, temperature: 4 }] } },
-      ],
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'book',
+        seed: 4,
+        backend: 'cpu',
+        data: { dataset: 'synthetic', shape: [8], classes: 3, trainSize: 300, testSize: 90 },
+        train: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 } },
+        cells: [
+          { name: 'teacher', student: { preset: 'mlp', hidden: [24] } },
+          {
+            name: 'kd',
+            teacher: { fromCell: 'teacher' },
+            student: { preset: 'mlp', hidden: [4] },
+            distill: {
+              losses: [
+                { type: 'ce', weight: 0.5 },
+                { type: 'kd', weight: 0.5, temperature: 4 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
     const result = await kd(['run', file, '--all', '--runs-dir', 'runs'], dir);
     assert.strictEqual(result.code, 0, result.stderr);
     assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'runs')).sort(), ['book.kd', 'book.teacher']);
@@ -64,9 +91,18 @@ describe('kd CLI', function () {
     const summary = JSON.parse(fs.readFileSync(path.join(kdRun, 'summary.json'), 'utf8'));
     assert.strictEqual(summary.models.teacher.best.epoch, 0);
     assert.ok(!fs.existsSync(path.join(kdRun, 'checkpoints', 'teacher')), 'no teacher training in the kd cell');
-    const teacherRun = path.join(dir, 'runs', 'book.teacher', fs.readdirSync(path.join(dir, 'runs', 'book.teacher'))[0]);
+    const teacherRun = path.join(
+      dir,
+      'runs',
+      'book.teacher',
+      fs.readdirSync(path.join(dir, 'runs', 'book.teacher'))[0],
+    );
     const teacherSummary = JSON.parse(fs.readFileSync(path.join(teacherRun, 'summary.json'), 'utf8'));
-    assert.strictEqual(summary.models.teacher.best.test, teacherSummary.models.student.best.test, 'the same weights give the same test accuracy');
+    assert.strictEqual(
+      summary.models.teacher.best.test,
+      teacherSummary.models.student.best.test,
+      'the same weights give the same test accuracy',
+    );
   });
 
   it('exits 2 on an unknown cell and on a bad option', async () => {

@@ -47,7 +47,12 @@ export function baseExperiment(extra: Record<string, unknown> = {}): Record<stri
     data: { dataset: 'synthetic', shape: [4], classes: 2, trainSize: 20, testSize: 10 },
     teacher: { preset: 'mlp', hidden: [8] },
     student: { preset: 'mlp', hidden: [2] },
-    distill: { losses: [{ type: 'ce', weight: 0.5 }, { type: 'kd', weight: 0.5 }] },
+    distill: {
+      losses: [
+        { type: 'ce', weight: 0.5 },
+        { type: 'kd', weight: 0.5 },
+      ],
+    },
     ...extra,
   };
 }

@@ -16,7 +16,11 @@ function service(): LanguageService {
     workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).toString() },
     schemaRequestService: (uri) => Promise.resolve(fs.readFileSync(fileURLToPath(uri), 'utf8')),
   });
-  ls.configure({ validate: true, allowComments: true, schemas: [{ uri: SCHEMA_URI, fileMatch: ['*.kd.json'], schema: structuredClone(kdSchema) as JSONSchema }] });
+  ls.configure({
+    validate: true,
+    allowComments: true,
+    schemas: [{ uri: SCHEMA_URI, fileMatch: ['*.kd.json'], schema: structuredClone(kdSchema) as JSONSchema }],
+  });
   return ls;
 }
 
@@ -26,7 +30,10 @@ function document(text: string, file = path.join(ROOT, 'untitled.kd.json')): Tex
 
 async function diagnostics(ls: LanguageService, doc: TextDocument): Promise<{ line: number; message: string }[]> {
   const found = await ls.doValidation(doc, ls.parseJSONDocument(doc), { comments: 'ignore', trailingCommas: 'ignore' });
-  return found.map((d) => ({ line: d.range.start.line + 1, message: typeof d.message === 'string' ? d.message : d.message.value }));
+  return found.map((d) => ({
+    line: d.range.start.line + 1,
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+  }));
 }
 
 async function completionLabels(ls: LanguageService, text: string, marker: string): Promise<string[]> {
@@ -35,7 +42,7 @@ async function completionLabels(ls: LanguageService, text: string, marker: strin
   return (list?.items ?? []).map((i) => i.label);
 }
 
-describe('config: the schema in VS Code\'s JSON language service', () => {
+describe("config: the schema in VS Code's JSON language service", () => {
   const ls = service();
 
   it('finds nothing wrong in the valid fixtures and the examples', async () => {
@@ -45,7 +52,8 @@ describe('config: the schema in VS Code\'s JSON language service', () => {
   });
 
   it('gives one diagnostic for an unknown loss type, on its line', async () => {
-    const text = '{\n  "distill": {\n    "losses": [\n      { "type": "kld", "weight": 1, "temperature": 4 }\n    ]\n  }\n}';
+    const text =
+      '{\n  "distill": {\n    "losses": [\n      { "type": "kld", "weight": 1, "temperature": 4 }\n    ]\n  }\n}';
     const found = await diagnostics(ls, document(text));
     assert.strictEqual(found.length, 1, JSON.stringify(found));
     assert.strictEqual(found[0].line, 4);
@@ -58,7 +66,10 @@ describe('config: the schema in VS Code\'s JSON language service', () => {
   });
 
   it('flags a negative temperature and a typo', async () => {
-    const found = await diagnostics(ls, document('{ "distill": { "losses": [{ "type": "kd", "weight": 1, "temperature": -2 }] },\n  "seeed": 1 }'));
+    const found = await diagnostics(
+      ls,
+      document('{ "distill": { "losses": [{ "type": "kd", "weight": 1, "temperature": -2 }] },\n  "seeed": 1 }'),
+    );
     assert.strictEqual(found.length, 2, JSON.stringify(found));
     assert.deepStrictEqual(found.map((f) => f.line).sort(), [1, 2]);
   });
@@ -72,14 +83,39 @@ describe('config: the schema in VS Code\'s JSON language service', () => {
 
   it('completes every loss type, and whole loss terms as snippets', async () => {
     const types = await completionLabels(ls, '{ "distill": { "losses": [{ "type": | }] } }', '|');
-    assert.deepStrictEqual(types, ['"ce"', '"kd"', '"dkd"', '"hint"', '"at"', '"nst"', '"rkd"', '"sp"', '"cc"', '"pkt"', '"fsp"']);
+    assert.deepStrictEqual(types, [
+      '"ce"',
+      '"kd"',
+      '"dkd"',
+      '"hint"',
+      '"at"',
+      '"nst"',
+      '"rkd"',
+      '"sp"',
+      '"cc"',
+      '"pkt"',
+      '"fsp"',
+    ]);
     const snippets = await completionLabels(ls, '{ "distill": { "losses": [ | ] } }', '|');
     assert.ok(snippets.includes('kd (Hinton)'), snippets.join(', '));
   });
 
   it('completes the top-level keys of an experiment file', async () => {
     const keys = await completionLabels(ls, '{ | }', '|');
-    for (const key of ['name', 'extends', 'seed', 'backend', 'data', 'teacher', 'student', 'distill', 'train', 'baseline', 'cells']) assert.ok(keys.includes(key), key);
+    for (const key of [
+      'name',
+      'extends',
+      'seed',
+      'backend',
+      'data',
+      'teacher',
+      'student',
+      'distill',
+      'train',
+      'baseline',
+      'cells',
+    ])
+      assert.ok(keys.includes(key), key);
   });
 
   it('documents a field on hover', async () => {

@@ -48,7 +48,15 @@ describe('config: loading experiment files', () => {
           sourceFile: file,
           seed: 0,
           backend: 'auto',
-          data: { dataset: 'synthetic', validationSplit: 0.1, normalize: 'scale', shape: [8], classes: 3, trainSize: 60, testSize: 30 },
+          data: {
+            dataset: 'synthetic',
+            validationSplit: 0.1,
+            normalize: 'scale',
+            shape: [8],
+            classes: 3,
+            trainSize: 60,
+            testSize: 30,
+          },
           student: { preset: 'mlp', hidden: [16] },
           distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
           train: {
@@ -87,7 +95,13 @@ describe('config: loading experiment files', () => {
       { type: 'rkd', weight: 1, distanceWeight: 25, angleWeight: 50 },
       { type: 'ce', weight: 1 },
     ]);
-    assert.deepStrictEqual(e.train.optimizer, { type: 'momentum', lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0 });
+    assert.deepStrictEqual(e.train.optimizer, {
+      type: 'momentum',
+      lr: 0.01,
+      momentum: 0.9,
+      nesterov: false,
+      weightDecay: 0,
+    });
     assert.deepStrictEqual(e.train.schedule, { type: 'step', stepSize: 3, gamma: 0.1 });
     const [c] = (await loadExperimentFile(path.join(dir, 'cosine.kd.json'))).experiments;
     assert.deepStrictEqual(c.train.optimizer, { type: 'sgd', lr: 0.01, weightDecay: 0 });
@@ -98,8 +112,14 @@ describe('config: loading experiment files', () => {
     const loaded = await loadExperimentFile(path.join(VALID, 'notebook.kd.json'));
     assert.strictEqual(loaded.notebook, true);
     assert.strictEqual(loaded.name, 'notebook');
-    assert.deepStrictEqual(loaded.experiments.map((e) => e.name), ['notebook.teacher', 'notebook.kd-T4', 'notebook.dkd']);
-    assert.deepStrictEqual(loaded.experiments.map((e) => e.cell), ['teacher', 'kd-T4', 'dkd']);
+    assert.deepStrictEqual(
+      loaded.experiments.map((e) => e.name),
+      ['notebook.teacher', 'notebook.kd-T4', 'notebook.dkd'],
+    );
+    assert.deepStrictEqual(
+      loaded.experiments.map((e) => e.cell),
+      ['teacher', 'kd-T4', 'dkd'],
+    );
     for (const e of loaded.experiments) {
       assert.strictEqual(e.seed, 7);
       assert.deepStrictEqual(e.data, { dataset: 'mnist', validationSplit: 0.1, normalize: 'scale', trainLimit: 2000 });
@@ -114,12 +134,24 @@ describe('config: loading experiment files', () => {
     const kd = byCell(loaded.experiments, 'kd-T4');
     assert.deepStrictEqual(kd.teacher, { fromCell: 'teacher' });
     // The cell's train merges into the top level's: its batch size, the file's epochs and optimizer.
-    assert.deepStrictEqual(kd.train, { epochs: 3, batchSize: 64, optimizer: { type: 'sgd', lr: 0.05, weightDecay: 0 }, schedule: { type: 'constant' } });
+    assert.deepStrictEqual(kd.train, {
+      epochs: 3,
+      batchSize: 64,
+      optimizer: { type: 'sgd', lr: 0.05, weightDecay: 0 },
+      schedule: { type: 'constant' },
+    });
     assert.strictEqual(kd.baseline, true);
 
     // An optimizer of another type replaces the inherited one instead of mixing their fields.
     const dkd = byCell(loaded.experiments, 'dkd');
-    assert.deepStrictEqual(dkd.train.optimizer, { type: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
+    assert.deepStrictEqual(dkd.train.optimizer, {
+      type: 'adam',
+      lr: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      weightDecay: 0,
+    });
     assert.deepStrictEqual(dkd.train.schedule, { type: 'step', stepSize: 2, gamma: 0.1 });
   });
 
@@ -137,7 +169,12 @@ describe('config: loading experiment files', () => {
       { type: 'ce', weight: 0.3 },
       { type: 'kd', weight: 0.7, temperature: 2, scaleByTemperatureSquared: true },
     ]);
-    assert.deepStrictEqual(inherits.train, { epochs: 4, batchSize: 2, optimizer: { type: 'sgd', lr: 0.2, weightDecay: 0 }, schedule: { type: 'step', stepSize: 2, gamma: 0.5 } });
+    assert.deepStrictEqual(inherits.train, {
+      epochs: 4,
+      batchSize: 2,
+      optimizer: { type: 'sgd', lr: 0.2, weightDecay: 0 },
+      schedule: { type: 'step', stepSize: 2, gamma: 0.5 },
+    });
     // The base's relative data path is relative to the base file's folder.
     assert.strictEqual((inherits.data as { train: string }).train, path.join(VALID, 'shared', 'data', 'tiny.csv'));
 
@@ -186,7 +223,7 @@ describe('config: loading experiment files', () => {
     assert.strictEqual(e.name, 'child');
   });
 
-  it('gives a model its own complete budget: the experiment\'s train refined by the model\'s', async () => {
+  it("gives a model its own complete budget: the experiment's train refined by the model's", async () => {
     const [e] = (await loadExperimentFile(path.join(VALID, 'every-loss.kd.json'))).experiments;
     assert.deepStrictEqual(e.teacher?.train, {
       epochs: 2,
@@ -198,15 +235,23 @@ describe('config: loading experiment files', () => {
     assert.strictEqual(e.student.train, undefined);
     const schemes = await loadExperimentFile(path.join(VALID, 'schemes.kd.json'));
     const multi = byCell(schemes.experiments, 'two-teachers');
-    assert.deepStrictEqual(multi.distill.teachers?.map((t) => t.train?.epochs), [undefined, 4]);
+    assert.deepStrictEqual(
+      multi.distill.teachers?.map((t) => t.train?.epochs),
+      [undefined, 4],
+    );
     assert.deepStrictEqual(multi.distill.teacherWeights, [0.3, 0.7]);
     const staged = byCell(schemes.experiments, 'staged');
-    assert.deepStrictEqual(staged.distill.stages?.[1], { name: 'kd', epochs: 2, losses: [{ type: 'kd', weight: 1, temperature: 2, scaleByTemperatureSquared: true }] });
+    assert.deepStrictEqual(staged.distill.stages?.[1], {
+      name: 'kd',
+      epochs: 2,
+      losses: [{ type: 'kd', weight: 1, temperature: 2, scaleByTemperatureSquared: true }],
+    });
   });
 
   it('accepts comments and trailing commas', async () => {
     const dir = writeFiles({
-      'c.kd.json': '{\n  // a comment\n  "data": { "dataset": "mnist", },\n  /* another */ "student": { "preset": "lenet5" },\n}\n',
+      'c.kd.json':
+        '{\n  // a comment\n  "data": { "dataset": "mnist", },\n  /* another */ "student": { "preset": "lenet5" },\n}\n',
     });
     const [e] = (await loadExperimentFile(path.join(dir, 'c.kd.json'))).experiments;
     assert.deepStrictEqual(e.student, { preset: 'lenet5' });
@@ -214,7 +259,8 @@ describe('config: loading experiment files', () => {
 
   it('throws one ExperimentError holding every problem, formatted file:line:column  path  message', async () => {
     const dir = writeFiles({
-      'bad.kd.json': '{\n  "data": { "dataset": "mnist" },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "train": { "epochs": 0, "batchSize": -1 }\n}\n',
+      'bad.kd.json':
+        '{\n  "data": { "dataset": "mnist" },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "train": { "epochs": 0, "batchSize": -1 }\n}\n',
     });
     const file = path.join(dir, 'bad.kd.json');
     await assert.rejects(loadExperimentFile(file), (error: unknown) => {
@@ -229,7 +275,10 @@ describe('config: loading experiment files', () => {
   });
 
   it('reports a missing file as an ExperimentError', async () => {
-    await assert.rejects(loadExperimentFile(path.join(ROOT, 'no-such.kd.json')), (error: unknown) => error instanceof ExperimentError && /file not found/.test(error.message));
+    await assert.rejects(
+      loadExperimentFile(path.join(ROOT, 'no-such.kd.json')),
+      (error: unknown) => error instanceof ExperimentError && /file not found/.test(error.message),
+    );
   });
 
   it('validates unsaved text, not what is on disk', () => {
@@ -238,15 +287,25 @@ describe('config: loading experiment files', () => {
     assert.deepStrictEqual(problemsOf(file), []);
     const edited = fs.readFileSync(file, 'utf8').replace('"classes": 2', '"classes": 1');
     const problems = validateExperimentText(edited, file);
-    assert.deepStrictEqual(problems.map((p) => [p.path, p.message]), [['$.data.classes', 'must be ≥ 2 (got 1)']]);
+    assert.deepStrictEqual(
+      problems.map((p) => [p.path, p.message]),
+      [['$.data.classes', 'must be ≥ 2 (got 1)']],
+    );
   });
 
   it('loads when there are only warnings, and reports them to editors', async () => {
     const dir = writeFiles({ 'w.kd.json': baseExperiment({ distill: { losses: [{ type: 'ce', weight: 1 }] } }) });
     const file = path.join(dir, 'w.kd.json');
     const problems = problemsOf(file);
-    const teacherLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('"teacher"')) + 1;
-    assert.deepStrictEqual(problems.map((p) => [p.severity, p.path, p.line, p.column]), [['warning', '$.teacher', teacherLine, 3]]);
+    const teacherLine =
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('"teacher"')) + 1;
+    assert.deepStrictEqual(
+      problems.map((p) => [p.severity, p.path, p.line, p.column]),
+      [['warning', '$.teacher', teacherLine, 3]],
+    );
     assert.match(problems[0].message, /no loss term uses the teacher/);
     const loaded = await loadExperimentFile(file);
     assert.strictEqual(loaded.experiments.length, 1);

@@ -22,7 +22,12 @@ describe('config: the JSON Schema', () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'kd.schema.json'), 'utf8')) as JsonObject;
     assert.deepStrictEqual(shipped, kdSchema);
     assert.strictEqual(shipped.$schema, 'http://json-schema.org/draft-07/schema#');
-    const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true, keywords: ['markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets'] });
+    const ajv = new Ajv({
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+      keywords: ['markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets'],
+    });
     assert.doesNotThrow(() => ajv.compile(shipped));
   });
 
@@ -59,9 +64,17 @@ describe('config: the JSON Schema', () => {
       ['distill', null, 'cacheTeacher', DEFAULTS.distill.cacheTeacher],
       ['distill', null, 'losses', DEFAULTS.distill.losses],
     ];
-    for (const [definition, variant, field, value] of expected) assert.deepStrictEqual(fieldDefault(definition, variant, field), value, `${definition} ${variant ?? ''} ${field}`);
+    for (const [definition, variant, field, value] of expected)
+      assert.deepStrictEqual(
+        fieldDefault(definition, variant, field),
+        value,
+        `${definition} ${variant ?? ''} ${field}`,
+      );
     // The loader's defaults for each optimizer type are the schema's too (lr differs by type and says so).
-    assert.match(String(valueAt(kdSchema, ['definitions', 'optimizer', 'properties', 'lr', 'description'])), /0\.01 for SGD and momentum/);
+    assert.match(
+      String(valueAt(kdSchema, ['definitions', 'optimizer', 'properties', 'lr', 'description'])),
+      /0\.01 for SGD and momentum/,
+    );
     assert.strictEqual(DEFAULTS.optimizer.sgd.lr, 0.01);
     assert.strictEqual(DEFAULTS.optimizer.momentum.lr, 0.01);
   });
@@ -76,7 +89,8 @@ describe('config: the JSON Schema', () => {
     for (const branch of loss.allOf as JsonObject[]) {
       const fields = Object.keys(valueAt(branch, ['then', 'properties']) as JsonObject);
       const type = String(valueAt(branch, ['if', 'properties', 'type', 'const']));
-      for (const field of Object.keys(DEFAULTS.losses[type as keyof typeof DEFAULTS.losses])) assert.ok(fields.includes(field), `${type} lacks ${field}`);
+      for (const field of Object.keys(DEFAULTS.losses[type as keyof typeof DEFAULTS.losses]))
+        assert.ok(fields.includes(field), `${type} lacks ${field}`);
     }
   });
 
@@ -89,7 +103,11 @@ describe('config: the JSON Schema', () => {
         for (const [key, schema] of Object.entries(node.properties)) {
           // `then` branches list names only (`true`); the base schema documents them.
           if (schema === true) continue;
-          const documented = typeof schema === 'object' && schema !== null && !Array.isArray(schema) && (typeof schema.markdownDescription === 'string' || typeof schema.$ref === 'string');
+          const documented =
+            typeof schema === 'object' &&
+            schema !== null &&
+            !Array.isArray(schema) &&
+            (typeof schema.markdownDescription === 'string' || typeof schema.$ref === 'string');
           const isConst = typeof schema === 'object' && schema !== null && !Array.isArray(schema) && 'const' in schema;
           if (!documented && !isConst) undocumented.push(`${at}/properties/${key}`);
         }

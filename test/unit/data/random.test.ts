@@ -1,5 +1,12 @@
 import * as assert from 'assert';
-import { createRng, deriveSeed, normalSample, randomInt, seededPermutation, shuffleInPlace } from '../../../src/engine/random';
+import {
+  createRng,
+  deriveSeed,
+  normalSample,
+  randomInt,
+  seededPermutation,
+  shuffleInPlace,
+} from '../../../src/engine/random';
 
 function draws(seed: number, n: number): number[] {
   const rng = createRng(seed);
@@ -31,7 +38,7 @@ describe('seeded random numbers', () => {
       buckets[Math.floor(u * 10)]++;
     }
     const expected = n / 10;
-    const chi2 = buckets.reduce((s, b) => s + ((b - expected) ** 2) / expected, 0);
+    const chi2 = buckets.reduce((s, b) => s + (b - expected) ** 2 / expected, 0);
     // 9 degrees of freedom: the 0.999 quantile is 27.9.
     assert.ok(chi2 < 27.9, `chi-square ${chi2}`);
   });
@@ -67,10 +74,16 @@ describe('seeded random numbers', () => {
 
   it('a seeded permutation holds every index once and depends only on n and the seed', () => {
     const p = seededPermutation(100, 9);
-    assert.deepStrictEqual(Array.from(p).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepStrictEqual(
+      Array.from(p).sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.deepStrictEqual(p, seededPermutation(100, 9));
     assert.notDeepStrictEqual(p, seededPermutation(100, 10));
-    assert.notDeepStrictEqual(Array.from(p), Array.from({ length: 100 }, (_, i) => i));
+    assert.notDeepStrictEqual(
+      Array.from(p),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.strictEqual(seededPermutation(0, 1).length, 0);
     assert.throws(() => seededPermutation(-1, 1), /non-negative/);
   });

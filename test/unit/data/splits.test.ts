@@ -13,7 +13,15 @@ describe('splits, limits and normalisation', () => {
     test = writeIdentifiedIdx(dir, 40, 'test');
   });
 
-  const load = (seed: number, extra: { validationSplit?: number; trainLimit?: number; testLimit?: number; normalize?: 'none' | 'standardize' } = {}): Promise<Dataset> =>
+  const load = (
+    seed: number,
+    extra: {
+      validationSplit?: number;
+      trainLimit?: number;
+      testLimit?: number;
+      normalize?: 'none' | 'standardize';
+    } = {},
+  ): Promise<Dataset> =>
     loadDataset(
       {
         dataset: 'idx',
@@ -35,10 +43,17 @@ describe('splits, limits and normalisation', () => {
     assert.strictEqual(data.train.count, 150);
     const trainIds = new Set(ids(data.train));
     assert.ok(ids(data.validation).every((id) => !trainIds.has(id)));
-    assert.deepStrictEqual([...ids(data.train), ...ids(data.validation)].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
-    assert.deepStrictEqual(ids(data.test), Array.from({ length: 40 }, (_, i) => i));
+    assert.deepStrictEqual(
+      [...ids(data.train), ...ids(data.validation)].sort((a, b) => a - b),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+    assert.deepStrictEqual(
+      ids(data.test),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     // Rows travel with their labels.
-    for (const split of [data.train, data.validation]) for (let i = 0; i < split.count; i++) assert.deepStrictEqual(row(split, i), [split.y[i], split.y[i] ** 2, 7]);
+    for (const split of [data.train, data.validation])
+      for (let i = 0; i < split.count; i++) assert.deepStrictEqual(row(split, i), [split.y[i], split.y[i] ** 2, 7]);
   });
 
   it('draws the same validation split for the same seed and another for another seed', async () => {
@@ -69,7 +84,10 @@ describe('splits, limits and normalisation', () => {
     assert.deepStrictEqual(pool(a), pool(b));
     assert.deepStrictEqual(ids(a.test), ids(b.test));
     // A random subset, not the first rows.
-    assert.notDeepStrictEqual(pool(a), Array.from({ length: 40 }, (_, i) => i));
+    assert.notDeepStrictEqual(
+      pool(a),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     assert.ok(ids(a.test).every((id) => id >= 0 && id < 40));
     // A limit above the size keeps everything.
     assert.strictEqual((await load(1, { testLimit: 1000 })).test.count, 40);
@@ -88,7 +106,9 @@ describe('splits, limits and normalisation', () => {
     for (const split of [data.train, data.validation, data.test]) {
       for (let i = 0; i < split.count; i++) {
         const r = row(split, i);
-        stats.forEach(({ feature, mean, std }, f) => assertClose(r[f], (feature(split.y[i]) - mean) / std, 1e-4, `feature ${f} of id ${split.y[i]}`));
+        stats.forEach(({ feature, mean, std }, f) =>
+          assertClose(r[f], (feature(split.y[i]) - mean) / std, 1e-4, `feature ${f} of id ${split.y[i]}`),
+        );
         assert.strictEqual(r[2], 0); // the constant feature is centred, not divided by 0
       }
     }

@@ -4,7 +4,15 @@ import type { Dataset, Split } from '../../../src/engine/data';
 import type { SyntheticData } from '../../../src/engine/config/types';
 
 const config = (extra: Partial<SyntheticData> = {}): SyntheticData => ({
-  dataset: 'synthetic', shape: [12], classes: 4, trainSize: 800, testSize: 400, validationSplit: 0, normalize: 'none', dataSeed: 1, ...extra,
+  dataset: 'synthetic',
+  shape: [12],
+  classes: 4,
+  trainSize: 800,
+  testSize: 400,
+  validationSplit: 0,
+  normalize: 'none',
+  dataSeed: 1,
+  ...extra,
 });
 
 /** Accuracy on `test` of the nearest class mean of `train`: a linear classifier computed by hand. */
@@ -33,7 +41,10 @@ function nearestMeanAccuracy(data: Dataset, train: Split, test: Split): number {
 
 describe('synthetic datasets', () => {
   it('has the requested shape, sizes and balanced classes', async () => {
-    const data = await loadDataset(config({ shape: [8, 8, 1], classes: 10, trainSize: 200, testSize: 50 }), { baseDir: '.', seed: 1 });
+    const data = await loadDataset(config({ shape: [8, 8, 1], classes: 10, trainSize: 200, testSize: 50 }), {
+      baseDir: '.',
+      seed: 1,
+    });
     assert.deepStrictEqual(data.inputShape, [8, 8, 1]);
     assert.strictEqual(data.classes, 10);
     assert.deepStrictEqual(data.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -62,8 +73,17 @@ describe('synthetic datasets', () => {
   });
 
   it('rejects shapes, class counts and sizes that make no data', async () => {
-    await assert.rejects(loadDataset(config({ shape: [0] }), { baseDir: '.', seed: 1 }), /shape must be positive integers/);
-    await assert.rejects(loadDataset(config({ classes: 1 }), { baseDir: '.', seed: 1 }), /classes must be an integer of at least 2/);
-    await assert.rejects(loadDataset(config({ testSize: 0 }), { baseDir: '.', seed: 1 }), /testSize must be a positive integer/);
+    await assert.rejects(
+      loadDataset(config({ shape: [0] }), { baseDir: '.', seed: 1 }),
+      /shape must be positive integers/,
+    );
+    await assert.rejects(
+      loadDataset(config({ classes: 1 }), { baseDir: '.', seed: 1 }),
+      /classes must be an integer of at least 2/,
+    );
+    await assert.rejects(
+      loadDataset(config({ testSize: 0 }), { baseDir: '.', seed: 1 }),
+      /testSize must be a positive integer/,
+    );
   });
 });

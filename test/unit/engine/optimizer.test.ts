@@ -1,6 +1,11 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { createOptimizer, learningRateAt, setLearningRate, weightDecayPenalty } from '../../../src/engine/train/optimizer';
+import {
+  createOptimizer,
+  learningRateAt,
+  setLearningRate,
+  weightDecayPenalty,
+} from '../../../src/engine/train/optimizer';
 
 describe('optimizer and schedule', () => {
   before(async () => {
@@ -10,7 +15,10 @@ describe('optimizer and schedule', () => {
   it('computes step and cosine schedules by hand', () => {
     assert.strictEqual(learningRateAt({ type: 'constant' }, 0.1, 7, 10), 0.1);
     const step = { type: 'step' as const, stepSize: 3, gamma: 0.5 };
-    assert.deepStrictEqual([0, 2, 3, 5, 6].map((e) => learningRateAt(step, 0.8, e, 10)), [0.8, 0.8, 0.4, 0.4, 0.2]);
+    assert.deepStrictEqual(
+      [0, 2, 3, 5, 6].map((e) => learningRateAt(step, 0.8, e, 10)),
+      [0.8, 0.8, 0.4, 0.4, 0.2],
+    );
     const cosine = { type: 'cosine' as const, minLr: 0.1 };
     assert.strictEqual(learningRateAt(cosine, 1, 0, 5), 1);
     assert.ok(Math.abs(learningRateAt(cosine, 1, 2, 5) - 0.55) < 1e-12);
@@ -35,7 +43,14 @@ describe('optimizer and schedule', () => {
   });
 
   it('decays kernels only: ½·λ·Σw²', () => {
-    const kernel = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, 'dense_1/kernel');
+    const kernel = tf.variable(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      true,
+      'dense_1/kernel',
+    );
     const bias = tf.variable(tf.tensor1d([10, 10]), true, 'dense_1/bias');
     const penalty = weightDecayPenalty([kernel, bias], 0.1);
     assert.ok(penalty);

@@ -20,18 +20,35 @@ describe('offline distillation end to end (real TF.js, synthetic data)', functio
   it('trains teacher, distilled student and baseline, and writes a complete run store', async () => {
     const runsDir = tempDir();
     const streamed: RunEvent[] = [];
-    const { runDir, summary } = await runExperiment(syntheticExperiment(), { runsDir, onEvent: (e) => streamed.push(e) });
+    const { runDir, summary } = await runExperiment(syntheticExperiment(), {
+      runsDir,
+      onEvent: (e) => streamed.push(e),
+    });
     assert.strictEqual(summary.status, 'done', summary.error);
-    for (const file of ['config.json', 'events.jsonl', 'summary.json', 'run.log']) assert.ok(fs.existsSync(path.join(runDir, file)), file);
+    for (const file of ['config.json', 'events.jsonl', 'summary.json', 'run.log'])
+      assert.ok(fs.existsSync(path.join(runDir, file)), file);
     for (const stage of ['teacher', 'student', 'baseline']) {
-      assert.ok(fs.existsSync(path.join(runDir, 'checkpoints', stage, 'best', 'model.json')), `${stage} best checkpoint`);
-      assert.ok(fs.existsSync(path.join(runDir, 'checkpoints', stage, 'last', 'model.json')), `${stage} last checkpoint`);
+      assert.ok(
+        fs.existsSync(path.join(runDir, 'checkpoints', stage, 'best', 'model.json')),
+        `${stage} best checkpoint`,
+      );
+      assert.ok(
+        fs.existsSync(path.join(runDir, 'checkpoints', stage, 'last', 'model.json')),
+        `${stage} last checkpoint`,
+      );
     }
     const events = readEvents(runDir);
-    assert.deepStrictEqual(events.map((e) => e.type), streamed.map((e) => e.type), 'the file holds exactly the streamed events');
+    assert.deepStrictEqual(
+      events.map((e) => e.type),
+      streamed.map((e) => e.type),
+      'the file holds exactly the streamed events',
+    );
     assert.strictEqual(events[0].type, 'run-start');
     assert.strictEqual(events[events.length - 1].type, 'run-end');
-    assert.deepStrictEqual(ofType(events, 'stage-start').map((e) => e.stage), ['teacher', 'student', 'baseline']);
+    assert.deepStrictEqual(
+      ofType(events, 'stage-start').map((e) => e.stage),
+      ['teacher', 'student', 'baseline'],
+    );
     const studentSteps = ofType(events, 'step').filter((e: StepEvent) => e.stage === 'student');
     assert.ok(studentSteps.length > 0);
     for (const step of studentSteps) {
@@ -60,20 +77,31 @@ describe('offline distillation end to end (real TF.js, synthetic data)', functio
     const experiment = syntheticExperiment({ baseline: false, train: { ...syntheticExperiment().train, epochs: 5 } });
     const { runDir, summary } = await runExperiment(experiment, { runsDir });
     assert.strictEqual(summary.status, 'done', summary.error);
-    const dataset = await loadDataset(experiment.data, { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed });
+    const dataset = await loadDataset(experiment.data, {
+      baseDir: path.dirname(experiment.sourceFile),
+      seed: experiment.seed,
+    });
     for (const stage of ['teacher', 'student']) {
       const exported = await loadModel(path.join(runDir, 'checkpoints', stage, 'best', 'model.json'));
       const accuracy = evaluate(exported, dataset.test, dataset.inputShape).accuracy;
       assert.strictEqual(accuracy, summary.models[stage].best.test, `${stage}: exported weights score ${accuracy}`);
-      const vals = ofType(readEvents(runDir), 'epoch').filter((e) => e.stage === stage).map((e) => e.valAcc as number);
-      assert.strictEqual(summary.models[stage].best.val, Math.max(...vals), 'the best epoch has the highest validation accuracy');
+      const vals = ofType(readEvents(runDir), 'epoch')
+        .filter((e) => e.stage === stage)
+        .map((e) => e.valAcc as number);
+      assert.strictEqual(
+        summary.models[stage].best.val,
+        Math.max(...vals),
+        'the best epoch has the highest validation accuracy',
+      );
       exported.dispose();
     }
   });
 
   it('gives the baseline the same initial weights and data order as the student (same seed)', async () => {
     const runsDir = tempDir();
-    const experiment = syntheticExperiment({ distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] } });
+    const experiment = syntheticExperiment({
+      distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
+    });
     const { runDir, summary } = await runExperiment(experiment, { runsDir });
     assert.strictEqual(summary.status, 'done', summary.error);
     // With CE only, "distilled" student and baseline are the same training: identical losses step by step.
@@ -106,7 +134,11 @@ describe('offline distillation end to end (real TF.js, synthetic data)', functio
     const resumed = readEvents(first.runDir).slice(before);
     assert.strictEqual(resumed[0].type, 'run-start');
     assert.ok((resumed[0] as Extract<RunEvent, { type: 'run-start' }>).resumed);
-    assert.deepStrictEqual(ofType(resumed, 'stage-start').map((e) => e.stage), ['student'], 'the finished teacher is not retrained');
+    assert.deepStrictEqual(
+      ofType(resumed, 'stage-start').map((e) => e.stage),
+      ['student'],
+      'the finished teacher is not retrained',
+    );
     assert.ok(second.summary.models.teacher, 'the teacher metrics are carried over');
     assert.strictEqual(second.summary.models.student.last.epoch, 2);
   });
@@ -114,12 +146,20 @@ describe('offline distillation end to end (real TF.js, synthetic data)', functio
   it('keeps the tensor count flat across training steps', async () => {
     const runsDir = tempDir();
     const counts: number[] = [];
-    await runExperiment(syntheticExperiment({ baseline: false, teacher: undefined, distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] }, train: { ...syntheticExperiment().train, epochs: 3 } }), {
-      runsDir,
-      onEvent: (e) => {
-        if (e.type === 'step') counts.push(tf.memory().numTensors);
+    await runExperiment(
+      syntheticExperiment({
+        baseline: false,
+        teacher: undefined,
+        distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
+        train: { ...syntheticExperiment().train, epochs: 3 },
+      }),
+      {
+        runsDir,
+        onEvent: (e) => {
+          if (e.type === 'step') counts.push(tf.memory().numTensors);
+        },
       },
-    });
+    );
     // After the optimizer has created its slots, every step leaves the same number of tensors.
     const steady = counts.slice(3);
     assert.ok(steady.length > 10);

@@ -1,12 +1,30 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createRunDir, foldEvents, listRuns, newRunId, readRun, RunWriter, latestFinishedRun } from '../../../src/engine/store/runStore';
+import {
+  createRunDir,
+  foldEvents,
+  listRuns,
+  newRunId,
+  readRun,
+  RunWriter,
+  latestFinishedRun,
+} from '../../../src/engine/store/runStore';
 import type { RunEvent, RunSummary } from '../../../src/protocol/events';
 import { syntheticExperiment, tempDir } from './fixtures';
 
 const t = '2026-11-23T00:00:00.000Z';
-const start = (pid: number): RunEvent => ({ type: 'run-start', time: t, runId: 'r', experiment: 'e', sourceFile: 'f', backend: 'cpu', backendNotes: [], pid, resumed: false });
+const start = (pid: number): RunEvent => ({
+  type: 'run-start',
+  time: t,
+  runId: 'r',
+  experiment: 'e',
+  sourceFile: 'f',
+  backend: 'cpu',
+  backendNotes: [],
+  pid,
+  resumed: false,
+});
 
 describe('run store', () => {
   it('makes sortable, unique run ids', () => {
@@ -29,10 +47,38 @@ describe('run store', () => {
   it('tracks progress from stage and step events', () => {
     const events: RunEvent[] = [
       start(1),
-      { type: 'stage-start', time: t, stage: 'student', role: 'student', epochs: 5, stepsPerEpoch: 10, terms: ['ce'], startEpoch: 1 },
-      { type: 'step', time: t, stage: 'student', epoch: 2, step: 7, stepsPerEpoch: 10, globalStep: 17, losses: { ce: 0.5 }, total: 0.5, lr: 0.1, samplesPerSec: 100 },
+      {
+        type: 'stage-start',
+        time: t,
+        stage: 'student',
+        role: 'student',
+        epochs: 5,
+        stepsPerEpoch: 10,
+        terms: ['ce'],
+        startEpoch: 1,
+      },
+      {
+        type: 'step',
+        time: t,
+        stage: 'student',
+        epoch: 2,
+        step: 7,
+        stepsPerEpoch: 10,
+        globalStep: 17,
+        losses: { ce: 0.5 },
+        total: 0.5,
+        lr: 0.1,
+        samplesPerSec: 100,
+      },
     ];
-    assert.deepStrictEqual(foldEvents(events, () => true).progress, { stage: 'student', epoch: 2, epochs: 5, step: 7, stepsPerEpoch: 10, total: 0.5 });
+    assert.deepStrictEqual(foldEvents(events, () => true).progress, {
+      stage: 'student',
+      epoch: 2,
+      epochs: 5,
+      step: 7,
+      stepsPerEpoch: 10,
+      total: 0.5,
+    });
   });
 
   it('writes config, events and summary that readers list back, newest first, ignoring a torn last line', () => {
@@ -43,12 +89,21 @@ describe('run store', () => {
     const writer = new RunWriter(newer);
     writer.appendEvent(start(process.pid));
     writer.appendEvent({ type: 'run-end', time: t, status: 'done' });
-    const summary = { runId: 'x', experiment: experiment.name, status: 'done', models: {}, product: 'student' } as unknown as RunSummary;
+    const summary = {
+      runId: 'x',
+      experiment: experiment.name,
+      status: 'done',
+      models: {},
+      product: 'student',
+    } as unknown as RunSummary;
     writer.writeSummary(summary);
     writer.close();
     fs.appendFileSync(path.join(newer, 'events.jsonl'), '{"type":"ste');
     const runs = listRuns(runsDir);
-    assert.deepStrictEqual(runs.map((r) => r.runId), ['20260102-000000-bbbb', '20260101-000000-aaaa']);
+    assert.deepStrictEqual(
+      runs.map((r) => r.runId),
+      ['20260102-000000-bbbb', '20260101-000000-aaaa'],
+    );
     assert.strictEqual(runs[0].status, 'done');
     assert.strictEqual(runs[0].config?.name, experiment.name);
     assert.strictEqual(readRun(older).status, 'running');

@@ -14,10 +14,22 @@ describe('runs of a cell', () => {
 
   it('matches the source file and the cell recorded with each run', () => {
     const runs = [summaryOnly, teacher, kd, other, single];
-    assert.deepEqual(runsOfCell(runs, file, 'kd').map((r) => r.runId), ['4', '2']);
-    assert.deepEqual(runsOfCell(runs, file, 'teacher').map((r) => r.runId), ['3']);
-    assert.deepEqual(runsOfCell(runs, file, undefined).map((r) => r.runId), []);
-    assert.deepEqual(runsOfCell(runs, '/ws/./one.kd.json', undefined).map((r) => r.runId), ['0']);
+    assert.deepEqual(
+      runsOfCell(runs, file, 'kd').map((r) => r.runId),
+      ['4', '2'],
+    );
+    assert.deepEqual(
+      runsOfCell(runs, file, 'teacher').map((r) => r.runId),
+      ['3'],
+    );
+    assert.deepEqual(
+      runsOfCell(runs, file, undefined).map((r) => r.runId),
+      [],
+    );
+    assert.deepEqual(
+      runsOfCell(runs, '/ws/./one.kd.json', undefined).map((r) => r.runId),
+      ['0'],
+    );
   });
 
   it('ignores runs that record no source', () => {

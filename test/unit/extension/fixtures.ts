@@ -3,11 +3,28 @@ import type { RunInfo } from '../../../src/engine/store/runStore';
 import type { ModelMetrics, RunSummary, StageRole } from '../../../src/protocol/events';
 import type { Experiment } from '../../../src/engine/config/types';
 
-export function metrics(stage: string, role: StageRole, bestTest: number, lastTest = bestTest, params = 1000): ModelMetrics {
+export function metrics(
+  stage: string,
+  role: StageRole,
+  bestTest: number,
+  lastTest = bestTest,
+  params = 1000,
+): ModelMetrics {
   return {
     stage,
     role,
-    summary: { name: stage, layers: [], params, trainableParams: params, macs: params, bytes: params * 4, depth: 2, width: 8, inputShape: [16], classes: 4 },
+    summary: {
+      name: stage,
+      layers: [],
+      params,
+      trainableParams: params,
+      macs: params,
+      bytes: params * 4,
+      depth: 2,
+      width: 8,
+      inputShape: [16],
+      classes: 4,
+    },
     best: { epoch: 3, val: bestTest, test: bestTest },
     last: { epoch: 5, val: lastTest, test: lastTest },
     latencyMs: 0.05,

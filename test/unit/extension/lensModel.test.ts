@@ -22,33 +22,72 @@ const none = { runsOf: () => [], activeOf: () => undefined };
 
 describe('CodeLens model', () => {
   it('puts Run All above a notebook and Start above each cell', () => {
-    const lenses = buildLenses({ file: '/ws/nb.kd.json', ranges: cellRanges(NOTEBOOK).map((r) => ({ ...r, line: r.line - 1 })), ...none });
-    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
-      [0, '▶ Run All'], [0, 'Show Architecture'],
-      [3, '▶ Start Distillation'], [3, 'Show Architecture'],
-      [4, '▶ Start Distillation'], [4, 'Show Architecture'],
-    ]);
+    const lenses = buildLenses({
+      file: '/ws/nb.kd.json',
+      ranges: cellRanges(NOTEBOOK).map((r) => ({ ...r, line: r.line - 1 })),
+      ...none,
+    });
+    assert.deepEqual(
+      lenses.map((l) => [l.line, l.title]),
+      [
+        [0, '▶ Run All'],
+        [0, 'Show Architecture'],
+        [3, '▶ Start Distillation'],
+        [3, 'Show Architecture'],
+        [4, '▶ Start Distillation'],
+        [4, 'Show Architecture'],
+      ],
+    );
     assert.deepEqual([lenses[0].command, lenses[0].args], [COMMANDS.runAll, [{ file: '/ws/nb.kd.json' }]]);
     assert.deepEqual([lenses[4].command, lenses[4].args], [COMMANDS.start, [{ file: '/ws/nb.kd.json', cell: 'kd' }]]);
-    assert.deepEqual([lenses[5].command, lenses[5].args], [COMMANDS.showPanel, [{ file: '/ws/nb.kd.json', cell: 'kd' }]]);
+    assert.deepEqual(
+      [lenses[5].command, lenses[5].args],
+      [COMMANDS.showPanel, [{ file: '/ws/nb.kd.json', cell: 'kd' }]],
+    );
   });
 
   it('puts Start above a single-experiment file, with its runs', () => {
     const runs = [run({ dir: '/r/2', summary: summary() }), run({ dir: '/r/1', status: 'failed' })];
-    const lenses = buildLenses({ file: '/ws/one.kd.json', ranges: cellRanges(SINGLE), runsOf: (cell) => (cell === undefined ? runs : []), activeOf: () => undefined });
-    assert.deepEqual(lenses.map((l) => l.title), ['▶ Start Distillation', 'Show Architecture', '2 runs · best student 91.2%']);
+    const lenses = buildLenses({
+      file: '/ws/one.kd.json',
+      ranges: cellRanges(SINGLE),
+      runsOf: (cell) => (cell === undefined ? runs : []),
+      activeOf: () => undefined,
+    });
+    assert.deepEqual(
+      lenses.map((l) => l.title),
+      ['▶ Start Distillation', 'Show Architecture', '2 runs · best student 91.2%'],
+    );
     assert.deepEqual(lenses[0].args, [{ file: '/ws/one.kd.json' }]);
     assert.deepEqual([lenses[2].command, lenses[2].args], [COMMANDS.compareRuns, [['/r/2', '/r/1']]]);
   });
 
   it('shows progress and Stop while a cell runs, Cancel while it waits', () => {
     const active: Record<string, ActiveRun> = {
-      teacher: { state: 'running', jobId: 4, runDir: '/r/t', progress: { stage: 'student', epoch: 2, epochs: 5, step: 3, stepsPerEpoch: 9 }, loss: 0.5 },
+      teacher: {
+        state: 'running',
+        jobId: 4,
+        runDir: '/r/t',
+        progress: { stage: 'student', epoch: 2, epochs: 5, step: 3, stepsPerEpoch: 9 },
+        loss: 0.5,
+      },
       kd: { state: 'queued', jobId: 5 },
     };
-    const lenses = buildLenses({ file: '/ws/nb.kd.json', ranges: cellRanges(NOTEBOOK), runsOf: () => [], activeOf: (cell) => (cell ? active[cell] : undefined) });
+    const lenses = buildLenses({
+      file: '/ws/nb.kd.json',
+      ranges: cellRanges(NOTEBOOK),
+      runsOf: () => [],
+      activeOf: (cell) => (cell ? active[cell] : undefined),
+    });
     const titles = lenses.map((l) => l.title);
-    assert.deepEqual(titles.slice(2), ['$(sync~spin) student · epoch 2/5 · step 3/9 · loss 0.5000', '■ Stop', 'Show Architecture', '$(clock) queued', '■ Cancel', 'Show Architecture']);
+    assert.deepEqual(titles.slice(2), [
+      '$(sync~spin) student · epoch 2/5 · step 3/9 · loss 0.5000',
+      '■ Stop',
+      'Show Architecture',
+      '$(clock) queued',
+      '■ Cancel',
+      'Show Architecture',
+    ]);
     assert.deepEqual(lenses[2].args, [{ runDir: '/r/t' }]);
     assert.deepEqual([lenses[3].command, lenses[3].args], [COMMANDS.stop, [{ jobId: 4 }]]);
     assert.deepEqual(lenses[6].args, [{ jobId: 5 }]);
@@ -56,14 +95,20 @@ describe('CodeLens model', () => {
 });
 
 describe('inline outcome model', () => {
-  it('places each cell\'s latest outcome at the end of the cell', () => {
+  it("places each cell's latest outcome at the end of the cell", () => {
     const ranges = cellRanges(NOTEBOOK);
     const latest = run({ summary: summary() });
-    const outcomes = buildOutcomes(ranges, { runsOf: (cell) => (cell === 'teacher' ? [latest, run({ status: 'failed' })] : []), activeOf: (cell) => (cell === 'kd' ? { state: 'queued', jobId: 1 } : undefined) });
-    assert.deepEqual(outcomes.map((o) => [o.cell, o.tone, o.text]), [
-      ['teacher', 'done', '✓ done · student 91.2% · +1.3 pts vs baseline · 12s'],
-      ['kd', 'queued', '… queued'],
-    ]);
+    const outcomes = buildOutcomes(ranges, {
+      runsOf: (cell) => (cell === 'teacher' ? [latest, run({ status: 'failed' })] : []),
+      activeOf: (cell) => (cell === 'kd' ? { state: 'queued', jobId: 1 } : undefined),
+    });
+    assert.deepEqual(
+      outcomes.map((o) => [o.cell, o.tone, o.text]),
+      [
+        ['teacher', 'done', '✓ done · student 91.2% · +1.3 pts vs baseline · 12s'],
+        ['kd', 'queued', '… queued'],
+      ],
+    );
     // Just past each cell's closing brace.
     assert.equal(NOTEBOOK.slice(outcomes[0].endOffset - 1, outcomes[0].endOffset + 1), '},');
     assert.equal(NOTEBOOK.slice(outcomes[1].endOffset - 1, outcomes[1].endOffset), '}');
@@ -71,13 +116,26 @@ describe('inline outcome model', () => {
   });
 
   it('uses the file itself when it has no cells, and live progress when running', () => {
-    const outcomes = buildOutcomes(cellRanges(SINGLE), { runsOf: () => [], activeOf: () => ({ state: 'running', jobId: 1, progress: { stage: 'teacher', epoch: 1, epochs: 2, step: 0, stepsPerEpoch: 4 } }) });
-    assert.deepEqual(outcomes.map((o) => [o.cell, o.text, o.endOffset]), [[undefined, '⟳ running · teacher · epoch 1/2', SINGLE.length - 1]]);
+    const outcomes = buildOutcomes(cellRanges(SINGLE), {
+      runsOf: () => [],
+      activeOf: () => ({
+        state: 'running',
+        jobId: 1,
+        progress: { stage: 'teacher', epoch: 1, epochs: 2, step: 0, stepsPerEpoch: 4 },
+      }),
+    });
+    assert.deepEqual(
+      outcomes.map((o) => [o.cell, o.text, o.endOffset]),
+      [[undefined, '⟳ running · teacher · epoch 1/2', SINGLE.length - 1]],
+    );
     assert.deepEqual(buildOutcomes(cellRanges(SINGLE), { runsOf: () => [], activeOf: () => undefined }), []);
   });
 
   it('tolerates text that does not parse', () => {
-    assert.deepEqual(buildOutcomes(cellRanges('{ "cells": [ { "name": '), { runsOf: () => [run()], activeOf: () => undefined }).length, 1);
+    assert.deepEqual(
+      buildOutcomes(cellRanges('{ "cells": [ { "name": '), { runsOf: () => [run()], activeOf: () => undefined }).length,
+      1,
+    );
     assert.deepEqual(buildLenses({ file: '/x', ranges: cellRanges(''), ...none }), []);
   });
 });

@@ -19,7 +19,17 @@ function makeRun(runsDir: string, experiment: string, runId: string, events: Run
   return dir;
 }
 
-const start = (runId: string, pid: number): RunEvent => ({ type: 'run-start', time, runId, experiment: 'x', sourceFile: '/ws/x.kd.json', backend: 'cpu', backendNotes: [], pid, resumed: false });
+const start = (runId: string, pid: number): RunEvent => ({
+  type: 'run-start',
+  time,
+  runId,
+  experiment: 'x',
+  sourceFile: '/ws/x.kd.json',
+  backend: 'cpu',
+  backendNotes: [],
+  pid,
+  resumed: false,
+});
 
 describe('run cache', () => {
   let runsDir: string;
@@ -30,15 +40,27 @@ describe('run cache', () => {
 
   it('lists what listRuns lists, newest first', () => {
     makeRun(runsDir, 'a', '20261101-000000-0001', [start('1', process.pid), { type: 'run-end', time, status: 'done' }]);
-    makeRun(runsDir, 'b', '20261102-000000-0002', [start('2', process.pid), { type: 'run-end', time, status: 'stopped' }]);
+    makeRun(runsDir, 'b', '20261102-000000-0002', [
+      start('2', process.pid),
+      { type: 'run-end', time, status: 'stopped' },
+    ]);
     fs.mkdirSync(path.join(runsDir, 'a', 'not-a-run'), { recursive: true });
     const cached = new RunCache().list(runsDir);
-    assert.deepEqual(cached.map((r) => [r.runId, r.status]), [['20261102-000000-0002', 'stopped'], ['20261101-000000-0001', 'done']]);
+    assert.deepEqual(
+      cached.map((r) => [r.runId, r.status]),
+      [
+        ['20261102-000000-0002', 'stopped'],
+        ['20261101-000000-0001', 'done'],
+      ],
+    );
     assert.deepEqual(cached, listRuns(runsDir));
   });
 
   it('re-reads a run only when its files change', () => {
-    const dir = makeRun(runsDir, 'a', '20261101-000000-0001', [start('1', process.pid), { type: 'run-end', time, status: 'done' }]);
+    const dir = makeRun(runsDir, 'a', '20261101-000000-0001', [
+      start('1', process.pid),
+      { type: 'run-end', time, status: 'done' },
+    ]);
     const cache = new RunCache();
     const first = cache.list(runsDir)[0];
     assert.equal(cache.list(runsDir)[0], first, 'an unchanged finished run is not read again');
@@ -62,7 +84,10 @@ describe('run cache', () => {
   });
 
   it('forgets deleted runs and copes with a missing runs folder', () => {
-    const dir = makeRun(runsDir, 'a', '20261101-000000-0001', [start('1', process.pid), { type: 'run-end', time, status: 'done' }]);
+    const dir = makeRun(runsDir, 'a', '20261101-000000-0001', [
+      start('1', process.pid),
+      { type: 'run-end', time, status: 'done' },
+    ]);
     const cache = new RunCache();
     assert.equal(cache.list(runsDir).length, 1);
     fs.rmSync(dir, { recursive: true });

@@ -32,9 +32,18 @@ describe('experiment templates', () => {
     fs.writeFileSync(file, templateText(mnist, 'nb'));
     const loaded = await loadExperimentFile(file);
     assert.ok(loaded.notebook);
-    assert.deepEqual(loaded.experiments.map((e) => e.cell), ['teacher', 'kd-T4']);
+    assert.deepEqual(
+      loaded.experiments.map((e) => e.cell),
+      ['teacher', 'kd-T4'],
+    );
     const kd = loaded.experiments[1];
-    assert.deepEqual(kd.distill.losses.map((l) => [l.type, l.weight]), [['ce', 0.1], ['kd', 0.9]]);
+    assert.deepEqual(
+      kd.distill.losses.map((l) => [l.type, l.weight]),
+      [
+        ['ce', 0.1],
+        ['kd', 0.9],
+      ],
+    );
     assert.equal(kd.baseline, true);
     fs.writeFileSync(file, templateText(synthetic, 'nb'));
     const single = await loadExperimentFile(file);
@@ -44,26 +53,46 @@ describe('experiment templates', () => {
 
   it('picks a file name that is free', () => {
     const taken = new Set(['synthetic', 'synthetic-2']);
-    assert.equal(freeStem('synthetic', (s) => taken.has(s)), 'synthetic-3');
-    assert.equal(freeStem('mnist', (s) => taken.has(s)), 'mnist');
+    assert.equal(
+      freeStem('synthetic', (s) => taken.has(s)),
+      'synthetic-3',
+    );
+    assert.equal(
+      freeStem('mnist', (s) => taken.has(s)),
+      'mnist',
+    );
   });
 
   it('writes JSON as people do: short values on one line, long ones broken up', () => {
-    const value = { name: 'x', shape: [16, 16, 1], nested: { a: 1, b: [1, 2] }, list: [{ type: 'ce', weight: 0.5 }, { type: 'kd', weight: 0.5, temperature: 4 }] };
-    assert.equal(prettyJson(value, 200), '{ "name": "x", "shape": [16, 16, 1], "nested": { "a": 1, "b": [1, 2] }, "list": [{ "type": "ce", "weight": 0.5 }, { "type": "kd", "weight": 0.5, "temperature": 4 }] }');
+    const value = {
+      name: 'x',
+      shape: [16, 16, 1],
+      nested: { a: 1, b: [1, 2] },
+      list: [
+        { type: 'ce', weight: 0.5 },
+        { type: 'kd', weight: 0.5, temperature: 4 },
+      ],
+    };
+    assert.equal(
+      prettyJson(value, 200),
+      '{ "name": "x", "shape": [16, 16, 1], "nested": { "a": 1, "b": [1, 2] }, "list": [{ "type": "ce", "weight": 0.5 }, { "type": "kd", "weight": 0.5, "temperature": 4 }] }',
+    );
     const narrow = prettyJson(value, 60);
     assert.deepEqual(JSON.parse(narrow), value);
-    assert.equal(narrow, [
-      '{',
-      '  "name": "x",',
-      '  "shape": [16, 16, 1],',
-      '  "nested": { "a": 1, "b": [1, 2] },',
-      '  "list": [',
-      '    { "type": "ce", "weight": 0.5 },',
-      '    { "type": "kd", "weight": 0.5, "temperature": 4 }',
-      '  ]',
-      '}',
-    ].join('\n'));
+    assert.equal(
+      narrow,
+      [
+        '{',
+        '  "name": "x",',
+        '  "shape": [16, 16, 1],',
+        '  "nested": { "a": 1, "b": [1, 2] },',
+        '  "list": [',
+        '    { "type": "ce", "weight": 0.5 },',
+        '    { "type": "kd", "weight": 0.5, "temperature": 4 }',
+        '  ]',
+        '}',
+      ].join('\n'),
+    );
     assert.equal(prettyJson({}), '{}');
     assert.equal(prettyJson([]), '[]');
   });

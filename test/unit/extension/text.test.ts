@@ -1,5 +1,16 @@
 import { strict as assert } from 'assert';
-import { duration, keyMetrics, outcomeText, percent, points, progressText, runDescription, runsLensText, runTooltipMarkdown, shortError } from '../../../src/extension/text';
+import {
+  duration,
+  keyMetrics,
+  outcomeText,
+  percent,
+  points,
+  progressText,
+  runDescription,
+  runsLensText,
+  runTooltipMarkdown,
+  shortError,
+} from '../../../src/extension/text';
 import { run, summary } from './fixtures';
 
 describe('extension text', () => {
@@ -25,7 +36,10 @@ describe('extension text', () => {
     const progress = { stage: 'student', epoch: 2, epochs: 5, step: 10, stepsPerEpoch: 50, total: 0.5 };
     assert.equal(progressText(progress), 'student · epoch 2/5 · step 10/50 · loss 0.5000');
     assert.equal(progressText(progress, 0.42315), 'student · epoch 2/5 · step 10/50 · loss 0.4232');
-    assert.equal(progressText({ stage: 'teacher', epoch: 1, epochs: 3, step: 0, stepsPerEpoch: 20 }), 'teacher · epoch 1/3');
+    assert.equal(
+      progressText({ stage: 'teacher', epoch: 1, epochs: 3, step: 0, stepsPerEpoch: 20 }),
+      'teacher · epoch 1/3',
+    );
     assert.equal(progressText(undefined), 'starting');
   });
 
@@ -37,9 +51,26 @@ describe('extension text', () => {
 
   it('shows each status as a notebook-style outcome', () => {
     assert.equal(outcomeText(run({ summary: summary() })), '✓ done · student 91.2% · +1.3 pts vs baseline · 12s');
-    assert.equal(outcomeText(run({ status: 'running', progress: { stage: 'student', epoch: 1, epochs: 2, step: 3, stepsPerEpoch: 4, total: 1 } }), { loss: 0.25 }), '⟳ running · student · epoch 1/2 · step 3/4 · loss 0.2500');
-    assert.equal(outcomeText(run({ status: 'stopped', progress: { stage: 'student', epoch: 3, epochs: 10, step: 1, stepsPerEpoch: 4 } })), '■ stopped at epoch 3/10 · resume it from the Runs view');
-    assert.equal(outcomeText(run({ status: 'failed', error: 'NaN loss at step 12\nstack...' })), '✗ failed: NaN loss at step 12');
+    assert.equal(
+      outcomeText(
+        run({
+          status: 'running',
+          progress: { stage: 'student', epoch: 1, epochs: 2, step: 3, stepsPerEpoch: 4, total: 1 },
+        }),
+        { loss: 0.25 },
+      ),
+      '⟳ running · student · epoch 1/2 · step 3/4 · loss 0.2500',
+    );
+    assert.equal(
+      outcomeText(
+        run({ status: 'stopped', progress: { stage: 'student', epoch: 3, epochs: 10, step: 1, stepsPerEpoch: 4 } }),
+      ),
+      '■ stopped at epoch 3/10 · resume it from the Runs view',
+    );
+    assert.equal(
+      outcomeText(run({ status: 'failed', error: 'NaN loss at step 12\nstack...' })),
+      '✗ failed: NaN loss at step 12',
+    );
     assert.match(outcomeText(run({ status: 'failed', crashed: true })), /^✗ the runner exited without finishing/);
   });
 
@@ -52,7 +83,10 @@ describe('extension text', () => {
 
   it('counts runs and names the best student', () => {
     const a = run({ summary: summary() });
-    const b = run({ runId: 'b', summary: summary({ models: { ...summary().models, student: summary().models.student }, product: 'baseline' }) });
+    const b = run({
+      runId: 'b',
+      summary: summary({ models: { ...summary().models, student: summary().models.student }, product: 'baseline' }),
+    });
     const c = run({ runId: 'c', status: 'failed' });
     assert.equal(runsLensText([c]), '1 run');
     assert.equal(runsLensText([a, c]), '2 runs · best student 91.2%');

@@ -40,18 +40,42 @@ describe('losses: at (attention transfer)', () => {
   it('equals mean((Q_s − Q_t)²), pooling the larger map to the smaller size', () => {
     const s = randomArr([2, 4, 4, 3], 1);
     const t = randomArr([2, 4, 4, 6], 2);
-    assertClose(scalarOf(() => atLoss(map4(s), map4(t), 2)), atRef(s, t, 2), 1e-7);
+    assertClose(
+      scalarOf(() => atLoss(map4(s), map4(t), 2)),
+      atRef(s, t, 2),
+      1e-7,
+    );
     const small = randomArr([2, 2, 2, 8], 3);
-    assertClose(scalarOf(() => atLoss(map4(s), map4(small), 2)), atRef(s, small, 2), 1e-7);
-    assertClose(scalarOf(() => atLoss(map4(s), map4(t), 1)), atRef(s, t, 1), 1e-7);
+    assertClose(
+      scalarOf(() => atLoss(map4(s), map4(small), 2)),
+      atRef(s, small, 2),
+      1e-7,
+    );
+    assertClose(
+      scalarOf(() => atLoss(map4(s), map4(t), 1)),
+      atRef(s, t, 1),
+      1e-7,
+    );
   });
 
   it('has the gradient of the formula with respect to the student map', () => {
     const s = f32(randomArr([2, 4, 4, 3], 4));
     const t = randomArr([2, 2, 2, 8], 5);
     // AT values are small (squared differences of unit vectors over 16 positions): a tight absolute tolerance.
-    checkGradient((x) => atLoss(x as tf.Tensor4D, map4(t), 2), (data) => atRef({ shape: s.shape, data }, t, 2), s, 1e-6, 2e-3);
-    checkGradient((x) => atLoss(x as tf.Tensor4D, map4(t), 3), (data) => atRef({ shape: s.shape, data }, t, 3), s, 1e-6, 2e-3);
+    checkGradient(
+      (x) => atLoss(x as tf.Tensor4D, map4(t), 2),
+      (data) => atRef({ shape: s.shape, data }, t, 2),
+      s,
+      1e-6,
+      2e-3,
+    );
+    checkGradient(
+      (x) => atLoss(x as tf.Tensor4D, map4(t), 3),
+      (data) => atRef({ shape: s.shape, data }, t, 3),
+      s,
+      1e-6,
+      2e-3,
+    );
   });
 
   it('is invariant to permuting channels, and zero for the same map', () => {
@@ -59,15 +83,45 @@ describe('losses: at (attention transfer)', () => {
     const t = randomArr([2, 4, 4, 6], 7);
     const base = scalarOf(() => atLoss(map4(s), map4(t), 2));
     assert.ok(base > 1e-4);
-    assertClose(scalarOf(() => atLoss(map4(permuteChannels(s, [2, 0, 1])), map4(permuteChannels(t, [5, 3, 1, 0, 2, 4])), 2)), base, 1e-8);
-    assertClose(scalarOf(() => atLoss(map4(s), map4(s), 2)), 0, 1e-9);
+    assertClose(
+      scalarOf(() => atLoss(map4(permuteChannels(s, [2, 0, 1])), map4(permuteChannels(t, [5, 3, 1, 0, 2, 4])), 2)),
+      base,
+      1e-8,
+    );
+    assertClose(
+      scalarOf(() => atLoss(map4(s), map4(s), 2)),
+      0,
+      1e-9,
+    );
   });
 
   it('as a term, averages its pairs and reports them in order', () => {
-    const term = createLossTerm({ type: 'at', weight: 1000, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 's1' }, { teacherLayer: 't2', studentLayer: 's2' }] }, ctx);
+    const term = createLossTerm(
+      {
+        type: 'at',
+        weight: 1000,
+        p: 2,
+        pairs: [
+          { teacherLayer: 't1', studentLayer: 's1' },
+          { teacherLayer: 't2', studentLayer: 's2' },
+        ],
+      },
+      ctx,
+    );
     assert.strictEqual(term.name, 'at:t1->s1,t2->s2');
-    assert.deepStrictEqual([term.teacherLayers, term.studentLayers], [['t1', 't2'], ['s1', 's2']]);
-    const f = { s1: randomArr([2, 4, 4, 3], 1), s2: randomArr([2, 4, 4, 2], 2), t1: randomArr([2, 4, 4, 6], 3), t2: randomArr([2, 2, 2, 8], 4) };
+    assert.deepStrictEqual(
+      [term.teacherLayers, term.studentLayers],
+      [
+        ['t1', 't2'],
+        ['s1', 's2'],
+      ],
+    );
+    const f = {
+      s1: randomArr([2, 4, 4, 3], 1),
+      s2: randomArr([2, 4, 4, 2], 2),
+      t1: randomArr([2, 4, 4, 6], 3),
+      t2: randomArr([2, 2, 2, 8], 4),
+    };
     const value = scalarOf(() =>
       term.compute({
         studentLogits: tf.zeros([2, 10]),
@@ -85,8 +139,14 @@ describe('losses: at (attention transfer)', () => {
       () => createLossTerm({ type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 'fc', studentLayer: 's1' }] }, ctx),
       /at: teacher layer "fc" has output shape \[10\]; attention transfer needs a feature map \[height, width, channels\]/,
     );
-    assert.throws(() => createLossTerm({ type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 'x' }] }, ctx), /at: student layer "x" not found; available student layers: s1, s2, fc/);
+    assert.throws(
+      () => createLossTerm({ type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 'x' }] }, ctx),
+      /at: student layer "x" not found; available student layers: s1, s2, fc/,
+    );
     assert.throws(() => createLossTerm({ type: 'at', weight: 1, p: 2, pairs: [] }, ctx), /at: needs at least one/);
-    assert.throws(() => createLossTerm({ type: 'at', weight: 1, p: 0.5, pairs: [{ teacherLayer: 't1', studentLayer: 's1' }] }, ctx), /at: p must be at least 1/);
+    assert.throws(
+      () => createLossTerm({ type: 'at', weight: 1, p: 0.5, pairs: [{ teacherLayer: 't1', studentLayer: 's1' }] }, ctx),
+      /at: p must be at least 1/,
+    );
   });
 });

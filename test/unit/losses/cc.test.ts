@@ -22,31 +22,68 @@ describe('losses: cc (correlation congruence)', () => {
   it('equals ‖C_t − C_s‖_F² / b², for embeddings of different widths', () => {
     const s = randomArr([5, 3], 1);
     const t = randomArr([5, 8], 2);
-    assertClose(scalarOf(() => ccLoss(m(s), m(t))), ccRef(s, t), 1e-7);
-    assertClose(scalarOf(() => ccLoss(m(s), m(t), 1, 4)), ccRef(s, t, 1, 4), 1e-6);
+    assertClose(
+      scalarOf(() => ccLoss(m(s), m(t))),
+      ccRef(s, t),
+      1e-7,
+    );
+    assertClose(
+      scalarOf(() => ccLoss(m(s), m(t), 1, 4)),
+      ccRef(s, t, 1, 4),
+      1e-6,
+    );
   });
 
   it('has the gradient of the formula with respect to the student embeddings', () => {
     const s = f32(randomArr([4, 3], 3));
     const t = randomArr([4, 5], 4);
-    checkGradient((x) => ccLoss(x as tf.Tensor2D, m(t)), (data) => ccRef({ shape: s.shape, data }, t), s, 1e-6);
+    checkGradient(
+      (x) => ccLoss(x as tf.Tensor2D, m(t)),
+      (data) => ccRef({ shape: s.shape, data }, t),
+      s,
+      1e-6,
+    );
   });
 
   it('is zero for identical embeddings and unchanged by rescaling an example', () => {
     const s = randomArr([4, 3], 5);
     const t = randomArr([4, 5], 6);
-    assertClose(scalarOf(() => ccLoss(m(s), m(s))), 0, 1e-9);
+    assertClose(
+      scalarOf(() => ccLoss(m(s), m(s))),
+      0,
+      1e-9,
+    );
     const base = scalarOf(() => ccLoss(m(s), m(t)));
     assert.ok(base > 1e-4);
     const rescaled: Arr = { shape: s.shape, data: s.data.map((v, i) => (i < 3 ? 7 * v : v)) };
-    assertClose(scalarOf(() => ccLoss(m(rescaled), m(t))), base, 1e-7);
+    assertClose(
+      scalarOf(() => ccLoss(m(rescaled), m(t))),
+      base,
+      1e-7,
+    );
   });
 
   it('as a term, reads the logits when no layer is named', () => {
-    const term = createLossTerm({ type: 'cc', weight: 0.02 }, { teacherShapes: {}, studentShapes: {}, classes: 3, seed: 1 });
+    const term = createLossTerm(
+      { type: 'cc', weight: 0.02 },
+      { teacherShapes: {}, studentShapes: {}, classes: 3, seed: 1 },
+    );
     assert.deepStrictEqual([term.name, term.needsTeacher], ['cc', true]);
     const s = randomArr([4, 3], 7);
     const t = randomArr([4, 3], 8);
-    assertClose(scalarOf(() => term.compute({ studentLogits: m(s), teacherLogits: m(t), labels: tf.zeros([4, 3]), studentFeatures: {}, teacherFeatures: {}, epoch: 1 })), ccRef(s, t), 1e-7);
+    assertClose(
+      scalarOf(() =>
+        term.compute({
+          studentLogits: m(s),
+          teacherLogits: m(t),
+          labels: tf.zeros([4, 3]),
+          studentFeatures: {},
+          teacherFeatures: {},
+          epoch: 1,
+        }),
+      ),
+      ccRef(s, t),
+      1e-7,
+    );
   });
 });

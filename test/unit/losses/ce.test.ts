@@ -15,9 +15,18 @@ describe('losses: ce', () => {
   it('equals the batch mean of −Σ y·log softmax(z), by hand', () => {
     // First row by hand: −log(e^2 / (e^1.2 + e^−0.3 + e^0.5 + e^2)).
     const row0 = -Math.log(Math.exp(2) / (Math.exp(1.2) + Math.exp(-0.3) + Math.exp(0.5) + Math.exp(2)));
-    const single = scalarOf(() => ceLoss(tensor({ shape: [1, 4], data: logits.data.slice(0, 4) }) as tf.Tensor2D, tensor(oneHot([3], 4)) as tf.Tensor2D));
+    const single = scalarOf(() =>
+      ceLoss(
+        tensor({ shape: [1, 4], data: logits.data.slice(0, 4) }) as tf.Tensor2D,
+        tensor(oneHot([3], 4)) as tf.Tensor2D,
+      ),
+    );
     assertClose(single, row0, 1e-6);
-    assertClose(scalarOf(() => ceLoss(tensor(logits) as tf.Tensor2D, tensor(labels) as tf.Tensor2D)), ceRef(logits, labels), 1e-5);
+    assertClose(
+      scalarOf(() => ceLoss(tensor(logits) as tf.Tensor2D, tensor(labels) as tf.Tensor2D)),
+      ceRef(logits, labels),
+      1e-5,
+    );
   });
 
   it('smooths labels to (1 − ε)·y + ε/K', () => {
@@ -27,7 +36,11 @@ describe('losses: ce', () => {
   });
 
   it('has the gradient of the formula with respect to the logits', () => {
-    checkGradient((z) => ceLoss(z as tf.Tensor2D, tensor(labels) as tf.Tensor2D, 0.1), (data) => ceRef({ shape: logits.shape, data }, labels, 0.1), logits);
+    checkGradient(
+      (z) => ceLoss(z as tf.Tensor2D, tensor(labels) as tf.Tensor2D, 0.1),
+      (data) => ceRef({ shape: logits.shape, data }, labels, 0.1),
+      logits,
+    );
   });
 
   it('is a term that needs no teacher and rejects a smoothing outside [0, 1)', () => {
@@ -36,9 +49,22 @@ describe('losses: ce', () => {
     assert.strictEqual(term.name, 'ce');
     assert.strictEqual(term.needsTeacher, false);
     assert.strictEqual(term.weight, 0.3);
-    const inputs = { studentLogits: tensor(logits) as tf.Tensor2D, labels: tensor(labels) as tf.Tensor2D, studentFeatures: {}, teacherFeatures: {}, epoch: 1 };
-    assertClose(scalarOf(() => term.compute(inputs)), ceRef(logits, labels, 0.1), 1e-5);
+    const inputs = {
+      studentLogits: tensor(logits) as tf.Tensor2D,
+      labels: tensor(labels) as tf.Tensor2D,
+      studentFeatures: {},
+      teacherFeatures: {},
+      epoch: 1,
+    };
+    assertClose(
+      scalarOf(() => term.compute(inputs)),
+      ceRef(logits, labels, 0.1),
+      1e-5,
+    );
     tf.dispose([inputs.studentLogits, inputs.labels]);
-    assert.throws(() => createLossTerm({ type: 'ce', weight: 1, labelSmoothing: 1 }, ctx), /ce: labelSmoothing must be in \[0, 1\)/);
+    assert.throws(
+      () => createLossTerm({ type: 'ce', weight: 1, labelSmoothing: 1 }, ctx),
+      /ce: labelSmoothing must be in \[0, 1\)/,
+    );
   });
 });

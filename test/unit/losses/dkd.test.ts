@@ -24,9 +24,18 @@ describe('losses: dkd', () => {
       });
       assertClose(tckd, ref.tckd, 1e-5, `tckd T=${T}`);
       assertClose(nckd, ref.nckd, 1e-5, `nckd T=${T}`);
-      assertClose(scalarOf(() => dkdLoss(t2(student), t2(teacher), t2(labels), 1, 8, T)), ref.total, 1e-4, `total T=${T}`);
+      assertClose(
+        scalarOf(() => dkdLoss(t2(student), t2(teacher), t2(labels), 1, 8, T)),
+        ref.total,
+        1e-4,
+        `total T=${T}`,
+      );
     }
-    assertClose(scalarOf(() => dkdLoss(t2(student), t2(teacher), t2(labels), 0.5, 2, 4)), dkdRef(student, teacher, labels, 0.5, 2, 4).total, 1e-4);
+    assertClose(
+      scalarOf(() => dkdLoss(t2(student), t2(teacher), t2(labels), 0.5, 2, 4)),
+      dkdRef(student, teacher, labels, 0.5, 2, 4).total,
+      1e-4,
+    );
   });
 
   it('decomposes KD for one example: KD = TCKD + (1 − p_target of the teacher)·NCKD', () => {
@@ -44,7 +53,11 @@ describe('losses: dkd', () => {
   });
 
   it('is zero when the student equals the teacher', () => {
-    assertClose(scalarOf(() => dkdLoss(t2(teacher), t2(teacher), t2(labels), 1, 8, 4)), 0, 1e-5);
+    assertClose(
+      scalarOf(() => dkdLoss(t2(teacher), t2(teacher), t2(labels), 1, 8, 4)),
+      0,
+      1e-5,
+    );
   });
 
   it('has the gradient of the formula with respect to the student logits', () => {
@@ -58,16 +71,33 @@ describe('losses: dkd', () => {
 
   it('stays finite when the student is almost certain of the target class', () => {
     const sure: Arr = { shape: [1, 3], data: [60, 0, 0] };
-    const value = scalarOf(() => dkdLoss(t2(sure), t2({ shape: [1, 3], data: [1, 0.5, 0] }), t2(oneHot([0], 3)), 1, 8, 1));
+    const value = scalarOf(() =>
+      dkdLoss(t2(sure), t2({ shape: [1, 3], data: [1, 0.5, 0] }), t2(oneHot([0], 3)), 1, 8, 1),
+    );
     assert.ok(Number.isFinite(value) && value > 0, `got ${value}`);
   });
 
   it('warms up linearly: min(epoch / warmupEpochs, 1)', () => {
-    assert.deepStrictEqual([1, 2, 5, 9].map((e) => dkdWarmupFactor(e, 5)), [0.2, 0.4, 1, 1]);
+    assert.deepStrictEqual(
+      [1, 2, 5, 9].map((e) => dkdWarmupFactor(e, 5)),
+      [0.2, 0.4, 1, 1],
+    );
     assert.strictEqual(dkdWarmupFactor(1, 0), 1);
-    const term = createLossTerm({ type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 }, { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 });
+    const term = createLossTerm(
+      { type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
+      { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 },
+    );
     const at = (epoch: number) =>
-      scalarOf(() => term.compute({ studentLogits: t2(student), teacherLogits: t2(teacher), labels: t2(labels), studentFeatures: {}, teacherFeatures: {}, epoch }));
+      scalarOf(() =>
+        term.compute({
+          studentLogits: t2(student),
+          teacherLogits: t2(teacher),
+          labels: t2(labels),
+          studentFeatures: {},
+          teacherFeatures: {},
+          epoch,
+        }),
+      );
     const full = dkdRef(student, teacher, labels, 1, 8, 4).total;
     assertClose(at(2), 0.4 * full, 1e-4);
     assertClose(at(5), full, 1e-4);
@@ -77,7 +107,13 @@ describe('losses: dkd', () => {
 
   it('rejects invalid parameters with the loss named', () => {
     const ctx = { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 };
-    assert.throws(() => createLossTerm({ type: 'dkd', weight: 1, alpha: 1, beta: -1, temperature: 4, warmupEpochs: 5 }, ctx), /dkd: beta must be non-negative/);
-    assert.throws(() => createLossTerm({ type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: NaN }, ctx), /dkd: warmupEpochs/);
+    assert.throws(
+      () => createLossTerm({ type: 'dkd', weight: 1, alpha: 1, beta: -1, temperature: 4, warmupEpochs: 5 }, ctx),
+      /dkd: beta must be non-negative/,
+    );
+    assert.throws(
+      () => createLossTerm({ type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: NaN }, ctx),
+      /dkd: warmupEpochs/,
+    );
   });
 });

@@ -21,7 +21,11 @@ describe('losses: fsp (flow of solution procedure)', () => {
 
   it('builds G = F1ᵀF2 / (h·w), pooling the larger map first', () => {
     // One position, F1 = (1, 2), F2 = (3): G = [[3], [6]].
-    const g = tf.tidy(() => Array.from(fspMatrix(map4({ shape: [1, 1, 1, 2], data: [1, 2] }), map4({ shape: [1, 1, 1, 1], data: [3] })).dataSync()));
+    const g = tf.tidy(() =>
+      Array.from(
+        fspMatrix(map4({ shape: [1, 1, 1, 2], data: [1, 2] }), map4({ shape: [1, 1, 1, 1], data: [3] })).dataSync(),
+      ),
+    );
     assert.deepStrictEqual(g, [3, 6]);
     const f1 = randomArr([2, 4, 4, 2], 1);
     const f2 = randomArr([2, 2, 2, 3], 2);
@@ -32,8 +36,16 @@ describe('losses: fsp (flow of solution procedure)', () => {
   it('equals the mean squared difference of the FSP matrices', () => {
     const s: [Arr, Arr] = [randomArr([2, 4, 4, 2], 3), randomArr([2, 2, 2, 3], 4)];
     const t: [Arr, Arr] = [randomArr([2, 4, 4, 2], 5), randomArr([2, 2, 2, 3], 6)];
-    assertClose(scalarOf(() => fspLoss([map4(s[0]), map4(s[1])], [map4(t[0]), map4(t[1])])), fspRef(s, t), 1e-7);
-    assertClose(scalarOf(() => fspLoss([map4(t[0]), map4(t[1])], [map4(t[0]), map4(t[1])])), 0, 1e-9);
+    assertClose(
+      scalarOf(() => fspLoss([map4(s[0]), map4(s[1])], [map4(t[0]), map4(t[1])])),
+      fspRef(s, t),
+      1e-7,
+    );
+    assertClose(
+      scalarOf(() => fspLoss([map4(t[0]), map4(t[1])], [map4(t[0]), map4(t[1])])),
+      0,
+      1e-9,
+    );
   });
 
   it('has the gradient of the formula with respect to both student maps', () => {
@@ -41,18 +53,37 @@ describe('losses: fsp (flow of solution procedure)', () => {
     const s1 = f32(randomArr([2, 2, 2, 3], 8));
     const t: [Arr, Arr] = [randomArr([2, 4, 4, 2], 9), randomArr([2, 2, 2, 3], 10)];
     const teacher = (): [tf.Tensor4D, tf.Tensor4D] => [map4(t[0]), map4(t[1])];
-    checkGradient((x) => fspLoss([x as tf.Tensor4D, map4(s1)], teacher()), (data) => fspRef([{ shape: s0.shape, data }, s1], t), s0, 1e-6);
-    checkGradient((x) => fspLoss([map4(s0), x as tf.Tensor4D], teacher()), (data) => fspRef([s0, { shape: s1.shape, data }], t), s1, 1e-6);
+    checkGradient(
+      (x) => fspLoss([x as tf.Tensor4D, map4(s1)], teacher()),
+      (data) => fspRef([{ shape: s0.shape, data }, s1], t),
+      s0,
+      1e-6,
+    );
+    checkGradient(
+      (x) => fspLoss([map4(s0), x as tf.Tensor4D], teacher()),
+      (data) => fspRef([s0, { shape: s1.shape, data }], t),
+      s1,
+      1e-6,
+    );
   });
 
   it('as a term, pairs the layers in order and checks channels and ranks', () => {
     const term = createLossTerm({ type: 'fsp', weight: 50, teacherLayers: ['a', 'b'], studentLayers: ['a', 'b'] }, ctx);
-    assert.deepStrictEqual([term.name, term.teacherLayers, term.studentLayers], ['fsp:a,b->a,b', ['a', 'b'], ['a', 'b']]);
+    assert.deepStrictEqual(
+      [term.name, term.teacherLayers, term.studentLayers],
+      ['fsp:a,b->a,b', ['a', 'b'], ['a', 'b']],
+    );
     assert.throws(
       () => createLossTerm({ type: 'fsp', weight: 50, teacherLayers: ['a', 'wide'], studentLayers: ['a', 'b'] }, ctx),
       /fsp: teacher layer "wide" has 6 channels but student layer "b" has 3/,
     );
-    assert.throws(() => createLossTerm({ type: 'fsp', weight: 50, teacherLayers: ['a', 'fc'], studentLayers: ['a', 'b'] }, ctx), /fsp: teacher layer "fc" has output shape \[5\]; an FSP matrix needs a feature map/);
-    assert.throws(() => createLossTerm({ type: 'fsp', weight: 50, teacherLayers: ['a', 'b'], studentLayers: ['a', 'z'] }, ctx), /fsp: student layer "z" not found; available student layers: a, b, c/);
+    assert.throws(
+      () => createLossTerm({ type: 'fsp', weight: 50, teacherLayers: ['a', 'fc'], studentLayers: ['a', 'b'] }, ctx),
+      /fsp: teacher layer "fc" has output shape \[5\]; an FSP matrix needs a feature map/,
+    );
+    assert.throws(
+      () => createLossTerm({ type: 'fsp', weight: 50, teacherLayers: ['a', 'b'], studentLayers: ['a', 'z'] }, ctx),
+      /fsp: student layer "z" not found; available student layers: a, b, c/,
+    );
   });
 });

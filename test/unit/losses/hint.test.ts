@@ -3,7 +3,18 @@ import * as tf from '@tensorflow/tfjs';
 import { createLossTerm, hintLoss } from '../../../src/engine/losses';
 import type { LossContext, LossInputs } from '../../../src/engine/losses';
 import { hintRef } from './reference';
-import { assertAllClose, assertClose, checkGradient, f32, finiteDifferences, oneHot, randomArr, scalarOf, tensor, type Arr } from './numeric';
+import {
+  assertAllClose,
+  assertClose,
+  checkGradient,
+  f32,
+  finiteDifferences,
+  oneHot,
+  randomArr,
+  scalarOf,
+  tensor,
+  type Arr,
+} from './numeric';
 
 const ctx: LossContext = {
   teacherShapes: { fc: [6], conv: [2, 2, 5], conv3: [3, 3, 2], same: [4] },
@@ -48,15 +59,36 @@ describe('losses: hint (FitNets)', () => {
     const t = randomArr([2, 6], 2);
     const W = read(kernel);
     const b = read(bias);
-    const ref = (sData: number[], wData: number[], bData: number[]) => hintRef({ shape: [2, 4], data: sData }, t, toMatrix(wData, 4, 6), bData);
+    const ref = (sData: number[], wData: number[], bData: number[]) =>
+      hintRef({ shape: [2, 4], data: sData }, t, toMatrix(wData, 4, 6), bData);
     const batch = inputs({ fc: s }, { fc: t });
-    assertClose(scalarOf(() => term.compute(batch)), ref(f32(s).data, W, b), 1e-5);
+    assertClose(
+      scalarOf(() => term.compute(batch)),
+      ref(f32(s).data, W, b),
+      1e-5,
+    );
 
     const { grads } = tf.variableGrads(() => term.compute(batch), [kernel, bias]);
-    assertAllClose(Array.from(grads[kernel.name].dataSync()), finiteDifferences((w) => ref(f32(s).data, w, b), W), 2e-5, 2e-3, 'kernel gradient');
-    assertAllClose(Array.from(grads[bias.name].dataSync()), finiteDifferences((bb) => ref(f32(s).data, W, bb), b), 2e-5, 2e-3, 'bias gradient');
+    assertAllClose(
+      Array.from(grads[kernel.name].dataSync()),
+      finiteDifferences((w) => ref(f32(s).data, w, b), W),
+      2e-5,
+      2e-3,
+      'kernel gradient',
+    );
+    assertAllClose(
+      Array.from(grads[bias.name].dataSync()),
+      finiteDifferences((bb) => ref(f32(s).data, W, bb), b),
+      2e-5,
+      2e-3,
+      'bias gradient',
+    );
     tf.dispose(Object.values(grads));
-    checkGradient((x) => hintLoss(x, tensor(t), { kernel: kernel as tf.Tensor2D, bias: bias as tf.Tensor1D }), (data) => ref(data, W, b), f32(s));
+    checkGradient(
+      (x) => hintLoss(x, tensor(t), { kernel: kernel as tf.Tensor2D, bias: bias as tf.Tensor1D }),
+      (data) => ref(data, W, b),
+      f32(s),
+    );
     term.dispose();
     assert.ok(kernel.isDisposed && bias.isDisposed, 'dispose frees the regressor');
   });
@@ -70,12 +102,27 @@ describe('losses: hint (FitNets)', () => {
     const t = randomArr([2, 2, 2, 5], 4);
     const W = read(kernel);
     const b = read(bias);
-    const ref = (sData: number[], wData: number[]) => hintRef({ shape: s.shape, data: sData }, t, toMatrix(wData, 3, 5), b);
+    const ref = (sData: number[], wData: number[]) =>
+      hintRef({ shape: s.shape, data: sData }, t, toMatrix(wData, 3, 5), b);
     const batch = inputs({ conv: s }, { conv: t });
-    assertClose(scalarOf(() => term.compute(batch)), ref(s.data, W), 1e-5);
-    checkGradient((x) => hintLoss(x, tensor(t), { kernel: kernel as tf.Tensor2D, bias: bias as tf.Tensor1D }), (data) => ref(data, W), s);
+    assertClose(
+      scalarOf(() => term.compute(batch)),
+      ref(s.data, W),
+      1e-5,
+    );
+    checkGradient(
+      (x) => hintLoss(x, tensor(t), { kernel: kernel as tf.Tensor2D, bias: bias as tf.Tensor1D }),
+      (data) => ref(data, W),
+      s,
+    );
     const { grads } = tf.variableGrads(() => term.compute(batch), [kernel]);
-    assertAllClose(Array.from(grads[kernel.name].dataSync()), finiteDifferences((w) => ref(s.data, w), W), 2e-5, 2e-3, 'kernel gradient');
+    assertAllClose(
+      Array.from(grads[kernel.name].dataSync()),
+      finiteDifferences((w) => ref(s.data, w), W),
+      2e-5,
+      2e-3,
+      'kernel gradient',
+    );
     tf.dispose(Object.values(grads));
     term.dispose();
   });
@@ -86,14 +133,25 @@ describe('losses: hint (FitNets)', () => {
     assert.deepStrictEqual(term.adapters(), {});
     const s = f32(randomArr([2, 5, 5, 2], 5));
     const t = randomArr([2, 3, 3, 2], 6);
-    assertClose(scalarOf(() => term.compute(inputs({ conv5: s }, { conv3: t }))), hintRef(s, t), 1e-6);
-    checkGradient((x) => hintLoss(x, tensor(t)), (data) => hintRef({ shape: s.shape, data }, t), s);
+    assertClose(
+      scalarOf(() => term.compute(inputs({ conv5: s }, { conv3: t }))),
+      hintRef(s, t),
+      1e-6,
+    );
+    checkGradient(
+      (x) => hintLoss(x, tensor(t)),
+      (data) => hintRef({ shape: s.shape, data }, t),
+      s,
+    );
   });
 
   it('is zero for identical features of the same shape, with no regressor', () => {
     const term = createLossTerm({ type: 'hint', weight: 1, teacherLayer: 'same', studentLayer: 'same' }, ctx);
     const x = randomArr([3, 4], 9);
-    assert.strictEqual(scalarOf(() => term.compute(inputs({ same: x }, { same: x }))), 0);
+    assert.strictEqual(
+      scalarOf(() => term.compute(inputs({ same: x }, { same: x }))),
+      0,
+    );
   });
 
   it('seeds its regressor from the experiment seed', () => {
@@ -108,11 +166,19 @@ describe('losses: hint (FitNets)', () => {
   it('names the loss, the layer and the alternatives when a layer is unknown', () => {
     assert.throws(
       () => createLossTerm({ type: 'hint', weight: 1, teacherLayer: 'block9', studentLayer: 'fc' }, ctx),
-      (e: Error) => e.message === 'hint: teacher layer "block9" not found; available teacher layers: fc, conv, conv3, same',
+      (e: Error) =>
+        e.message === 'hint: teacher layer "block9" not found; available teacher layers: fc, conv, conv3, same',
     );
-    assert.throws(() => createLossTerm({ type: 'hint', weight: 1, teacherLayer: 'fc', studentLayer: 'nope' }, ctx), /hint: student layer "nope" not found; available student layers: fc, conv, conv5, same/);
     assert.throws(
-      () => createLossTerm({ type: 'hint', weight: 1, teacherLayer: 'fc', studentLayer: 'fc' }, { ...ctx, teacherShapes: {} }),
+      () => createLossTerm({ type: 'hint', weight: 1, teacherLayer: 'fc', studentLayer: 'nope' }, ctx),
+      /hint: student layer "nope" not found; available student layers: fc, conv, conv5, same/,
+    );
+    assert.throws(
+      () =>
+        createLossTerm(
+          { type: 'hint', weight: 1, teacherLayer: 'fc', studentLayer: 'fc' },
+          { ...ctx, teacherShapes: {} },
+        ),
       /hint: teacher layer "fc" not found \(this stage has no teacher layers to read\); available teacher layers: \(none\)/,
     );
   });

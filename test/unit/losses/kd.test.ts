@@ -16,8 +16,18 @@ describe('losses: kd', () => {
   });
 
   it('equals KL(softmax(t/T) ‖ softmax(s/T)) averaged over the batch', () => {
-    for (const T of [1, 4, 20]) assertClose(scalarOf(() => kd(student, teacher, T, false)), kdRef(student, teacher, T, false), 1e-5, `T=${T}`);
-    assertClose(scalarOf(() => kd(student, teacher, 4, true)), kdRef(student, teacher, 4, true), 1e-4);
+    for (const T of [1, 4, 20])
+      assertClose(
+        scalarOf(() => kd(student, teacher, T, false)),
+        kdRef(student, teacher, T, false),
+        1e-5,
+        `T=${T}`,
+      );
+    assertClose(
+      scalarOf(() => kd(student, teacher, 4, true)),
+      kdRef(student, teacher, 4, true),
+      1e-4,
+    );
   });
 
   it('is multiplied by exactly T² when scaleByTemperatureSquared', () => {
@@ -28,21 +38,41 @@ describe('losses: kd', () => {
   });
 
   it('is zero when the student logits equal the teacher logits, and positive otherwise', () => {
-    assertClose(scalarOf(() => kd(teacher, teacher, 4, true)), 0, 1e-6);
+    assertClose(
+      scalarOf(() => kd(teacher, teacher, 4, true)),
+      0,
+      1e-6,
+    );
     assert.ok(scalarOf(() => kd(student, teacher, 4, true)) > 1e-3);
   });
 
   it('has the gradient of the formula, (softmax(s/T) − softmax(t/T))·T / B with T², and none towards the teacher', () => {
     const T = 4;
-    checkGradient((s) => kd(s, teacher, T, true), (data) => kdRef({ shape: student.shape, data }, teacher, T, true), student);
+    checkGradient(
+      (s) => kd(s, teacher, T, true),
+      (data) => kdRef({ shape: student.shape, data }, teacher, T, true),
+      student,
+    );
     const expected = rows(student).flatMap((s, b) => {
       const q = softmax(s.map((v) => v / T));
       const p = softmax(rows(teacher)[b].map((v) => v / T));
       return q.map((qi, k) => ((qi - p[k]) * T) / 3);
     });
-    const grad = tf.tidy(() => Array.from(tf.grad((s) => kd(s, teacher, T, true))(tensor(student)).dataSync()));
+    const grad = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((s) => kd(s, teacher, T, true))(tensor(student))
+          .dataSync(),
+      ),
+    );
     assertAllClose(grad, expected, 1e-6, 1e-5, 'closed-form gradient');
-    const towardsTeacher = tf.tidy(() => Array.from(tf.grad((t) => kdLoss(tensor(student) as tf.Tensor2D, t as tf.Tensor2D, T, true))(tensor(teacher)).dataSync()));
+    const towardsTeacher = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((t) => kdLoss(tensor(student) as tf.Tensor2D, t as tf.Tensor2D, T, true))(tensor(teacher))
+          .dataSync(),
+      ),
+    );
     assert.deepStrictEqual(towardsTeacher, new Array(12).fill(0));
   });
 
@@ -55,13 +85,34 @@ describe('losses: kd', () => {
   });
 
   it('as a term, reads the teacher logits and names a missing teacher', () => {
-    const term = createLossTerm({ type: 'kd', weight: 0.9, temperature: 4, scaleByTemperatureSquared: true }, { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 });
+    const term = createLossTerm(
+      { type: 'kd', weight: 0.9, temperature: 4, scaleByTemperatureSquared: true },
+      { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 },
+    );
     assert.strictEqual(term.name, 'kd');
     assert.strictEqual(term.needsTeacher, true);
-    const inputs = { studentLogits: tensor(student) as tf.Tensor2D, teacherLogits: tensor(teacher) as tf.Tensor2D, labels: tensor(oneHot([0, 1, 2], 4)) as tf.Tensor2D, studentFeatures: {}, teacherFeatures: {}, epoch: 1 };
-    assertClose(scalarOf(() => term.compute(inputs)), kdRef(student, teacher, 4, true), 1e-4);
+    const inputs = {
+      studentLogits: tensor(student) as tf.Tensor2D,
+      teacherLogits: tensor(teacher) as tf.Tensor2D,
+      labels: tensor(oneHot([0, 1, 2], 4)) as tf.Tensor2D,
+      studentFeatures: {},
+      teacherFeatures: {},
+      epoch: 1,
+    };
+    assertClose(
+      scalarOf(() => term.compute(inputs)),
+      kdRef(student, teacher, 4, true),
+      1e-4,
+    );
     assert.throws(() => term.compute({ ...inputs, teacherLogits: undefined }), /kd: needs teacher logits/);
     tf.dispose([inputs.studentLogits, inputs.teacherLogits, inputs.labels]);
-    assert.throws(() => createLossTerm({ type: 'kd', weight: 1, temperature: 0, scaleByTemperatureSquared: true }, { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 }), /kd: temperature must be positive/);
+    assert.throws(
+      () =>
+        createLossTerm(
+          { type: 'kd', weight: 1, temperature: 0, scaleByTemperatureSquared: true },
+          { teacherShapes: {}, studentShapes: {}, classes: 4, seed: 1 },
+        ),
+      /kd: temperature must be positive/,
+    );
   });
 });

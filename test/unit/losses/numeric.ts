@@ -49,18 +49,30 @@ export function oneHot(indices: number[], classes: number): Arr {
 
 export function assertClose(actual: number, expected: number, tolerance: number, what = 'value'): void {
   assert.ok(Number.isFinite(actual), `${what}: got ${actual}`);
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} differs from ${expected} by more than ${tolerance}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${what}: ${actual} differs from ${expected} by more than ${tolerance}`,
+  );
 }
 
 /** |a − e| ≤ atol + rtol·max|e| for every element. */
-export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number, what = 'values'): void {
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+  what = 'values',
+): void {
   assert.strictEqual(actual.length, expected.length, `${what}: lengths differ`);
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
     const tolerance = atol + rtol * scale;
     assert.ok(Number.isFinite(actual[i]), `${what}[${i}] is ${actual[i]}`);
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tolerance})`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tolerance,
+      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (tolerance ${tolerance})`,
+    );
   }
 }
 
@@ -89,8 +101,17 @@ export function gradientOf(f: (x: tf.Tensor) => tf.Scalar, x: Arr): number[] {
  * Checks the TF.js gradient of `f` at `x` against central differences of the float64 reference `ref`
  * (which must compute the same function of the flat data).
  */
-export function checkGradient(f: (x: tf.Tensor) => tf.Scalar, ref: (data: number[]) => number, x: Arr, atol = 2e-5, rtol = 2e-3): void {
+export function checkGradient(
+  f: (x: tf.Tensor) => tf.Scalar,
+  ref: (data: number[]) => number,
+  x: Arr,
+  atol = 2e-5,
+  rtol = 2e-3,
+): void {
   const expected = finiteDifferences(ref, x.data);
-  assert.ok(expected.some((g) => Math.abs(g) > 1e-6), 'the reference gradient is identically zero: the check would prove nothing');
+  assert.ok(
+    expected.some((g) => Math.abs(g) > 1e-6),
+    'the reference gradient is identically zero: the check would prove nothing',
+  );
   assertAllClose(gradientOf(f, x), expected, atol, rtol, 'gradient');
 }

@@ -20,28 +20,57 @@ describe('losses: pkt (probabilistic knowledge transfer)', () => {
   it('equals the mean over b² entries of P_t·log((P_t + ε)/(P_s + ε))', () => {
     const s = randomArr([5, 3], 1);
     const t = randomArr([5, 6], 2);
-    assertClose(scalarOf(() => pktLoss(m(s), m(t))), pktRef(s, t), 1e-7);
+    assertClose(
+      scalarOf(() => pktLoss(m(s), m(t))),
+      pktRef(s, t),
+      1e-7,
+    );
   });
 
   it('has the gradient of the formula with respect to the student embeddings', () => {
     const s = f32(randomArr([4, 3], 3));
     const t = randomArr([4, 5], 4);
-    checkGradient((x) => pktLoss(x as tf.Tensor2D, m(t)), (data) => pktRef({ shape: s.shape, data }, t), s, 1e-6);
+    checkGradient(
+      (x) => pktLoss(x as tf.Tensor2D, m(t)),
+      (data) => pktRef({ shape: s.shape, data }, t),
+      s,
+      1e-6,
+    );
   });
 
   it('is zero for identical embeddings and for a rescaled copy', () => {
     const s = randomArr([4, 3], 5);
-    assertClose(scalarOf(() => pktLoss(m(s), m(s))), 0, 1e-7);
-    assertClose(scalarOf(() => pktLoss(m({ shape: s.shape, data: s.data.map((v) => 4 * v) }), m(s))), 0, 1e-6);
+    assertClose(
+      scalarOf(() => pktLoss(m(s), m(s))),
+      0,
+      1e-7,
+    );
+    assertClose(
+      scalarOf(() => pktLoss(m({ shape: s.shape, data: s.data.map((v) => 4 * v) }), m(s))),
+      0,
+      1e-6,
+    );
     assert.ok(scalarOf(() => pktLoss(m(s), m(randomArr([4, 3], 6)))) > 1e-4);
   });
 
   it('as a term, reads a named student layer and the teacher logits', () => {
-    const term = createLossTerm({ type: 'pkt', weight: 30000, studentLayer: 'embed' }, { teacherShapes: {}, studentShapes: { embed: [6] }, classes: 3, seed: 1 });
+    const term = createLossTerm(
+      { type: 'pkt', weight: 30000, studentLayer: 'embed' },
+      { teacherShapes: {}, studentShapes: { embed: [6] }, classes: 3, seed: 1 },
+    );
     assert.deepStrictEqual([term.name, term.teacherLayers, term.studentLayers], ['pkt:logits->embed', [], ['embed']]);
     const s = randomArr([4, 6], 7);
     const t = randomArr([4, 3], 8);
-    const value = scalarOf(() => term.compute({ studentLogits: tf.zeros([4, 3]), teacherLogits: m(t), labels: tf.zeros([4, 3]), studentFeatures: { embed: tensor(s) }, teacherFeatures: {}, epoch: 1 }));
+    const value = scalarOf(() =>
+      term.compute({
+        studentLogits: tf.zeros([4, 3]),
+        teacherLogits: m(t),
+        labels: tf.zeros([4, 3]),
+        studentFeatures: { embed: tensor(s) },
+        teacherFeatures: {},
+        epoch: 1,
+      }),
+    );
     assertClose(value, pktRef(s, t), 1e-7);
   });
 });

@@ -36,7 +36,14 @@ export function kdRef(student: Arr, teacher: Arr, T: number, scale: boolean): nu
 }
 
 /** DKD as in the paper: binary (target, rest) probabilities, and a softmax over the non-target classes only. */
-export function dkdRef(student: Arr, teacher: Arr, labels: Arr, alpha: number, beta: number, T: number): { tckd: number; nckd: number; total: number } {
+export function dkdRef(
+  student: Arr,
+  teacher: Arr,
+  labels: Arr,
+  alpha: number,
+  beta: number,
+  T: number,
+): { tckd: number; nckd: number; total: number } {
   const s = rows(student);
   const t = rows(teacher);
   const y = rows(labels);
@@ -95,7 +102,8 @@ export function linearRef(x: Arr, kernel: number[][], bias: number[]): Arr {
 }
 
 export function hintRef(student: Arr, teacher: Arr, kernel?: number[][], bias?: number[]): number {
-  let [s, t] = student.shape.length === 4 && teacher.shape.length === 4 ? matchRef(student, teacher) : [student, teacher];
+  let [s, t] =
+    student.shape.length === 4 && teacher.shape.length === 4 ? matchRef(student, teacher) : [student, teacher];
   if (kernel && bias) s = linearRef(s, kernel, bias);
   return mean(s.data.map((v, i) => (v - t.data[i]) ** 2));
 }
@@ -248,7 +256,8 @@ export function fspMatrixRef(first: Arr, second: Arr): number[][][] {
       const row: number[] = [];
       for (let j = 0; j < c2; j++) {
         let total = 0;
-        for (let pos = 0; pos < h * w; pos++) total += a.data[(e * h * w + pos) * c1 + i] * b.data[(e * h * w + pos) * c2 + j];
+        for (let pos = 0; pos < h * w; pos++)
+          total += a.data[(e * h * w + pos) * c1 + i] * b.data[(e * h * w + pos) * c2 + j];
         row.push(total / (h * w));
       }
       g.push(row);

@@ -1,7 +1,13 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import type { LossSpec, LossType } from '../../../src/engine/config/types';
-import { createLossTerm, createLossTerms, LOSS_TYPES, lossNeedsTeacher, tappedLayers } from '../../../src/engine/losses';
+import {
+  createLossTerm,
+  createLossTerms,
+  LOSS_TYPES,
+  lossNeedsTeacher,
+  tappedLayers,
+} from '../../../src/engine/losses';
 import type { LossContext } from '../../../src/engine/losses';
 
 const ctx: LossContext = {
@@ -38,27 +44,33 @@ describe('losses: registry', () => {
       ['ce'],
     );
     assert.throws(() => lossNeedsTeacher('crd' as LossType), /unknown loss type "crd"; known types: ce, kd, dkd/);
-    assert.throws(() => createLossTerm({ type: 'vid', weight: 1 } as unknown as LossSpec, ctx), /unknown loss type "vid"/);
+    assert.throws(
+      () => createLossTerm({ type: 'vid', weight: 1 } as unknown as LossSpec, ctx),
+      /unknown loss type "vid"/,
+    );
   });
 
   it('names terms by type and layers, unique within a list', () => {
     const terms = createLossTerms([...EVERY, EVERY[1], EVERY[3], EVERY[1]], ctx);
-    assert.deepStrictEqual(terms.map((t) => t.name), [
-      'ce',
-      'kd',
-      'dkd',
-      'hint:t1->narrow',
-      'at:t1->s1',
-      'nst:t2->s2',
-      'rkd:embed->embed',
-      'sp:t2->s2',
-      'cc',
-      'pkt:embed->logits',
-      'fsp:t1,t2->s1,s2',
-      'kd#2',
-      'hint:t1->narrow#2',
-      'kd#3',
-    ]);
+    assert.deepStrictEqual(
+      terms.map((t) => t.name),
+      [
+        'ce',
+        'kd',
+        'dkd',
+        'hint:t1->narrow',
+        'at:t1->s1',
+        'nst:t2->s2',
+        'rkd:embed->embed',
+        'sp:t2->s2',
+        'cc',
+        'pkt:embed->logits',
+        'fsp:t1,t2->s1,s2',
+        'kd#2',
+        'hint:t1->narrow#2',
+        'kd#3',
+      ],
+    );
     assert.strictEqual(new Set(terms.map((t) => t.name)).size, terms.length);
     assert.deepStrictEqual(terms.map((t) => t.weight).slice(0, 4), [0.1, 0.9, 1, 100]);
     assert.strictEqual(terms[11].spec, EVERY[1]);
@@ -69,7 +81,10 @@ describe('losses: registry', () => {
 
   it('lists the layers the terms tap, each once, in order of first use', () => {
     const terms = createLossTerms(EVERY, ctx);
-    assert.deepStrictEqual(tappedLayers(terms), { teacher: ['t1', 't2', 'embed'], student: ['narrow', 's1', 's2', 'embed'] });
+    assert.deepStrictEqual(tappedLayers(terms), {
+      teacher: ['t1', 't2', 'embed'],
+      student: ['narrow', 's1', 's2', 'embed'],
+    });
     assert.deepStrictEqual(tappedLayers(createLossTerms(EVERY.slice(0, 3), ctx)), { teacher: [], student: [] });
     terms.forEach((t) => t.dispose());
   });
@@ -86,21 +101,39 @@ describe('losses: registry', () => {
 
   it('names the loss, the layer and the available layers for an unknown layer, for every layer-reading loss', () => {
     const bad: [LossSpec, RegExp][] = [
-      [{ type: 'hint', weight: 1, teacherLayer: 'nope', studentLayer: 's1' }, /^Error: hint: teacher layer "nope" not found; available teacher layers: t1, t2, embed$/],
-      [{ type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 'nope' }] }, /^Error: at: student layer "nope" not found; available student layers: s1, s2, narrow, embed$/],
-      [{ type: 'nst', weight: 1, teacherLayer: 'nope', studentLayer: 's2' }, /^Error: nst: teacher layer "nope" not found/],
-      [{ type: 'rkd', weight: 1, studentLayer: 'nope', distanceWeight: 1, angleWeight: 1 }, /^Error: rkd: student layer "nope" not found; available student layers: s1, s2, narrow, embed$/],
+      [
+        { type: 'hint', weight: 1, teacherLayer: 'nope', studentLayer: 's1' },
+        /^Error: hint: teacher layer "nope" not found; available teacher layers: t1, t2, embed$/,
+      ],
+      [
+        { type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 'nope' }] },
+        /^Error: at: student layer "nope" not found; available student layers: s1, s2, narrow, embed$/,
+      ],
+      [
+        { type: 'nst', weight: 1, teacherLayer: 'nope', studentLayer: 's2' },
+        /^Error: nst: teacher layer "nope" not found/,
+      ],
+      [
+        { type: 'rkd', weight: 1, studentLayer: 'nope', distanceWeight: 1, angleWeight: 1 },
+        /^Error: rkd: student layer "nope" not found; available student layers: s1, s2, narrow, embed$/,
+      ],
       [{ type: 'sp', weight: 1, teacherLayer: 'nope' }, /^Error: sp: teacher layer "nope" not found/],
       [{ type: 'cc', weight: 1, studentLayer: 'nope' }, /^Error: cc: student layer "nope" not found/],
       [{ type: 'pkt', weight: 1, teacherLayer: 'nope' }, /^Error: pkt: teacher layer "nope" not found/],
-      [{ type: 'fsp', weight: 1, teacherLayers: ['t1', 'nope'], studentLayers: ['s1', 's2'] }, /^Error: fsp: teacher layer "nope" not found/],
+      [
+        { type: 'fsp', weight: 1, teacherLayers: ['t1', 'nope'], studentLayers: ['s1', 's2'] },
+        /^Error: fsp: teacher layer "nope" not found/,
+      ],
     ];
     for (const [spec, message] of bad) assert.throws(() => createLossTerm(spec, ctx), message, spec.type);
   });
 
   it('disposes the terms already built when a later spec is invalid', () => {
     const before = tf.memory().numTensors;
-    assert.throws(() => createLossTerms([EVERY[3], { type: 'hint', weight: 1, teacherLayer: 't1', studentLayer: 'missing' }], ctx), /^Error: hint: student layer "missing"/);
+    assert.throws(
+      () => createLossTerms([EVERY[3], { type: 'hint', weight: 1, teacherLayer: 't1', studentLayer: 'missing' }], ctx),
+      /^Error: hint: student layer "missing"/,
+    );
     assert.strictEqual(tf.memory().numTensors, before);
   });
 

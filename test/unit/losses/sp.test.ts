@@ -21,16 +21,32 @@ describe('losses: sp (similarity-preserving)', () => {
     const s = randomArr([4, 2, 2, 3], 1);
     const t = randomArr([4, 10], 2);
     const flat: Arr = { shape: [4, 12], data: s.data };
-    const term = createLossTerm({ type: 'sp', weight: 3000, teacherLayer: 'fc', studentLayer: 'conv' }, { teacherShapes: { fc: [10] }, studentShapes: { conv: [2, 2, 3] }, classes: 3, seed: 1 });
+    const term = createLossTerm(
+      { type: 'sp', weight: 3000, teacherLayer: 'fc', studentLayer: 'conv' },
+      { teacherShapes: { fc: [10] }, studentShapes: { conv: [2, 2, 3] }, classes: 3, seed: 1 },
+    );
     assert.strictEqual(term.name, 'sp:fc->conv');
-    const value = scalarOf(() => term.compute({ studentLogits: tf.zeros([4, 3]), labels: tf.zeros([4, 3]), studentFeatures: { conv: tensor(s) }, teacherFeatures: { fc: tensor(t) }, epoch: 1 }));
+    const value = scalarOf(() =>
+      term.compute({
+        studentLogits: tf.zeros([4, 3]),
+        labels: tf.zeros([4, 3]),
+        studentFeatures: { conv: tensor(s) },
+        teacherFeatures: { fc: tensor(t) },
+        epoch: 1,
+      }),
+    );
     assertClose(value, spRef(flat, t), 1e-7);
   });
 
   it('has the gradient of the formula with respect to the student features', () => {
     const s = f32(randomArr([4, 5], 3));
     const t = randomArr([4, 3], 4);
-    checkGradient((x) => spLoss(x as tf.Tensor2D, m(t)), (data) => spRef({ shape: s.shape, data }, t), s, 1e-6);
+    checkGradient(
+      (x) => spLoss(x as tf.Tensor2D, m(t)),
+      (data) => spRef({ shape: s.shape, data }, t),
+      s,
+      1e-6,
+    );
   });
 
   it('is invariant to permuting features, zero for identical inputs and for a batch of one', () => {
@@ -39,8 +55,19 @@ describe('losses: sp (similarity-preserving)', () => {
     const base = scalarOf(() => spLoss(m(s), m(t)));
     assert.ok(base > 1e-3);
     const permuted: Arr = { shape: s.shape, data: s.data.map((_, i) => s.data[i - (i % 4) + [3, 1, 0, 2][i % 4]]) };
-    assertClose(scalarOf(() => spLoss(m(permuted), m(t))), base, 1e-7);
-    assertClose(scalarOf(() => spLoss(m(s), m(s))), 0, 1e-9);
-    assert.strictEqual(scalarOf(() => spLoss(m({ shape: [1, 2], data: [1, 2] }), m({ shape: [1, 3], data: [4, 5, 6] }))), 0);
+    assertClose(
+      scalarOf(() => spLoss(m(permuted), m(t))),
+      base,
+      1e-7,
+    );
+    assertClose(
+      scalarOf(() => spLoss(m(s), m(s))),
+      0,
+      1e-9,
+    );
+    assert.strictEqual(
+      scalarOf(() => spLoss(m({ shape: [1, 2], data: [1, 2] }), m({ shape: [1, 3], data: [4, 5, 6] }))),
+      0,
+    );
   });
 });

@@ -22,7 +22,15 @@ const SPECS: LossSpec[] = [
   { type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
   { type: 'hint', weight: 1, teacherLayer: 't1', studentLayer: 'narrow' },
   { type: 'hint', weight: 1, teacherLayer: 'embed', studentLayer: 'embed' },
-  { type: 'at', weight: 1000, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 's1' }, { teacherLayer: 't2', studentLayer: 'narrow' }] },
+  {
+    type: 'at',
+    weight: 1000,
+    p: 2,
+    pairs: [
+      { teacherLayer: 't1', studentLayer: 's1' },
+      { teacherLayer: 't2', studentLayer: 'narrow' },
+    ],
+  },
   { type: 'nst', weight: 50, teacherLayer: 't1', studentLayer: 's2' },
   { type: 'rkd', weight: 1, teacherLayer: 'embed', studentLayer: 'embed', distanceWeight: 25, angleWeight: 50 },
   { type: 'sp', weight: 3000, teacherLayer: 't2', studentLayer: 's2' },
@@ -38,19 +46,34 @@ const studentArrays = {
   narrow: randomArr([B, 4, 4, 4], 4),
   embed: randomArr([B, 5], 5),
 };
-const teacherArrays = { logits: randomArr([B, 5], 6, -3, 3), t1: randomArr([B, 4, 4, 8], 7), t2: randomArr([B, 2, 2, 16], 8), embed: randomArr([B, 12], 9) };
+const teacherArrays = {
+  logits: randomArr([B, 5], 6, -3, 3),
+  t1: randomArr([B, 4, 4, 8], 7),
+  t2: randomArr([B, 2, 2, 16], 8),
+  embed: randomArr([B, 12], 9),
+};
 
 /** Gradient of each term with respect to the student's tensors and the term's adapters, on the active backend. */
 function gradients(): Record<string, Record<string, number[]>> {
   const terms = createLossTerms(SPECS, ctx);
-  const student = Object.fromEntries(Object.entries(studentArrays).map(([k, v]) => [k, tf.variable(tensor(v), true, `student_${k}_${tf.getBackend()}`)]));
+  const student = Object.fromEntries(
+    Object.entries(studentArrays).map(([k, v]) => [k, tf.variable(tensor(v), true, `student_${k}_${tf.getBackend()}`)]),
+  );
   const teacher = Object.fromEntries(Object.entries(teacherArrays).map(([k, v]) => [k, tensor(v)]));
   const labels = tensor(oneHot([0, 1, 2, 3, 4, 0], 5)) as tf.Tensor2D;
   const out: Record<string, Record<string, number[]>> = {};
   for (const term of terms) {
     const variables = [...Object.values(student), ...term.trainableVariables()];
     const { value, grads } = tf.variableGrads(() => term.compute(inputsOf(student, teacher, labels)), variables);
-    out[term.name] = { value: [value.dataSync()[0]], ...Object.fromEntries(Object.entries(grads).map(([k, g]) => [k.replace(/_(cpu|wasm)$/, '').replace(/_\d+$/, ''), Array.from(g.dataSync())])) };
+    out[term.name] = {
+      value: [value.dataSync()[0]],
+      ...Object.fromEntries(
+        Object.entries(grads).map(([k, g]) => [
+          k.replace(/_(cpu|wasm)$/, '').replace(/_\d+$/, ''),
+          Array.from(g.dataSync()),
+        ]),
+      ),
+    };
     tf.dispose([value, ...Object.values(grads)]);
   }
   terms.forEach((t: LossTerm) => t.dispose());
@@ -58,10 +81,21 @@ function gradients(): Record<string, Record<string, number[]>> {
   return out;
 }
 
-function inputsOf(student: Record<string, tf.Tensor>, teacher: Record<string, tf.Tensor>, labels: tf.Tensor2D): LossInputs {
+function inputsOf(
+  student: Record<string, tf.Tensor>,
+  teacher: Record<string, tf.Tensor>,
+  labels: tf.Tensor2D,
+): LossInputs {
   const { logits, ...studentFeatures } = student;
   const { logits: teacherLogits, ...teacherFeatures } = teacher;
-  return { studentLogits: logits as tf.Tensor2D, teacherLogits: teacherLogits as tf.Tensor2D, labels, studentFeatures, teacherFeatures, epoch: 3 };
+  return {
+    studentLogits: logits as tf.Tensor2D,
+    teacherLogits: teacherLogits as tf.Tensor2D,
+    labels,
+    studentFeatures,
+    teacherFeatures,
+    epoch: 3,
+  };
 }
 
 describe('losses: inside a training step', () => {
@@ -77,11 +111,16 @@ describe('losses: inside a training step', () => {
   it('gives every term a finite, non-zero gradient for what it reads, and the same on wasm as on cpu', async () => {
     const cpu = gradients();
     for (const [name, grads] of Object.entries(cpu)) {
-      const nonZero = Object.entries(grads).filter(([k, g]) => k !== 'value' && g.some((v) => Math.abs(v) > 1e-9)).map(([k]) => k);
+      const nonZero = Object.entries(grads)
+        .filter(([k, g]) => k !== 'value' && g.some((v) => Math.abs(v) > 1e-9))
+        .map(([k]) => k);
       assert.ok(nonZero.length > 0, `${name} has no gradient`);
       for (const g of Object.values(grads)) assert.ok(g.every(Number.isFinite), `${name}: non-finite gradient`);
     }
-    assert.ok(Object.keys(cpu['hint:t1->narrow']).some((k) => k.includes('adapter_kernel')), 'the hint regressor gets a gradient');
+    assert.ok(
+      Object.keys(cpu['hint:t1->narrow']).some((k) => k.includes('adapter_kernel')),
+      'the hint regressor gets a gradient',
+    );
     await selectBackend('wasm');
     const wasm = gradients();
     await tf.setBackend('cpu');
@@ -106,13 +145,17 @@ describe('losses: inside a training step', () => {
       const loss = () =>
         tf.tidy(() => {
           const student = Object.fromEntries(
-            Object.entries(weights).map(([name, w]) => [name, tf.reshape(tf.matMul(x, w), name === 'logits' ? [B, 5] : [B, ...ctx.studentShapes[name]])]),
+            Object.entries(weights).map(([name, w]) => [
+              name,
+              tf.reshape(tf.matMul(x, w), name === 'logits' ? [B, 5] : [B, ...ctx.studentShapes[name]]),
+            ]),
           );
           return term.compute(inputsOf(student, teacher, labels));
         });
       const optimizer = tf.train.adam(0.01);
       const first = loss().dataSync()[0];
-      for (let step = 0; step < 30; step++) optimizer.minimize(loss, false, [...Object.values(weights), ...term.trainableVariables()]);
+      for (let step = 0; step < 30; step++)
+        optimizer.minimize(loss, false, [...Object.values(weights), ...term.trainableVariables()]);
       const last = loss().dataSync()[0];
       assert.ok(last < first * 0.9, `${term.name}: ${first} → ${last}`);
       optimizer.dispose();

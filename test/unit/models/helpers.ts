@@ -37,30 +37,99 @@ export function weightValues(model: tf.LayersModel): number[][] {
  */
 export function writeKeras3Model(dir: string): { file: string; weights: Float32Array } {
   const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
-  const init = (name: string): object => ({ module: 'keras.initializers', class_name: name, config: name === 'Zeros' || name === 'Ones' ? {} : { seed: null }, registered_name: null });
-  const tensor = (name: string, shape: (number | null)[]): object => ({ class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: [name, 0, 0] } });
+  const init = (name: string): object => ({
+    module: 'keras.initializers',
+    class_name: name,
+    config: name === 'Zeros' || name === 'Ones' ? {} : { seed: null },
+    registered_name: null,
+  });
+  const tensor = (name: string, shape: (number | null)[]): object => ({
+    class_name: '__keras_tensor__',
+    config: { shape, dtype: 'float32', keras_history: [name, 0, 0] },
+  });
   const layer = (className: string, name: string, config: object, args: unknown[], kwargs: object = {}): object => ({
-    module: 'keras.layers', class_name: className, config: { name, trainable: true, dtype: policy, ...config }, registered_name: null,
-    name, inbound_nodes: args.length > 0 ? [{ args, kwargs }] : [],
+    module: 'keras.layers',
+    class_name: className,
+    config: { name, trainable: true, dtype: policy, ...config },
+    registered_name: null,
+    name,
+    inbound_nodes: args.length > 0 ? [{ args, kwargs }] : [],
   });
   const layers = [
-    { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 4, 4, 2], dtype: 'float32', sparse: false, name: 'input_layer' }, registered_name: null, name: 'input_layer', inbound_nodes: [] },
-    layer('Conv2D', 'conv2d', {
-      filters: 2, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1,
-      activation: 'relu', use_bias: true, kernel_initializer: init('GlorotUniform'), bias_initializer: init('Zeros'),
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-    }, [tensor('input_layer', [null, 4, 4, 2])]),
-    layer('BatchNormalization', 'batch_normalization', {
-      axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true, beta_initializer: init('Zeros'), gamma_initializer: init('Ones'),
-      moving_mean_initializer: init('Zeros'), moving_variance_initializer: init('Ones'), beta_regularizer: null, gamma_regularizer: null,
-      beta_constraint: null, gamma_constraint: null, synchronized: false,
-    }, [tensor('conv2d', [null, 4, 4, 2])], { mask: null }),
+    {
+      module: 'keras.layers',
+      class_name: 'InputLayer',
+      config: { batch_shape: [null, 4, 4, 2], dtype: 'float32', sparse: false, name: 'input_layer' },
+      registered_name: null,
+      name: 'input_layer',
+      inbound_nodes: [],
+    },
+    layer(
+      'Conv2D',
+      'conv2d',
+      {
+        filters: 2,
+        kernel_size: [3, 3],
+        strides: [1, 1],
+        padding: 'same',
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        groups: 1,
+        activation: 'relu',
+        use_bias: true,
+        kernel_initializer: init('GlorotUniform'),
+        bias_initializer: init('Zeros'),
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+      },
+      [tensor('input_layer', [null, 4, 4, 2])],
+    ),
+    layer(
+      'BatchNormalization',
+      'batch_normalization',
+      {
+        axis: -1,
+        momentum: 0.99,
+        epsilon: 0.001,
+        center: true,
+        scale: true,
+        beta_initializer: init('Zeros'),
+        gamma_initializer: init('Ones'),
+        moving_mean_initializer: init('Zeros'),
+        moving_variance_initializer: init('Ones'),
+        beta_regularizer: null,
+        gamma_regularizer: null,
+        beta_constraint: null,
+        gamma_constraint: null,
+        synchronized: false,
+      },
+      [tensor('conv2d', [null, 4, 4, 2])],
+      { mask: null },
+    ),
     layer('Add', 'add', {}, [[tensor('batch_normalization', [null, 4, 4, 2]), tensor('input_layer', [null, 4, 4, 2])]]),
-    layer('GlobalAveragePooling2D', 'global_average_pooling2d', { data_format: 'channels_last', keepdims: false }, [tensor('add', [null, 4, 4, 2])]),
-    layer('Dense', 'dense', {
-      units: 3, activation: 'softmax', use_bias: true, kernel_initializer: init('GlorotUniform'), bias_initializer: init('Zeros'),
-      kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null, quantization_config: null,
-    }, [tensor('global_average_pooling2d', [null, 2])]),
+    layer('GlobalAveragePooling2D', 'global_average_pooling2d', { data_format: 'channels_last', keepdims: false }, [
+      tensor('add', [null, 4, 4, 2]),
+    ]),
+    layer(
+      'Dense',
+      'dense',
+      {
+        units: 3,
+        activation: 'softmax',
+        use_bias: true,
+        kernel_initializer: init('GlorotUniform'),
+        bias_initializer: init('Zeros'),
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        quantization_config: null,
+      },
+      [tensor('global_average_pooling2d', [null, 2])],
+    ),
   ];
   const manifest = [
     { name: 'conv2d/kernel', shape: [3, 3, 2, 2], dtype: 'float32' },
@@ -81,21 +150,38 @@ export function writeKeras3Model(dir: string): { file: string; weights: Float32A
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.from(weights.buffer));
   const file = path.join(dir, 'model.json');
-  fs.writeFileSync(file, JSON.stringify({
-    format: 'layers-model', generatedBy: 'keras v3.8.0', convertedBy: 'TensorFlow.js Converter v4.22.0',
-    modelTopology: {
-      keras_version: '3.8.0', backend: 'tensorflow',
-      model_config: { class_name: 'Functional', config: { name: 'functional', trainable: true, layers, input_layers: [['input_layer', 0, 0]], output_layers: [['dense', 0, 0]] } },
-    },
-    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: manifest }],
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'layers-model',
+      generatedBy: 'keras v3.8.0',
+      convertedBy: 'TensorFlow.js Converter v4.22.0',
+      modelTopology: {
+        keras_version: '3.8.0',
+        backend: 'tensorflow',
+        model_config: {
+          class_name: 'Functional',
+          config: {
+            name: 'functional',
+            trainable: true,
+            layers,
+            input_layers: [['input_layer', 0, 0]],
+            output_layers: [['dense', 0, 0]],
+          },
+        },
+      },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: manifest }],
+    }),
+  );
   return { file, weights };
 }
 
 /** The same network as writeKeras3Model, built directly with tf.layers and given the same weights. */
 export function keras3Equivalent(weights: Float32Array): tf.LayersModel {
   const input = tf.input({ shape: [4, 4, 2] });
-  const conv = tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+  const conv = tf.layers
+    .conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' })
+    .apply(input) as tf.SymbolicTensor;
   const bn = tf.layers.batchNormalization({ epsilon: 0.001 }).apply(conv) as tf.SymbolicTensor;
   const sum = tf.layers.add().apply([bn, input]) as tf.SymbolicTensor;
   const gap = tf.layers.globalAveragePooling2d({}).apply(sum) as tf.SymbolicTensor;
@@ -104,12 +190,14 @@ export function keras3Equivalent(weights: Float32Array): tf.LayersModel {
   // Per layer, in the manifest's order (model.weights lists trainable weights first).
   let offset = 0;
   for (const layer of model.layers) {
-    layer.setWeights(layer.weights.map((w) => {
-      const size = w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
-      const t = tf.tensor(weights.slice(offset, offset + size), w.shape as number[]);
-      offset += size;
-      return t;
-    }));
+    layer.setWeights(
+      layer.weights.map((w) => {
+        const size = w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
+        const t = tf.tensor(weights.slice(offset, offset + size), w.shape as number[]);
+        offset += size;
+        return t;
+      }),
+    );
   }
   return model;
 }

@@ -18,7 +18,10 @@ describe('saveModel / loadModel', () => {
   useCpuBackend();
 
   it('round-trips a branched resnet with identical predictions and names', async () => {
-    const { model } = buildModel({ preset: 'resnet', blocks: [1, 1], width: 4 }, { inputShape: [8, 8, 3], classes: 5, name: 'r', seed: 3 });
+    const { model } = buildModel(
+      { preset: 'resnet', blocks: [1, 1], width: 4 },
+      { inputShape: [8, 8, 3], classes: 5, name: 'r', seed: 3 },
+    );
     const dir = path.join(tempDir(), 'nested', 'out');
     await saveModel(model, dir);
     assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin']);
@@ -29,7 +32,10 @@ describe('saveModel / loadModel', () => {
     assert.strictEqual(fs.statSync(path.join(dir, 'weights.bin')).size, model.countParams() * 4);
 
     const loaded = await loadModel(path.join(dir, 'model.json'));
-    assert.deepStrictEqual(loaded.layers.map((l) => l.name), model.layers.map((l) => l.name));
+    assert.deepStrictEqual(
+      loaded.layers.map((l) => l.name),
+      model.layers.map((l) => l.name),
+    );
     const x = tf.randomNormal([3, 8, 8, 3], 0, 1, 'float32', 5);
     assert.deepStrictEqual(predictArray(loaded, x), predictArray(model, x));
   });
@@ -47,9 +53,15 @@ describe('saveModel / loadModel', () => {
 
   it('loads the committed fixture saved by saveModel and gives its recorded logits', async () => {
     const dir = path.join(FIXTURES, 'tiny-mlp');
-    const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as { input: number[][]; logits: number[][] };
+    const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as {
+      input: number[][];
+      logits: number[][];
+    };
     const model = await loadModel(path.join(dir, 'model.json'));
-    assert.deepStrictEqual(model.layers.map((l) => l.name), ['input', 'hidden_1', 'logits']);
+    assert.deepStrictEqual(
+      model.layers.map((l) => l.name),
+      ['input', 'hidden_1', 'logits'],
+    );
     assertClose(predictArray(model, tf.tensor2d(expected.input)), expected.logits, 1e-6);
   });
 
@@ -78,13 +90,20 @@ describe('saveModel / loadModel', () => {
   it('loads a Keras 3 model converted with tensorflowjs_converter and computes what Keras would', async () => {
     const { file, weights } = writeKeras3Model(tempDir());
     const loaded = await loadModel(file);
-    assert.deepStrictEqual(loaded.layers.map((l) => l.getClassName()), ['InputLayer', 'Conv2D', 'BatchNormalization', 'Add', 'GlobalAveragePooling2D', 'Dense']);
+    assert.deepStrictEqual(
+      loaded.layers.map((l) => l.getClassName()),
+      ['InputLayer', 'Conv2D', 'BatchNormalization', 'Add', 'GlobalAveragePooling2D', 'Dense'],
+    );
     const x = tf.randomUniform([2, 4, 4, 2], -1, 1, 'float32', 9);
     const expected = predictArray(keras3Equivalent(weights), x);
     assertClose(predictArray(loaded, x), expected, 1e-6);
     // Its softmax output is recovered as logits with the same probabilities.
     const logits = ensureLogits(loaded);
-    assertClose(tf.tidy(() => tf.softmax(logits.predict(x) as tf.Tensor).arraySync() as number[][]), expected, 1e-6);
+    assertClose(
+      tf.tidy(() => tf.softmax(logits.predict(x) as tf.Tensor).arraySync() as number[][]),
+      expected,
+      1e-6,
+    );
   });
 
   it('rewrites only the Keras 3 parts of a topology', () => {
@@ -94,17 +113,35 @@ describe('saveModel / loadModel', () => {
         layers: [
           { class_name: 'InputLayer', config: { batch_shape: [null, 2], dtype: 'float32' }, inbound_nodes: [] },
           {
-            class_name: 'Add', config: { dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } } },
-            inbound_nodes: [{ args: [[{ class_name: '__keras_tensor__', config: { keras_history: ['a', 0, 0] } }, { class_name: '__keras_tensor__', config: { keras_history: ['b', 1, 0] } }]], kwargs: {} }],
+            class_name: 'Add',
+            config: { dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } } },
+            inbound_nodes: [
+              {
+                args: [
+                  [
+                    { class_name: '__keras_tensor__', config: { keras_history: ['a', 0, 0] } },
+                    { class_name: '__keras_tensor__', config: { keras_history: ['b', 1, 0] } },
+                  ],
+                ],
+                kwargs: {},
+              },
+            ],
           },
           { class_name: 'Dense', config: { units: 2 }, inbound_nodes: [[['add', 0, 0, {}]]] },
         ],
       },
     };
-    const out = normalizeKerasTopology(topology) as unknown as typeof topology & { config: { layers: { config: Record<string, unknown>; inbound_nodes: unknown }[] } };
+    const out = normalizeKerasTopology(topology) as unknown as typeof topology & {
+      config: { layers: { config: Record<string, unknown>; inbound_nodes: unknown }[] };
+    };
     assert.deepStrictEqual(out.config.layers[0].config, { batch_input_shape: [null, 2], dtype: 'float32' });
     assert.deepStrictEqual(out.config.layers[1].config, { dtype: 'float32' });
-    assert.deepStrictEqual(out.config.layers[1].inbound_nodes, [[['a', 0, 0, {}], ['b', 1, 0, {}]]]);
+    assert.deepStrictEqual(out.config.layers[1].inbound_nodes, [
+      [
+        ['a', 0, 0, {}],
+        ['b', 1, 0, {}],
+      ],
+    ]);
     assert.deepStrictEqual(out.config.layers[2], topology.config.layers[2]);
     // The input is left as it was.
     assert.ok('batch_shape' in topology.config.layers[0].config);
@@ -113,7 +150,10 @@ describe('saveModel / loadModel', () => {
   describe('errors name the file', () => {
     it('when model.json is missing', async () => {
       const file = path.join(tempDir(), 'model.json');
-      await rejects(loadModel(file), new RegExp(`model file not found: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      await rejects(
+        loadModel(file),
+        new RegExp(`model file not found: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
     });
 
     it('when model.json is not JSON or not a Layers model', async () => {
@@ -129,12 +169,18 @@ describe('saveModel / loadModel', () => {
 
     it('when a weight file is missing or has the wrong size', async () => {
       const dir = tempDir();
-      await saveModel(buildModel({ preset: 'mlp', hidden: [2] }, { inputShape: [2], classes: 2, name: 'm', seed: 1 }).model, dir);
+      await saveModel(
+        buildModel({ preset: 'mlp', hidden: [2] }, { inputShape: [2], classes: 2, name: 'm', seed: 1 }).model,
+        dir,
+      );
       const file = path.join(dir, 'model.json');
       const weights = path.join(dir, 'weights.bin');
       const bytes = fs.readFileSync(weights);
       fs.writeFileSync(weights, bytes.subarray(0, bytes.length - 4));
-      await rejects(loadModel(file), /model\.json: weight files weights\.bin hold \d+ bytes but the manifest describes \d+/);
+      await rejects(
+        loadModel(file),
+        /model\.json: weight files weights\.bin hold \d+ bytes but the manifest describes \d+/,
+      );
       fs.unlinkSync(weights);
       await rejects(loadModel(file), /model\.json: weight file "weights\.bin" not found/);
     });
@@ -142,7 +188,10 @@ describe('saveModel / loadModel', () => {
     it('when the topology cannot be built', async () => {
       const dir = tempDir();
       const file = path.join(dir, 'model.json');
-      fs.writeFileSync(file, JSON.stringify({ modelTopology: { class_name: 'NoSuchModel', config: {} }, weightsManifest: [] }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ modelTopology: { class_name: 'NoSuchModel', config: {} }, weightsManifest: [] }),
+      );
       await rejects(loadModel(file), /model\.json: cannot build the model/);
     });
   });

@@ -8,14 +8,20 @@ describe('summarizeModel', () => {
 
   it('counts params and MACs of a small dense model by hand', () => {
     // [3] → dense 4 (relu) → logits 2
-    const { model } = buildModel({ layers: [{ type: 'dense', units: 4, activation: 'relu' }] }, { inputShape: [3], classes: 2, name: 'd', seed: 1 });
+    const { model } = buildModel(
+      { layers: [{ type: 'dense', units: 4, activation: 'relu' }] },
+      { inputShape: [3], classes: 2, name: 'd', seed: 1 },
+    );
     const s = summarizeModel(model, 'dense-net');
     assert.strictEqual(s.name, 'dense-net');
-    assert.deepStrictEqual(s.layers.map((l) => [l.name, l.type, l.params, l.macs]), [
-      ['input', 'InputLayer', 0, 0],
-      ['dense_1', 'Dense', 3 * 4 + 4, 3 * 4],
-      ['logits', 'Dense', 4 * 2 + 2, 4 * 2],
-    ]);
+    assert.deepStrictEqual(
+      s.layers.map((l) => [l.name, l.type, l.params, l.macs]),
+      [
+        ['input', 'InputLayer', 0, 0],
+        ['dense_1', 'Dense', 3 * 4 + 4, 3 * 4],
+        ['logits', 'Dense', 4 * 2 + 2, 4 * 2],
+      ],
+    );
     assert.strictEqual(s.params, 26);
     assert.strictEqual(s.trainableParams, 26);
     assert.strictEqual(s.macs, 20);
@@ -24,22 +30,28 @@ describe('summarizeModel', () => {
     assert.strictEqual(s.width, 4);
     assert.deepStrictEqual(s.inputShape, [3]);
     assert.strictEqual(s.classes, 2);
-    assert.deepStrictEqual(s.layers.map((l) => l.inbound), [[], ['input'], ['dense_1']]);
+    assert.deepStrictEqual(
+      s.layers.map((l) => l.inbound),
+      [[], ['input'], ['dense_1']],
+    );
     assert.deepStrictEqual(s.layers[1].outputShape, [null, 4]);
   });
 
   it('counts params and MACs of a small conv model by hand', () => {
     // [5,5,2] → conv 3×3, 3 filters, valid → [3,3,3]; conv 3×3 stride 2 same, 4 filters → [2,2,4];
     // batch norm; max pool 2 → [1,1,4]; flatten; logits 2.
-    const { model } = buildModel({
-      layers: [
-        { type: 'conv2d', filters: 3, kernelSize: 3 },
-        { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false },
-        { type: 'batchNormalization' },
-        { type: 'maxPool', poolSize: 2 },
-        { type: 'flatten' },
-      ],
-    }, { inputShape: [5, 5, 2], classes: 2, name: 'c', seed: 1 });
+    const { model } = buildModel(
+      {
+        layers: [
+          { type: 'conv2d', filters: 3, kernelSize: 3 },
+          { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false },
+          { type: 'batchNormalization' },
+          { type: 'maxPool', poolSize: 2 },
+          { type: 'flatten' },
+        ],
+      },
+      { inputShape: [5, 5, 2], classes: 2, name: 'c', seed: 1 },
+    );
     const s = summarizeModel(model, 'conv-net');
     const by = Object.fromEntries(s.layers.map((l) => [l.name, l]));
     assert.deepStrictEqual(by.conv2d_1.outputShape, [null, 3, 3, 3]);
@@ -76,7 +88,9 @@ describe('summarizeModel', () => {
   });
 
   it('lists the input layer of Sequential models and the edges to it', () => {
-    const seq = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, name: 'a' }), tf.layers.dense({ units: 2, name: 'b' })] });
+    const seq = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 3, name: 'a' }), tf.layers.dense({ units: 2, name: 'b' })],
+    });
     const s = summarizeModel(seq, 'seq');
     assert.strictEqual(s.layers.length, 3);
     assert.strictEqual(s.layers[0].type, 'InputLayer');
@@ -86,10 +100,16 @@ describe('summarizeModel', () => {
   });
 
   it('summarizes a branched resnet with consistent totals', () => {
-    const { model } = buildModel({ preset: 'resnet', blocks: [1, 1], width: 4 }, { inputShape: [8, 8, 3], classes: 5, name: 'r', seed: 1 });
+    const { model } = buildModel(
+      { preset: 'resnet', blocks: [1, 1], width: 4 },
+      { inputShape: [8, 8, 3], classes: 5, name: 'r', seed: 1 },
+    );
     const s = summarizeModel(model, 'r');
     assert.strictEqual(s.params, model.countParams());
-    assert.strictEqual(s.layers.reduce((a, l) => a + l.params, 0), s.params);
+    assert.strictEqual(
+      s.layers.reduce((a, l) => a + l.params, 0),
+      s.params,
+    );
     // stem: 8·8 · 3·3 · 3 · 4
     assert.strictEqual(s.layers.find((l) => l.name === 'stem')!.macs, 8 * 8 * 9 * 3 * 4);
     // stage2 projection: 1×1 conv, stride 2: 4·4 · 1 · 4 · 8

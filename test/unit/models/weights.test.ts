@@ -11,7 +11,10 @@ describe('copyWeights / cloneModel', () => {
     const { model } = buildModel({ preset: 'resnet', blocks: [1], width: 2 }, ctx);
     const clone = cloneModel(model);
     assert.notStrictEqual(clone, model);
-    assert.deepStrictEqual(clone.layers.map((l) => l.name), model.layers.map((l) => l.name));
+    assert.deepStrictEqual(
+      clone.layers.map((l) => l.name),
+      model.layers.map((l) => l.name),
+    );
     const x = tf.randomNormal([2, 6, 6, 1], 0, 1, 'float32', 3);
     assert.deepStrictEqual(predictArray(clone, x), predictArray(model, x));
     const original = weightValues(model);
@@ -20,7 +23,9 @@ describe('copyWeights / cloneModel', () => {
   });
 
   it('clones Sequential models', () => {
-    const seq = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 }), tf.layers.dense({ units: 1 })] });
+    const seq = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [2], units: 3 }), tf.layers.dense({ units: 1 })],
+    });
     const clone = cloneModel(seq);
     const x = tf.tensor2d([[1, -1]]);
     assert.deepStrictEqual(predictArray(clone, x), predictArray(seq, x));
@@ -36,7 +41,10 @@ describe('copyWeights / cloneModel', () => {
     assert.deepStrictEqual(predictArray(a, tf.ones([1, 3])), predictArray(b, tf.ones([1, 3])));
     const wider = buildModel({ preset: 'mlp', hidden: [5] }, { inputShape: [3], classes: 2, name: 'c', seed: 1 }).model;
     assert.throws(() => copyWeights(a, wider), /hidden_1\/kernel has shape \[3,4\] but hidden_1\/kernel has \[3,5\]/);
-    const deeper = buildModel({ preset: 'mlp', hidden: [4, 4] }, { inputShape: [3], classes: 2, name: 'd', seed: 1 }).model;
+    const deeper = buildModel(
+      { preset: 'mlp', hidden: [4, 4] },
+      { inputShape: [3], classes: 2, name: 'd', seed: 1 },
+    ).model;
     assert.throws(() => copyWeights(a, deeper), /4 weights.*6 weights/);
   });
 });
@@ -45,7 +53,10 @@ describe('measureLatencyMs', () => {
   useCpuBackend();
 
   it('returns a positive time and leaves no tensors behind', () => {
-    const { model } = buildModel({ preset: 'mlp', hidden: [8] }, { inputShape: [4, 4, 1], classes: 3, name: 'm', seed: 1 });
+    const { model } = buildModel(
+      { preset: 'mlp', hidden: [8] },
+      { inputShape: [4, 4, 1], classes: 3, name: 'm', seed: 1 },
+    );
     model.predict(tf.zeros([1, 4, 4, 1])); // build lazily created state before counting
     const before = tf.memory().numTensors;
     const ms = measureLatencyMs(model, [4, 4, 1], 5);

@@ -6,7 +6,10 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Starts an entry point from source (no build needed) with the same Node. */
 export function startTs(entry: string, args: string[], cwd = ROOT): ChildProcess {
-  return spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, entry), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, entry), ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export interface Finished {
@@ -34,16 +37,28 @@ export function collect(child: ChildProcess, onLine?: (line: string) => void): P
 /** A tiny synthetic experiment file: 3 epochs of a few steps each, so a run lasts seconds. */
 export function writeSyntheticFile(dir: string, name = 'tiny.kd.json', extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, JSON.stringify({
-    name: name.replace(/\.kd\.json$/, ''),
-    seed: 2,
-    backend: 'cpu',
-    data: { dataset: 'synthetic', shape: [10], classes: 3, trainSize: 600, testSize: 120, validationSplit: 0.2 },
-    teacher: { preset: 'mlp', hidden: [24] },
-    student: { preset: 'mlp', hidden: [6] },
-    distill: { losses: [{ type: 'ce', weight: 0.5 }, { type: 'kd', weight: 0.5, temperature: 4 }] },
-    train: { epochs: 3, batchSize: 16, optimizer: { type: 'adam', lr: 0.01 } },
-    ...extra,
-  }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        name: name.replace(/\.kd\.json$/, ''),
+        seed: 2,
+        backend: 'cpu',
+        data: { dataset: 'synthetic', shape: [10], classes: 3, trainSize: 600, testSize: 120, validationSplit: 0.2 },
+        teacher: { preset: 'mlp', hidden: [24] },
+        student: { preset: 'mlp', hidden: [6] },
+        distill: {
+          losses: [
+            { type: 'ce', weight: 0.5 },
+            { type: 'kd', weight: 0.5, temperature: 4 },
+          ],
+        },
+        train: { epochs: 3, batchSize: 16, optimizer: { type: 'adam', lr: 0.01 } },
+        ...extra,
+      },
+      null,
+      2,
+    ),
+  );
   return file;
 }

@@ -13,22 +13,36 @@ describe('runner process', function () {
     const dir = tempDir();
     const file = writeSyntheticFile(dir);
     const events: RunEvent[] = [];
-    const result = await collect(startTs('src/runner/main.ts', ['--file', file, '--runs-dir', path.join(dir, 'runs')]), (line) => {
-      const event = parseEventLine(line);
-      if (event) events.push(event);
-    });
+    const result = await collect(
+      startTs('src/runner/main.ts', ['--file', file, '--runs-dir', path.join(dir, 'runs')]),
+      (line) => {
+        const event = parseEventLine(line);
+        if (event) events.push(event);
+      },
+    );
     assert.strictEqual(result.code, 0, result.stderr);
     assert.strictEqual(events[0].type, 'run-start');
-    assert.deepStrictEqual(events[events.length - 1], { ...events[events.length - 1], type: 'run-end', status: 'done' });
+    assert.deepStrictEqual(events[events.length - 1], {
+      ...events[events.length - 1],
+      type: 'run-end',
+      status: 'done',
+    });
     const [run] = listRuns(path.join(dir, 'runs'));
     assert.strictEqual(run.status, 'done');
-    assert.strictEqual(fs.readFileSync(path.join(run.dir, 'events.jsonl'), 'utf8').trim().split('\n').length, events.length);
+    assert.strictEqual(
+      fs.readFileSync(path.join(run.dir, 'events.jsonl'), 'utf8').trim().split('\n').length,
+      events.length,
+    );
   });
 
   it('stops on SIGTERM with a checkpoint (exit 130) and resumes to the end', async () => {
     const dir = tempDir();
     const runsDir = path.join(dir, 'runs');
-    const file = writeSyntheticFile(dir, 'stoppable.kd.json', { train: { epochs: 30, batchSize: 16, optimizer: { type: 'adam', lr: 0.01 } }, teacher: undefined, distill: { losses: [{ type: 'ce', weight: 1 }] } });
+    const file = writeSyntheticFile(dir, 'stoppable.kd.json', {
+      train: { epochs: 30, batchSize: 16, optimizer: { type: 'adam', lr: 0.01 } },
+      teacher: undefined,
+      distill: { losses: [{ type: 'ce', weight: 1 }] },
+    });
     const child = startTs('src/runner/main.ts', ['--file', file, '--runs-dir', runsDir]);
     let signalled = false;
     const result = await collect(child, (line) => {
@@ -53,7 +67,9 @@ describe('runner process', function () {
   it('leaves a killed run (SIGKILL) readable as crashed, and resume finishes it', async () => {
     const dir = tempDir();
     const runsDir = path.join(dir, 'runs');
-    const file = writeSyntheticFile(dir, 'killed.kd.json', { train: { epochs: 30, batchSize: 16, optimizer: { type: 'adam', lr: 0.01 } } });
+    const file = writeSyntheticFile(dir, 'killed.kd.json', {
+      train: { epochs: 30, batchSize: 16, optimizer: { type: 'adam', lr: 0.01 } },
+    });
     const child = startTs('src/runner/main.ts', ['--file', file, '--runs-dir', runsDir]);
     let killed = false;
     await collect(child, (line) => {
@@ -76,7 +92,10 @@ describe('runner process', function () {
   it('exits 2 with file, line and JSON path for an invalid experiment, creating no run', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'bad.kd.json');
-    fs.writeFileSync(file, '{\n  "data": { "dataset": "synthetic", "shape": [4], "classes": 2, "trainSize": 10, "testSize": 5 },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "distill": { "losses": [ { "type": "kd", "weight": 1, "temperature": -2 } ] }\n}\n');
+    fs.writeFileSync(
+      file,
+      '{\n  "data": { "dataset": "synthetic", "shape": [4], "classes": 2, "trainSize": 10, "testSize": 5 },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "distill": { "losses": [ { "type": "kd", "weight": 1, "temperature": -2 } ] }\n}\n',
+    );
     const result = await collect(startTs('src/runner/main.ts', ['--file', file, '--runs-dir', path.join(dir, 'runs')]));
     assert.strictEqual(result.code, 2);
     assert.match(result.stderr, /bad\.kd\.json:4:\d+/);

@@ -15,7 +15,11 @@ const STEPS = 6;
 function exampleFiles(): string[] {
   return FOLDERS.flatMap((folder) => {
     const dir = path.join(ROOT, folder);
-    return fs.readdirSync(dir).filter((f) => f.endsWith('.kd.json')).sort().map((f) => path.join(dir, f));
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.kd.json'))
+      .sort()
+      .map((f) => path.join(dir, f));
   });
 }
 
@@ -29,7 +33,11 @@ function quick(experiment: Experiment): Experiment {
   const { distill, data, train } = experiment;
   return {
     ...experiment,
-    data: { ...data, trainLimit: Math.min(data.trainLimit ?? Infinity, 512), testLimit: Math.min(data.testLimit ?? Infinity, 128) },
+    data: {
+      ...data,
+      trainLimit: Math.min(data.trainLimit ?? Infinity, 512),
+      testLimit: Math.min(data.testLimit ?? Infinity, 128),
+    },
     teacher: quickModel(experiment.teacher),
     student: quickModel(experiment.student),
     distill: {
@@ -51,8 +59,18 @@ describe('examples load, validate and train a few steps', function () {
   it('finds the examples of every method family', () => {
     const names = exampleFiles().map((f) => path.basename(f));
     for (const expected of [
-      'online-dml.kd.json', 'self-born-again.kd.json', 'self-exits.kd.json', 'teacher-assistant.kd.json', 'multi-teacher.kd.json',
-      'hint-fitnets.kd.json', 'attention-transfer.kd.json', 'relational-rkd.kd.json', 'dkd.kd.json', 'sp-cc-pkt.kd.json', 'nst.kd.json', 'fsp.kd.json',
+      'online-dml.kd.json',
+      'self-born-again.kd.json',
+      'self-exits.kd.json',
+      'teacher-assistant.kd.json',
+      'multi-teacher.kd.json',
+      'hint-fitnets.kd.json',
+      'attention-transfer.kd.json',
+      'relational-rkd.kd.json',
+      'dkd.kd.json',
+      'sp-cc-pkt.kd.json',
+      'nst.kd.json',
+      'fsp.kd.json',
     ]) {
       assert.ok(names.includes(expected), `${expected} is missing`);
     }
@@ -66,7 +84,10 @@ describe('examples load, validate and train a few steps', function () {
       const runsDir = tempDir();
       for (const experiment of loaded.experiments) {
         const steps: StepEvent[] = [];
-        const { summary } = await runExperiment(quick(experiment), { runsDir, onEvent: (e) => void (e.type === 'step' && steps.push(e)) });
+        const { summary } = await runExperiment(quick(experiment), {
+          runsDir,
+          onEvent: (e) => void (e.type === 'step' && steps.push(e)),
+        });
         assert.strictEqual(summary.status, 'done', `${experiment.name}: ${summary.error}`);
         assert.ok(summary.models[summary.product], `${experiment.name}: the product ${summary.product} has metrics`);
         const stages = [...new Set(steps.map((s) => s.stage))];
@@ -75,7 +96,10 @@ describe('examples load, validate and train a few steps', function () {
           const totals = steps.filter((s) => s.stage === stage).map((s) => s.total);
           assert.ok(totals.every(Number.isFinite), `${experiment.name}/${stage}: finite losses ${totals.join(', ')}`);
           const half = Math.floor(totals.length / 2);
-          assert.ok(mean(totals.slice(-half)) < mean(totals.slice(0, half)), `${experiment.name}/${stage}: the loss decreases on average: ${totals.map((t) => t.toFixed(4)).join(', ')}`);
+          assert.ok(
+            mean(totals.slice(-half)) < mean(totals.slice(0, half)),
+            `${experiment.name}/${stage}: the loss decreases on average: ${totals.map((t) => t.toFixed(4)).join(', ')}`,
+          );
         }
       }
     });

@@ -8,13 +8,25 @@ interface Stub extends LossTerm {
   seen: LossInputs[];
 }
 
-function stub(name: string, needsTeacher: boolean, layers: { student?: string[]; teacher?: string[] } = {}, compute?: (i: LossInputs) => tf.Scalar): Stub {
+function stub(
+  name: string,
+  needsTeacher: boolean,
+  layers: { student?: string[]; teacher?: string[] } = {},
+  compute?: (i: LossInputs) => tf.Scalar,
+): Stub {
   const seen: LossInputs[] = [];
   const adapter = layers.student ? [tf.variable(tf.zeros([1]), true)] : [];
   return {
-    name, needsTeacher, weight: 1, spec: { type: 'ce', weight: 1 } as LossSpec, seen,
-    studentLayers: layers.student ?? [], teacherLayers: layers.teacher ?? [],
-    trainableVariables: () => adapter, adapters: () => ({}), dispose: () => tf.dispose(adapter),
+    name,
+    needsTeacher,
+    weight: 1,
+    spec: { type: 'ce', weight: 1 } as LossSpec,
+    seen,
+    studentLayers: layers.student ?? [],
+    teacherLayers: layers.teacher ?? [],
+    trainableVariables: () => adapter,
+    adapters: () => ({}),
+    dispose: () => tf.dispose(adapter),
     compute: (inputs) => {
       seen.push(inputs);
       return compute ? compute(inputs) : tf.scalar(0);
@@ -66,9 +78,18 @@ describe('deep-to-shallow exits (exitHeads.ts)', () => {
     const hint = stub('hint:fc2->conv1', true, { student: ['conv1'], teacher: ['fc2'] });
     const heads = [createExitHead('conv1', [2, 2, 3], 4, 1), createExitHead('fc1', [5], 4, 2)];
     const objective = exitObjective([ce, kd, hint], heads);
-    assert.deepStrictEqual(objective.terms.map((t) => t.name), ['ce', 'ce@conv1', 'kd@conv1', 'ce@fc1', 'kd@fc1', 'hint:fc2->conv1']);
-    assert.ok(objective.terms.every((t) => !t.needsTeacher && t.teacherLayers.length === 0), 'no frozen teacher is needed');
-    assert.deepStrictEqual(objective.terms.find((t) => t.name === 'hint:fc2->conv1')?.studentLayers.sort(), ['conv1', 'fc2']);
+    assert.deepStrictEqual(
+      objective.terms.map((t) => t.name),
+      ['ce', 'ce@conv1', 'kd@conv1', 'ce@fc1', 'kd@fc1', 'hint:fc2->conv1'],
+    );
+    assert.ok(
+      objective.terms.every((t) => !t.needsTeacher && t.teacherLayers.length === 0),
+      'no frozen teacher is needed',
+    );
+    assert.deepStrictEqual(objective.terms.find((t) => t.name === 'hint:fc2->conv1')?.studentLayers.sort(), [
+      'conv1',
+      'fc2',
+    ]);
     const trained = objective.terms.flatMap((t) => t.trainableVariables());
     assert.strictEqual(new Set(trained).size, trained.length, 'each variable is listed once');
     assert.strictEqual(trained.length, 2 + 2 + 1, 'both heads (kernel, bias) and the hint adapter');
@@ -77,8 +98,18 @@ describe('deep-to-shallow exits (exitHeads.ts)', () => {
   });
 
   it('teaches an exit from the final logits without sending gradient into them', () => {
-    const finalSource = tf.variable(tf.tensor2d([[1, 2, 0, -1], [0, 1, 3, 1]]));
-    const featureSource = tf.variable(tf.tensor2d([[0.5, 1, -1, 2, 0], [1, 0, 0, 1, 1]]));
+    const finalSource = tf.variable(
+      tf.tensor2d([
+        [1, 2, 0, -1],
+        [0, 1, 3, 1],
+      ]),
+    );
+    const featureSource = tf.variable(
+      tf.tensor2d([
+        [0.5, 1, -1, 2, 0],
+        [1, 0, 0, 1, 1],
+      ]),
+    );
     // kd stub: Σ teacher · student, so its gradient reaches the teacher side unless detached.
     const kd = stub('kd', true, {}, (i) => tf.sum(tf.mul(i.teacherLogits as tf.Tensor, i.studentLogits)) as tf.Scalar);
     const head = createExitHead('fc1', [5], 4, 3);
@@ -88,13 +119,25 @@ describe('deep-to-shallow exits (exitHeads.ts)', () => {
     const { value, grads } = tf.variableGrads(() => {
       const finalLogits = tf.mul(finalSource, 1) as tf.Tensor2D;
       const features = tf.mul(featureSource, 1);
-      return term.compute({ studentLogits: finalLogits, labels, studentFeatures: { fc1: features }, teacherFeatures: {}, epoch: 1 });
+      return term.compute({
+        studentLogits: finalLogits,
+        labels,
+        studentFeatures: { fc1: features },
+        teacherFeatures: {},
+        epoch: 1,
+      });
     }, [finalSource, featureSource, ...head.variables]);
     const finalGrad = grads[finalSource.name];
-    assert.ok(!finalGrad || Array.from(finalGrad.dataSync()).every((g) => g === 0), 'the final logits act as a constant teacher');
+    assert.ok(
+      !finalGrad || Array.from(finalGrad.dataSync()).every((g) => g === 0),
+      'the final logits act as a constant teacher',
+    );
     // The head's bias gradient is Σ over the batch of the teacher logits: (1, 3, 3, 0).
     assert.deepStrictEqual(Array.from(grads[head.variables[1].name].dataSync()), [1, 3, 3, 0]);
-    assert.ok(Array.from(grads[featureSource.name].dataSync()).some((g) => g !== 0), 'the backbone below the exit learns');
+    assert.ok(
+      Array.from(grads[featureSource.name].dataSync()).some((g) => g !== 0),
+      'the backbone below the exit learns',
+    );
     // The teacher logits handed to the inner term equal the final logits.
     assert.strictEqual(kd.seen.length, 1);
     tf.dispose([value, labels, finalSource, featureSource, ...Object.values(grads)]);

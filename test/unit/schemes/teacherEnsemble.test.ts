@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../../../src/engine/data/types';
 import type { TrainedModel } from '../../../src/engine/run/context';
 import { leadingTeacher } from '../../../src/engine/schemes/multiTeacher';
-import { combineLogits, ensembleTeacher, normaliseWeights, teacherWeights } from '../../../src/engine/schemes/teacherEnsemble';
+import {
+  combineLogits,
+  ensembleTeacher,
+  normaliseWeights,
+  teacherWeights,
+} from '../../../src/engine/schemes/teacherEnsemble';
 import type { TeacherSource } from '../../../src/engine/train/teacherOutputs';
 
 const close = (a: number[], b: number[]) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${a} vs ${b}`));
@@ -24,8 +29,14 @@ describe('multi-teacher combination (teacherEnsemble.ts)', () => {
   });
 
   it('averages logits with the weights (hand computation)', () => {
-    const a = tf.tensor2d([[1, 2], [3, 4]]);
-    const b = tf.tensor2d([[5, 0], [-1, 2]]);
+    const a = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = tf.tensor2d([
+      [5, 0],
+      [-1, 2],
+    ]);
     const out = combineLogits([a, b], [0.75, 0.25]);
     close(Array.from(out.dataSync()), [0.75 * 1 + 0.25 * 5, 0.75 * 2, 0.75 * 3 - 0.25, 0.75 * 4 + 0.5]);
     tf.dispose([a, b, out]);
@@ -52,7 +63,8 @@ describe('multi-teacher combination (teacherEnsemble.ts)', () => {
   });
 
   it('compares the student with the teacher of largest weight, ties broken on validation', () => {
-    const teacher = (stage: string, val: number | null) => ({ stage, metrics: { best: { val } } }) as unknown as TrainedModel;
+    const teacher = (stage: string, val: number | null) =>
+      ({ stage, metrics: { best: { val } } }) as unknown as TrainedModel;
     const teachers = [teacher('teacher-1', 0.8), teacher('teacher-2', 0.9), teacher('teacher-3', 0.7)];
     assert.strictEqual(leadingTeacher(teachers, [1 / 3, 1 / 3, 1 / 3]).stage, 'teacher-2');
     assert.strictEqual(leadingTeacher(teachers, [0.2, 0.3, 0.5]).stage, 'teacher-3');

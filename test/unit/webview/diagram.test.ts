@@ -18,11 +18,17 @@ describe('layer groups', () => {
 
   it('groups every residual block of the recorded teacher', () => {
     const groups = layerGroups(resnet.models.teacher.layers);
-    assert.deepStrictEqual(groups.map((g) => g.key), ['stage1_block1', 'stage1_block2', 'stage2_block1', 'stage2_block2']);
+    assert.deepStrictEqual(
+      groups.map((g) => g.key),
+      ['stage1_block1', 'stage1_block2', 'stage2_block1', 'stage2_block2'],
+    );
     const block = groups[2];
     assert.ok(block.layers.includes('stage2_block1_proj'));
     const byName = new Map(resnet.models.teacher.layers.map((l) => [l.name, l]));
-    assert.strictEqual(block.params, block.layers.reduce((s, n) => s + (byName.get(n)?.params ?? 0), 0));
+    assert.strictEqual(
+      block.params,
+      block.layers.reduce((s, n) => s + (byName.get(n)?.params ?? 0), 0),
+    );
   });
 });
 
@@ -37,7 +43,10 @@ describe('diagram graph', () => {
     assert.strictEqual(graph.elk.edges.length, inbound);
     // The add of a residual block has two inbound edges: the branch and the shortcut.
     const add = graph.elk.edges.filter((e) => e.targets[0] === layerNodeId('teacher', 'stage1_block1_add'));
-    assert.deepStrictEqual(add.map((e) => e.sources[0]).sort(), [layerNodeId('teacher', 'stage1_block1_bn2'), layerNodeId('teacher', 'stem_relu')].sort());
+    assert.deepStrictEqual(
+      add.map((e) => e.sources[0]).sort(),
+      [layerNodeId('teacher', 'stage1_block1_bn2'), layerNodeId('teacher', 'stem_relu')].sort(),
+    );
     // Members of an open group are the children of its compound node.
     const compound = graph.elk.children.find((c) => c.id === groupNodeId('teacher', 'stage1_block1'));
     assert.strictEqual(compound?.children?.length, layerGroups(summary.layers)[0].layers.length);
@@ -48,16 +57,31 @@ describe('diagram graph', () => {
     const graph = diagramGraph('student', summary, 'params', new Set());
     const gid = groupNodeId('student', 'stage1_block1');
     assert.strictEqual(graph.nodeOfLayer.get('stage1_block1_conv1'), gid);
-    assert.ok(graph.elk.edges.some((e) => e.sources[0] === layerNodeId('student', 'stem_relu') && e.targets[0] === gid));
-    assert.ok(graph.elk.edges.every((e) => e.sources[0] !== e.targets[0]), 'no self loops inside a closed group');
+    assert.ok(
+      graph.elk.edges.some((e) => e.sources[0] === layerNodeId('student', 'stem_relu') && e.targets[0] === gid),
+    );
+    assert.ok(
+      graph.elk.edges.every((e) => e.sources[0] !== e.targets[0]),
+      'no self loops inside a closed group',
+    );
     const ids = graph.elk.edges.map((e) => e.id);
     assert.strictEqual(new Set(ids).size, ids.length, 'the stem feeds both the branch and the shortcut: one edge');
   });
 
   it('sizes blocks by their share of params or MACs', () => {
     const summary = resnet.models.teacher;
-    const byParams = diagramGraph('t', summary, 'params', new Set(['stage1_block1', 'stage1_block2', 'stage2_block1', 'stage2_block2']));
-    const byMacs = diagramGraph('t', summary, 'macs', new Set(['stage1_block1', 'stage1_block2', 'stage2_block1', 'stage2_block2']));
+    const byParams = diagramGraph(
+      't',
+      summary,
+      'params',
+      new Set(['stage1_block1', 'stage1_block2', 'stage2_block1', 'stage2_block2']),
+    );
+    const byMacs = diagramGraph(
+      't',
+      summary,
+      'macs',
+      new Set(['stage1_block1', 'stage1_block2', 'stage2_block1', 'stage2_block2']),
+    );
     const item = (g: typeof byParams, name: string) => {
       const it = g.items.get(layerNodeId('t', name));
       assert.ok(it && it.kind === 'layer');

@@ -29,13 +29,19 @@ describe('events tail', () => {
     const file = path.join(dir, EVENTS_FILE);
     const log = (message: string): RunEvent => ({ type: 'log', time, level: 'info', message });
     fs.writeFileSync(file, line(log('a')) + line(log('b')));
-    assert.deepStrictEqual(tail.read().map((e) => (e as { message: string }).message), ['a', 'b']);
+    assert.deepStrictEqual(
+      tail.read().map((e) => (e as { message: string }).message),
+      ['a', 'b'],
+    );
     assert.deepStrictEqual(tail.read(), []);
     const third = line(log('c'));
     fs.appendFileSync(file, third.slice(0, 10));
     assert.deepStrictEqual(tail.read(), [], 'the line is not complete yet');
     fs.appendFileSync(file, third.slice(10) + line(log('d')));
-    assert.deepStrictEqual(tail.read().map((e) => (e as { message: string }).message), ['c', 'd']);
+    assert.deepStrictEqual(
+      tail.read().map((e) => (e as { message: string }).message),
+      ['c', 'd'],
+    );
     tail.reset();
     assert.strictEqual(tail.read().length, 4, 'a reset reads everything again');
   });
@@ -46,7 +52,10 @@ describe('events tail', () => {
     fs.writeFileSync(file, line({ type: 'log', time, level: 'info', message: 'a long first message' }));
     tail.read();
     fs.writeFileSync(file, line({ type: 'run-end', time, status: 'done' }));
-    assert.deepStrictEqual(tail.read().map((e) => e.type), ['run-end']);
+    assert.deepStrictEqual(
+      tail.read().map((e) => e.type),
+      ['run-end'],
+    );
   });
 });
 
@@ -63,7 +72,8 @@ describe('layer location in a .kd.json', () => {
     { "name": "b" }
   ]
 }`;
-  const slice = (loc: { offset: number; length: number } | undefined) => (loc ? text.slice(loc.offset, loc.offset + loc.length) : undefined);
+  const slice = (loc: { offset: number; length: number } | undefined) =>
+    loc ? text.slice(loc.offset, loc.offset + loc.length) : undefined;
 
   it('finds a named layer of a layer list', () => {
     const loc = findLayer(text, { stage: 'teacher', layer: 'wide', index: 0 });
@@ -77,7 +87,10 @@ describe('layer location in a .kd.json', () => {
   });
 
   it('falls back to the model spec for presets, inherited specs and appended logits', () => {
-    assert.strictEqual(slice(findLayer(text, { stage: 'baseline', layer: 'hidden_1', index: 0 })), '{ "preset": "mlp", "hidden": [8] }');
+    assert.strictEqual(
+      slice(findLayer(text, { stage: 'baseline', layer: 'hidden_1', index: 0 })),
+      '{ "preset": "mlp", "hidden": [8] }',
+    );
     // Cell b inherits the top-level student.
     assert.strictEqual(findLayer(text, { cell: 'b', stage: 'student', layer: 'logits', index: 1 })?.exact, false);
     // The logits layer appended after cell a's list has no object: the list is shown.
@@ -119,7 +132,11 @@ describe('runs of an experiment', () => {
     makeRun('x.b', '20250103-000000-0003', file, 'b');
     makeRun('y', '20250104-000000-0004', path.join(runs, 'y.kd.json'));
     assert.strictEqual(newestRunOf(runs, file, 'a')?.dir, newer);
-    assert.strictEqual(newestRunOf(runs, file, undefined), undefined, 'the file has cells: no run is of the file itself');
+    assert.strictEqual(
+      newestRunOf(runs, file, undefined),
+      undefined,
+      'the file has cells: no run is of the file itself',
+    );
     assert.strictEqual(runsOfExperiment(runs, 'x.a').length, 2);
     assert.ok(sameExperiment({ sourceFile: path.join(runs, '.', 'x.kd.json'), cell: 'b' }, file, 'b'));
     assert.ok(!sameExperiment({ sourceFile: file }, file, 'b'));
@@ -129,14 +146,35 @@ describe('runs of an experiment', () => {
 describe('exports and CSP', () => {
   it('accepts a real PNG and refuses anything else claiming to be one', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-    assert.deepStrictEqual(exportBytes({ type: 'export', format: 'png', fileName: 'a.png', data: png.toString('base64') }), png);
-    assert.throws(() => exportBytes({ type: 'export', format: 'png', fileName: 'a.png', data: Buffer.from('<svg>').toString('base64') }), /not a PNG/);
-    assert.strictEqual(exportBytes({ type: 'export', format: 'csv', fileName: 'a.csv', data: 'a,b\n' }).toString(), 'a,b\n');
+    assert.deepStrictEqual(
+      exportBytes({ type: 'export', format: 'png', fileName: 'a.png', data: png.toString('base64') }),
+      png,
+    );
+    assert.throws(
+      () =>
+        exportBytes({
+          type: 'export',
+          format: 'png',
+          fileName: 'a.png',
+          data: Buffer.from('<svg>').toString('base64'),
+        }),
+      /not a PNG/,
+    );
+    assert.strictEqual(
+      exportBytes({ type: 'export', format: 'csv', fileName: 'a.csv', data: 'a,b\n' }).toString(),
+      'a,b\n',
+    );
   });
 
   it('keeps only a plain file name with the right extension', () => {
-    assert.strictEqual(exportFileName({ type: 'export', format: 'csv', fileName: '../../etc/passwd', data: '' }), 'passwd.csv');
-    assert.strictEqual(exportFileName({ type: 'export', format: 'png', fileName: 'loss chart.png', data: '' }), 'loss_chart.png');
+    assert.strictEqual(
+      exportFileName({ type: 'export', format: 'csv', fileName: '../../etc/passwd', data: '' }),
+      'passwd.csv',
+    );
+    assert.strictEqual(
+      exportFileName({ type: 'export', format: 'png', fileName: 'loss chart.png', data: '' }),
+      'loss_chart.png',
+    );
   });
 
   it('allows scripts only with the nonce and nothing remote', () => {

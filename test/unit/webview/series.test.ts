@@ -24,7 +24,10 @@ describe('min/max decimation', () => {
   it('limits to the visible range plus a neighbour on each side', () => {
     const x = Array.from({ length: 100 }, (_, i) => i);
     const out = decimateMinMax(x, [x], 100, { min: 10, max: 20 });
-    assert.deepStrictEqual(out.x, Array.from({ length: 13 }, (_, i) => i + 9));
+    assert.deepStrictEqual(
+      out.x,
+      Array.from({ length: 13 }, (_, i) => i + 9),
+    );
   });
 
   it('reduces 100,000 points to at most two per column and preserves the global extremes', () => {
@@ -76,7 +79,16 @@ describe('EMA smoothing', () => {
 
 describe('CSV', () => {
   it('quotes fields that need it and leaves empty cells for missing values', () => {
-    assert.strictEqual(toCsv(['a', 'b,c'], [[1, 'x"y'], [null, 0.1 + 0.2]]), 'a,"b,c"\n1,"x""y"\n,0.30000000000000004\n');
+    assert.strictEqual(
+      toCsv(
+        ['a', 'b,c'],
+        [
+          [1, 'x"y'],
+          [null, 0.1 + 0.2],
+        ],
+      ),
+      'a,"b,c"\n1,"x""y"\n,0.30000000000000004\n',
+    );
   });
 });
 

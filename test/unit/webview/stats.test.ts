@@ -5,7 +5,18 @@ import { capacityGap, CAPACITY_GAP_WARN_RATIO, statsTable, baseStage } from '../
 import { FIXTURES, readFixtureEvents } from '../../webview/fixtures/read';
 
 function summary(name: string, params: number, macs = params): ModelSummary {
-  return { name, layers: [], params, trainableParams: params, macs, bytes: params * 4, depth: 2, width: 8, inputShape: [4], classes: 2 };
+  return {
+    name,
+    layers: [],
+    params,
+    trainableParams: params,
+    macs,
+    bytes: params * 4,
+    depth: 2,
+    width: 8,
+    inputShape: [4],
+    classes: 2,
+  };
 }
 
 function row(table: ReturnType<typeof statsTable>, key: string) {
@@ -16,14 +27,37 @@ function row(table: ReturnType<typeof statsTable>, key: string) {
 
 describe('capacity-gap statistics', () => {
   it('shows sizes before the run, from the describe output, with accuracy still empty', () => {
-    const view = withDescribedModels(emptyView(), { type: 'models', time: '', models: { teacher: summary('teacher', 1000, 5000), student: summary('student', 50, 400) }, links: [] });
+    const view = withDescribedModels(emptyView(), {
+      type: 'models',
+      time: '',
+      models: { teacher: summary('teacher', 1000, 5000), student: summary('student', 50, 400) },
+      links: [],
+    });
     const table = statsTable(view);
-    assert.deepStrictEqual(table.columns.map((c) => c.key), ['teacher', 'student']);
-    assert.deepStrictEqual(row(table, 'params').cells.map((c) => c.value), [1000, 50]);
-    assert.deepStrictEqual(row(table, 'macs').cells.map((c) => c.value), [5000, 400]);
-    assert.deepStrictEqual(row(table, 'compression').cells.map((c) => c.value), [1, 20]);
-    assert.deepStrictEqual(row(table, 'accBest').cells.map((c) => c.text), ['—', '—']);
-    assert.deepStrictEqual(row(table, 'latency').cells.map((c) => c.text), ['—', '—']);
+    assert.deepStrictEqual(
+      table.columns.map((c) => c.key),
+      ['teacher', 'student'],
+    );
+    assert.deepStrictEqual(
+      row(table, 'params').cells.map((c) => c.value),
+      [1000, 50],
+    );
+    assert.deepStrictEqual(
+      row(table, 'macs').cells.map((c) => c.value),
+      [5000, 400],
+    );
+    assert.deepStrictEqual(
+      row(table, 'compression').cells.map((c) => c.value),
+      [1, 20],
+    );
+    assert.deepStrictEqual(
+      row(table, 'accBest').cells.map((c) => c.text),
+      ['—', '—'],
+    );
+    assert.deepStrictEqual(
+      row(table, 'latency').cells.map((c) => c.text),
+      ['—', '—'],
+    );
   });
 
   it('matches the recorded run’s summary once it ends', () => {
@@ -32,11 +66,23 @@ describe('capacity-gap statistics', () => {
     const s = view.summary;
     assert.ok(s);
     const table = statsTable(view);
-    assert.deepStrictEqual(table.columns.map((c) => c.key), ['teacher', 'student', 'baseline']);
+    assert.deepStrictEqual(
+      table.columns.map((c) => c.key),
+      ['teacher', 'student', 'baseline'],
+    );
     assert.ok(table.columns[1].isProduct);
-    assert.deepStrictEqual(row(table, 'accBest').cells.map((c) => c.value), [s.models.teacher.best.test, s.models.student.best.test, s.models.baseline.best.test]);
-    assert.deepStrictEqual(row(table, 'accLast').cells.map((c) => c.value), [s.models.teacher.last.test, s.models.student.last.test, s.models.baseline.last.test]);
-    assert.deepStrictEqual(row(table, 'latency').cells.map((c) => c.value), [s.models.teacher.latencyMs, s.models.student.latencyMs, s.models.baseline.latencyMs]);
+    assert.deepStrictEqual(
+      row(table, 'accBest').cells.map((c) => c.value),
+      [s.models.teacher.best.test, s.models.student.best.test, s.models.baseline.best.test],
+    );
+    assert.deepStrictEqual(
+      row(table, 'accLast').cells.map((c) => c.value),
+      [s.models.teacher.last.test, s.models.student.last.test, s.models.baseline.last.test],
+    );
+    assert.deepStrictEqual(
+      row(table, 'latency').cells.map((c) => c.value),
+      [s.models.teacher.latencyMs, s.models.student.latencyMs, s.models.baseline.latencyMs],
+    );
     assert.strictEqual(row(table, 'kdGain').cells[1].value, s.kdGain);
     assert.strictEqual(row(table, 'agreement').cells[1].value, s.agreement);
     assert.strictEqual(row(table, 'kl').cells[1].value, s.klTeacherStudent);
@@ -51,7 +97,19 @@ describe('capacity-gap statistics', () => {
   });
 
   it('tracks the best validation accuracy live, before the stage ends', () => {
-    const epoch = (n: number, valAcc: number): RunEvent => ({ type: 'epoch', time: '', stage: 'student', epoch: n, epochs: 3, trainLoss: 1, trainAcc: 0.5, valAcc, valLoss: 0.1, lr: 0.1, durationMs: 1 });
+    const epoch = (n: number, valAcc: number): RunEvent => ({
+      type: 'epoch',
+      time: '',
+      stage: 'student',
+      epoch: n,
+      epochs: 3,
+      trainLoss: 1,
+      trainAcc: 0.5,
+      valAcc,
+      valLoss: 0.1,
+      lr: 0.1,
+      durationMs: 1,
+    });
     const view = reduceAll(emptyView(), [epoch(1, 0.8), epoch(2, 0.9), epoch(3, 0.85)]);
     const best = row(statsTable(view), 'bestVal').cells[0];
     assert.strictEqual(best.value, 0.9);
@@ -68,23 +126,54 @@ describe('capacity-gap statistics', () => {
   });
 
   it('warns about a large capacity gap unless assistants bridge it', () => {
-    const models = (teacher: number, student: number, extra: Record<string, ModelSummary> = {}): RunEvent => ({ type: 'models', time: '', models: { teacher: summary('teacher', teacher), student: summary('student', student), ...extra }, links: [] });
+    const models = (teacher: number, student: number, extra: Record<string, ModelSummary> = {}): RunEvent => ({
+      type: 'models',
+      time: '',
+      models: { teacher: summary('teacher', teacher), student: summary('student', student), ...extra },
+      links: [],
+    });
     const wide = reduce(emptyView(), models(1000, 50));
-    assert.deepStrictEqual(capacityGap(wide), { teacher: 'teacher', student: 'student', ratio: 20, warn: true, bridged: false });
+    assert.deepStrictEqual(capacityGap(wide), {
+      teacher: 'teacher',
+      student: 'student',
+      ratio: 20,
+      warn: true,
+      bridged: false,
+    });
     const narrow = reduce(emptyView(), models(CAPACITY_GAP_WARN_RATIO * 50, 50));
     assert.strictEqual(capacityGap(narrow)?.warn, false, 'exactly at the threshold is not above it');
     const bridged = reduce(emptyView(), models(1000, 50, { 'assistant-1': summary('assistant-1', 250) }));
     assert.strictEqual(capacityGap(bridged)?.warn, false);
     assert.strictEqual(capacityGap(bridged)?.bridged, true);
-    assert.strictEqual(capacityGap(reduce(emptyView(), { type: 'models', time: '', models: { student: summary('student', 5) }, links: [] })), undefined);
+    assert.strictEqual(
+      capacityGap(
+        reduce(emptyView(), { type: 'models', time: '', models: { student: summary('student', 5) }, links: [] }),
+      ),
+      undefined,
+    );
   });
 
   it('puts the stages of one model’s schedule in one column', () => {
     assert.strictEqual(baseStage('student.hint'), 'student');
-    const epoch = (stage: string, n: number, valAcc: number): RunEvent => ({ type: 'epoch', time: '', stage, epoch: n, epochs: 4, trainLoss: 1, trainAcc: 0.5, valAcc, valLoss: 0.1, lr: 0.1, durationMs: 1 });
+    const epoch = (stage: string, n: number, valAcc: number): RunEvent => ({
+      type: 'epoch',
+      time: '',
+      stage,
+      epoch: n,
+      epochs: 4,
+      trainLoss: 1,
+      trainAcc: 0.5,
+      valAcc,
+      valLoss: 0.1,
+      lr: 0.1,
+      durationMs: 1,
+    });
     const view = reduceAll(emptyView(), [epoch('student.hint', 1, 0.7), epoch('student.kd', 2, 0.8)]);
     const table = statsTable(view);
-    assert.deepStrictEqual(table.columns.map((c) => c.key), ['student']);
+    assert.deepStrictEqual(
+      table.columns.map((c) => c.key),
+      ['student'],
+    );
     assert.strictEqual(row(table, 'bestVal').cells[0].value, 0.8);
   });
 });
