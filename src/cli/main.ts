@@ -7,10 +7,11 @@ import { loadExperimentFile, validateExperimentText, type Problem } from '../eng
 import type { BackendName, Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { EXIT, exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
-import { pickExperiment } from '../engine/run/pickExperiment';
+import { pickExperiment, UsageError } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
-import { listRuns, readRun } from '../engine/store/runStore';
+import { CONFIG_FILE, deleteRun, listRuns, readRun } from '../engine/store/runStore';
+import { RunBusyError } from '../engine/store/runLock';
 import type { RunSummary } from '../protocol/events';
 import { compact, duration, formatComparison, formatSummary, pct, table } from './format';
 import { RunProgress } from './progress';
@@ -180,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
         return [
           r.experiment,
           r.runId,
-          r.status,
+          r.crashed ? 'crashed' : r.status,
           pct(product?.best.test),
           r.summary?.kdGain === undefined ? '—' : `${(r.summary.kdGain * 100).toFixed(2)}`,
           r.summary ? duration(r.summary.durationMs) : '—',
@@ -189,6 +190,19 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         table([['experiment', 'run', 'status', 'student acc', 'KD gain (pts)', 'duration'], ...rows]) + '\n',
       );
+    });
+
+  program
+    .command('delete')
+    .description('delete run folders (a run whose runner is still alive is refused: stop it first)')
+    .argument('<runDirs...>')
+    .action((runDirs: string[]) => {
+      for (const dir of runDirs) {
+        const absolute = path.resolve(dir);
+        if (!fs.existsSync(path.join(absolute, CONFIG_FILE))) throw new UsageError(`${dir}: not a run folder`);
+        deleteRun(absolute);
+        process.stdout.write(`deleted ${dir}\n`);
+      }
     });
 
   program
@@ -212,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCode === 0 ? EXIT.done : EXIT.invalid;
     }
     process.stderr.write(`kd: ${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? EXIT.invalid : EXIT.failed;
+    return isInvalidInput(error) || error instanceof RunBusyError ? EXIT.invalid : EXIT.failed;
   }
   return code;
 }

@@ -11,6 +11,7 @@ import { pickExperiment, UsageError } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import type { RunEvent } from '../protocol/events';
+import { RunBusyError } from '../engine/store/runLock';
 
 function writeEvent(event: RunEvent): void {
   process.stdout.write(JSON.stringify(event) + '\n');
@@ -37,7 +38,10 @@ async function main(): Promise<number> {
   }>();
   const runsDir = path.resolve(options.runsDir);
 
-  const shouldStop = stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
+  // A describe has no checkpoint to save: SIGTERM ends it at once (the default action).
+  const shouldStop = options.describe
+    ? () => false
+    : stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
 
   try {
     if (options.resume) {
@@ -68,7 +72,7 @@ async function main(): Promise<number> {
     return exitCodeOf(summary.status);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? EXIT.invalid : EXIT.failed;
+    return isInvalidInput(error) || error instanceof RunBusyError ? EXIT.invalid : EXIT.failed;
   }
 }
 

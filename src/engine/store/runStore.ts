@@ -6,7 +6,7 @@ import * as path from 'path';
 import { parseEventLine, type RunEvent, type RunStatus, type RunSummary } from '../../protocol/events';
 import type { Experiment } from '../config/types';
 import { writeJsonAtomic } from './atomic';
-import { acquireLock, liveLock } from './runLock';
+import { acquireLock, liveLock, RunBusyError } from './runLock';
 
 export const CONFIG_FILE = 'config.json';
 export const EVENTS_FILE = 'events.jsonl';
@@ -252,4 +252,17 @@ export function listRuns(runsDir: string): RunInfo[] {
 /** The newest run of an experiment that finished, for `fromCell` reuse. */
 export function latestFinishedRun(runsDir: string, experiment: string): RunInfo | undefined {
   return listRuns(runsDir).find((run) => run.experiment === safeName(experiment) && run.status === 'done');
+}
+
+/** Deletes a run folder, refusing one whose runner is alive (RunBusyError); an experiment folder left empty goes too. */
+export function deleteRun(dir: string): void {
+  const lock = liveLock(dir);
+  if (lock) throw new RunBusyError(dir, lock);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const parent = path.dirname(dir);
+  try {
+    if (fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
+  } catch {
+    // Gone or not empty.
+  }
 }

@@ -4,7 +4,7 @@ import { spawn } from 'child_process';
 import { parseEventLine, type ModelsEvent } from '../../protocol/events';
 import type { PanelDeps } from '../panelDeps';
 
-const DESCRIBE_TIMEOUT_MS = 120_000;
+export const DESCRIBE_TIMEOUT_MS = 120_000;
 
 export interface DescribeCall {
   result: Promise<ModelsEvent>;
@@ -24,7 +24,8 @@ export function describeExperiment(deps: PanelDeps, file: string, cell: string |
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
-      child.kill();
+      // SIGKILL: a child busy building a huge layer never reaches a point where it could honour SIGTERM.
+      child.kill('SIGKILL');
       reject(new Error(`describing the experiment took longer than ${DESCRIBE_TIMEOUT_MS / 1000} s`));
     }, DESCRIBE_TIMEOUT_MS);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -55,7 +56,7 @@ export function describeExperiment(deps: PanelDeps, file: string, cell: string |
     result,
     cancel: () => {
       cancelled = true;
-      child.kill();
+      child.kill('SIGKILL');
     },
   };
 }
