@@ -44,7 +44,9 @@ function modelRow(name: string, m: ModelMetrics): string[] {
     compact(m.summary.params),
     compact(m.summary.macs),
     `${(m.summary.bytes / 1024).toFixed(0)} KiB`,
-    `${m.latencyMs.toFixed(3)} ms`,
+    m.latencyIqrMs === undefined
+      ? `${m.latencyMs.toFixed(3)} ms`
+      : `${m.latencyMs.toFixed(3)} ± ${m.latencyIqrMs.toFixed(3)} ms`,
   ];
 }
 
@@ -75,7 +77,10 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.klTeacherStudent !== undefined) facts.push(`KL(teacher‖student): ${summary.klTeacherStudent.toFixed(4)}`);
   if (summary.compressionRatio !== undefined) facts.push(`compression: ${summary.compressionRatio.toFixed(1)}×`);
   if (summary.speedup !== undefined) facts.push(`speed-up: ${summary.speedup.toFixed(1)}×`);
+  if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
   if (facts.length) lines.push(facts.join('   '));
+  // Latency: median ± interquartile range, all models timed together in one process.
+  if (summary.reference && facts.length) lines.push(`(teacher figures are against ${summary.reference.label})`);
   if (summary.error) lines.push(`error: ${summary.error}`);
   return lines.join('\n');
 }

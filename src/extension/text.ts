@@ -128,6 +128,8 @@ export function runTooltipMarkdown(run: RunInfo): string {
       facts.push(`KL(teacher‖student): ${summary.klTeacherStudent.toFixed(4)}`);
     if (summary.compressionRatio !== undefined) facts.push(`compression: ${summary.compressionRatio.toFixed(1)}×`);
     if (summary.speedup !== undefined) facts.push(`speed-up: ${summary.speedup.toFixed(1)}×`);
+    if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
+    if (summary.reference) facts.push(`teacher figures against ${escapeMarkdown(summary.reference.label)}`);
     facts.push(`backend ${summary.backend} · ${duration(summary.durationMs)}`);
     lines.push(facts.join('  \n'));
   } else if (run.status === 'running') {

@@ -14,9 +14,9 @@ export interface Latency {
 }
 
 const WARMUP = 5;
-const ROUNDS = 31;
+const ROUNDS = 61;
 /** Each round times this long (at least) of back-to-back predictions of one model. */
-const ROUND_MS = 2;
+const ROUND_MS = 5;
 
 function quantile(sorted: number[], q: number): number {
   const at = (sorted.length - 1) * q;
@@ -45,12 +45,14 @@ export function measureLatencies(models: tf.LayersModel[], inputShape: number[],
       return Math.min(1000, Math.max(1, Math.ceil(ROUND_MS / once)));
     });
     const samples: number[][] = models.map(() => []);
+    const order = models.map((_, m) => m);
     for (let r = 0; r < rounds; r++) {
-      models.forEach((model, m) => {
+      // Every other round in reverse, so no model always runs right after another one.
+      for (const m of r % 2 === 0 ? order : [...order].reverse()) {
         const start = performance.now();
-        for (let i = 0; i < repeats[m]; i++) predictOnce(model, input);
+        for (let i = 0; i < repeats[m]; i++) predictOnce(models[m], input);
         samples[m].push((performance.now() - start) / repeats[m]);
-      });
+      }
     }
     return samples.map((times) => {
       const sorted = [...times].sort((a, b) => a - b);

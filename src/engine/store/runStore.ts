@@ -6,7 +6,7 @@ import * as path from 'path';
 import { parseEventLine, type RunEvent, type RunStatus, type RunSummary } from '../../protocol/events';
 import type { Experiment } from '../config/types';
 import { writeJsonAtomic } from './atomic';
-import { acquireLock, liveLock, RunBusyError } from './runLock';
+import { acquireLock, liveLock, LOCK_FILE, RunBusyError } from './runLock';
 
 export const CONFIG_FILE = 'config.json';
 export const EVENTS_FILE = 'events.jsonl';
@@ -55,15 +55,18 @@ export function createRunDir(
   const dir = path.join(parent, runId);
   const hidden = path.join(parent, `.new-${runId}`);
   fs.mkdirSync(path.join(hidden, CHECKPOINTS_DIR), { recursive: true });
+  acquireLock(hidden);
   writeJsonAtomic(path.join(hidden, CONFIG_FILE), experiment);
   fs.writeFileSync(path.join(hidden, EVENTS_FILE), firstEvents.map((e) => JSON.stringify(e) + '\n').join(''));
-  acquireLock(hidden);
   fs.renameSync(hidden, dir);
   return dir;
 }
 
-/** Removes hidden folders of runs whose creation was interrupted (older than `minAgeMs`, so none being made now). */
-export function removeUnbornRuns(runsDir: string, experiment: string, minAgeMs = 60_000): void {
+/**
+ * Removes hidden folders of runs whose creation was interrupted: their lock is dead, or they have
+ * none and are older than `minAgeMs` (a folder is locked right after it is made).
+ */
+export function removeUnbornRuns(runsDir: string, experiment: string, minAgeMs = 5_000): void {
   const parent = path.join(runsDir, safeName(experiment));
   let names: string[];
   try {
