@@ -113,7 +113,8 @@ function fingerprint(runDir: string): string {
     .readdirSync(root)
     .filter((n) => !n.startsWith('.'))
     .sort())
-    for (const which of ['best', 'last']) parts.push(`${stage}/${which} ${sha(path.join(root, stage, which, 'weights.bin'))}`);
+    for (const which of ['best', 'last'])
+      parts.push(`${stage}/${which} ${sha(path.join(root, stage, which, 'weights.bin'))}`);
   const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as {
     status: string;
     models: Record<string, { best: unknown; last: unknown }>;
@@ -155,11 +156,23 @@ async function main(): Promise<void> {
 
   process.stderr.write('[soak] the uninterrupted run\n');
   const referenceRuns = path.join(work, 'reference');
+  const began = Date.now();
   const reference = await runner(['--file', file, '--runs-dir', referenceRuns], env);
   if (reference.code !== 0) throw new Error(`the uninterrupted run failed:\n${reference.stderr}`);
+  // Random kills fall anywhere in an invocation's life, start-up included.
+  const runMs = Date.now() - began;
   const expected = fingerprint(runDirs(referenceRuns)[0]);
 
-  const totals = { runs: 0, completed: 0, resumed: 0, kills: 0, killsInCheckpointWrites: 0, torn: 0, differing: 0, leftBehind: 0 };
+  const totals = {
+    runs: 0,
+    completed: 0,
+    resumed: 0,
+    kills: 0,
+    killsInCheckpointWrites: 0,
+    torn: 0,
+    differing: 0,
+    leftBehind: 0,
+  };
   const problems: string[] = [];
   const target = Number(options.kills);
   while (totals.kills < target) {
@@ -172,8 +185,8 @@ async function main(): Promise<void> {
       const inWrite = killNow && random() < 0.5;
       const hookEnv = { ...env };
       // A kill inside the n-th checkpoint write of this invocation, at one of its seven points.
-      if (inWrite) hookEnv.KD_TEST_KILL_IN_CHECKPOINT = `${1 + Math.floor(random() * 5)}:${Math.floor(random() * 7)}`;
-      const delay = killNow && !inWrite ? 300 + Math.floor(random() * 6000) : undefined;
+      if (inWrite) hookEnv.KD_TEST_KILL_IN_CHECKPOINT = `${1 + Math.floor(random() * 8)}:${Math.floor(random() * 7)}`;
+      const delay = killNow && !inWrite ? Math.floor(random() * runMs) : undefined;
       const args = runDir ? ['--resume', runDir, '--runs-dir', runsDir] : ['--file', file, '--runs-dir', runsDir];
       if (runDir) totals.resumed++;
       const result = await runner(args, hookEnv, delay);
@@ -190,7 +203,9 @@ async function main(): Promise<void> {
         continue;
       }
       if (result.code !== 0) {
-        problems.push(`run ${totals.runs}: the runner exited ${result.code}: ${result.stderr.trim().split('\n').pop()}`);
+        problems.push(
+          `run ${totals.runs}: the runner exited ${result.code}: ${result.stderr.trim().split('\n').pop()}`,
+        );
         break;
       }
       totals.completed++;

@@ -11,7 +11,12 @@ export interface DescribeCall {
   cancel(): void;
 }
 
-export function describeExperiment(deps: PanelDeps, file: string, cell: string | undefined): DescribeCall {
+export function describeExperiment(
+  deps: Pick<PanelDeps, 'runnerPath' | 'runsDir' | 'nodePath' | 'runnerEnv'>,
+  file: string,
+  cell: string | undefined,
+  timeoutMs = DESCRIBE_TIMEOUT_MS,
+): DescribeCall {
   const args = [deps.runnerPath, '--file', file, '--runs-dir', deps.runsDir(), '--describe'];
   if (cell !== undefined) args.push('--cell', cell);
   const child = spawn(deps.nodePath(), args, {
@@ -26,8 +31,8 @@ export function describeExperiment(deps: PanelDeps, file: string, cell: string |
     const timer = setTimeout(() => {
       // SIGKILL: a child busy building a huge layer never reaches a point where it could honour SIGTERM.
       child.kill('SIGKILL');
-      reject(new Error(`describing the experiment took longer than ${DESCRIBE_TIMEOUT_MS / 1000} s`));
-    }, DESCRIBE_TIMEOUT_MS);
+      reject(new Error(`describing the experiment took longer than ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => {
