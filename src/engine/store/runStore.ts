@@ -77,8 +77,9 @@ export function removeUnbornRuns(runsDir: string, experiment: string, minAgeMs =
   for (const name of names) {
     const dir = path.join(parent, name);
     try {
-      if (Date.now() - fs.statSync(dir).mtimeMs >= minAgeMs && !liveLock(dir))
-        fs.rmSync(dir, { recursive: true, force: true });
+      const locked = fs.existsSync(path.join(dir, LOCK_FILE));
+      const stale = locked ? !liveLock(dir) : Date.now() - fs.statSync(dir).mtimeMs >= minAgeMs;
+      if (stale) fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       // Gone already.
     }

@@ -20,7 +20,10 @@ describe('describe child', function () {
       `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`,
     );
     const call = describeExperiment(
-      { runnerPath: runner, runsDir: () => dir, nodePath: () => process.execPath, runnerEnv: () => process.env },
+      {
+        runnerCommand: () => ({ command: process.execPath, args: [runner], env: process.env }),
+        runsDir: () => dir,
+      },
       path.join(dir, 'x.kd.json'),
       undefined,
       1500,
