@@ -218,4 +218,4 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(process.argv).then((code) => process.exit(code));
+void main(process.argv).then((code) => process.exit(code));

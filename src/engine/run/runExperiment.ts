@@ -37,7 +37,7 @@ export function experimentOfRun(runDir: string): Experiment {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Experiment;
   } catch (error) {
-    throw new Error(`${file}: cannot read the run's config (${(error as Error).message})`);
+    throw new Error(`${file}: cannot read the run's config (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -55,7 +55,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   };
   const shouldStop = options.shouldStop ?? (() => false);
   let backend = 'none';
-  let status: Exclude<RunStatus, 'running'> = 'failed';
+  let status: Exclude<RunStatus, 'running'>;
   let error: string | undefined;
   let ctx: RunContext | undefined;
   let result: SchemeResult | undefined;
