@@ -57,6 +57,16 @@ export function pairLabel(teacherLayer: string, studentLayer: string): string {
   return `${teacherLayer}->${studentLayer}`;
 }
 
+/** The schema of a teacher/student layer pair, shared by the losses that match layers. */
+export const LAYER_PAIR = {
+  teacherLayer: {
+    type: 'string',
+    minLength: 1,
+    description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+  },
+  studentLayer: { type: 'string', minLength: 1, description: 'Name of the student layer to match.' },
+} as const satisfies Record<string, SchemaFragment>;
+
 /** Layers (output shapes without the batch axis) the examples of the definitions may name. */
 export const EXAMPLE_LAYERS = {
   teacher: { t1: [4, 4, 8], t2: [2, 2, 16], embed: [32] },
