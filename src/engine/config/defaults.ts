@@ -40,6 +40,8 @@ export const DEFAULTS = {
     cc: {},
     pkt: {},
     fsp: {},
+    // RepDistiller's defaults (feat_dim, nce_k, nce_t, nce_m).
+    crd: { feat: 128, nceK: 16384, temperature: 0.07, momentum: 0.5, objective: 'nce' },
   } satisfies Record<LossType, object>,
   distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
 } as const;

@@ -199,7 +199,23 @@ export type LossSpec =
   | { type: 'sp'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'cc'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'pkt'; weight: number; teacherLayer?: string; studentLayer?: string }
-  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] };
+  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] }
+  | {
+      type: 'crd';
+      weight: number;
+      /** Embedding dimension of both heads. */
+      feat: number;
+      /** Negatives per example. */
+      nceK: number;
+      temperature: number;
+      /** Memory-bank momentum. Default 0.5. */
+      momentum?: number;
+      /** 'nce' (the paper's, default) or 'softmax' (softmax-contrastive). */
+      objective?: 'nce' | 'softmax';
+      /** Default: the layer feeding the logits. */
+      teacherLayer?: string;
+      studentLayer?: string;
+    };
 
 export type LossType = LossSpec['type'];
 
