@@ -62,6 +62,50 @@ function requireTrainSize(ctx: LossContext): number {
 }
 
 export const crdDefinition: LossDefinition<'crd'> = {
+  type: 'crd',
+  docs: 'Contrastive representation distillation (Tian et al. 2020): linear + l2-normalised embedding heads of `feat` dimensions on both sides, a momentum memory bank over the training set, NCE against `nceK` negatives at `temperature`. From the layers feeding the logits unless `teacherLayer` / `studentLayer` name others. See docs/losses.md.',
+  // RepDistiller's defaults (feat_dim, nce_k, nce_t, nce_m).
+  defaults: { feat: 128, nceK: 16384, temperature: 0.07, momentum: 0.5, objective: 'nce' },
+  schema: {
+    properties: {
+      feat: { type: 'integer', minimum: 1, description: 'crd: dimension of the embeddings (both heads).' },
+      nceK: {
+        type: 'integer',
+        minimum: 1,
+        description:
+          'crd: negatives drawn per example from the training set (RepDistiller uses 16384). Each step reads batch × (nceK + 1) memory rows per side.',
+      },
+      temperature: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        description: 'crd: temperature τ of the scores exp(v·m / τ).',
+      },
+      momentum: {
+        type: 'number',
+        minimum: 0,
+        exclusiveMaximum: 1,
+        description: 'crd: memory-bank momentum m: a row becomes normalize(m·row + (1 − m)·embedding).',
+      },
+      objective: {
+        type: 'string',
+        enum: ['nce', 'softmax'],
+        description:
+          "crd: `nce`, the paper's noise-contrastive objective with the normaliser Z estimated from the first batch (as the reference implementation does); `softmax`, the softmax-contrastive form (cross-entropy of the positive among the K + 1 scores).",
+      },
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'crd: teacher layer to embed (default: the layer feeding the logits, e.g. `pool`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'crd: student layer to embed (default: the layer feeding the logits, e.g. `pool`).',
+      },
+    },
+  },
+  example: { weight: 0.8, feat: 4, nceK: 8, temperature: 0.07, teacherLayer: 'embed', studentLayer: 'embed' },
+  snippet: { label: 'crd', body: { weight: 0.8, feat: 128, nceK: 4096, temperature: 0.07 } },
   needsTeacher: true,
   create(spec, ctx) {
     requireParameter('crd', 'feat', spec.feat, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
