@@ -126,8 +126,8 @@ export const crdDefinition: LossDefinition<'crd'> = {
     const memoryS = new MemoryBank(size, spec.feat, seed ^ 0x27d4eb2d);
     const memoryT = new MemoryBank(size, spec.feat, seed ^ 0x165667b1);
     // [Z of the student side, Z of the teacher side]; 0 until estimated. Then the steps drawn so far.
-    const normaliser = tf.variable(tf.zeros([2]), false);
-    const steps = tf.variable(tf.scalar(0), false);
+    const normaliser = tf.tidy(() => tf.variable(tf.zeros([2]), false));
+    const steps = tf.tidy(() => tf.variable(tf.scalar(0), false));
     let z: [number, number] | undefined;
     let step: number | undefined;
     const columns = spec.nceK + 1;
@@ -147,7 +147,7 @@ export const crdDefinition: LossDefinition<'crd'> = {
         if (step === undefined) step = steps.dataSync()[0];
         const contrast = contrastIndices(ctx.seed, step, indices, size, spec.nceK);
         step += 1;
-        steps.assign(tf.scalar(step));
+        tf.tidy(() => steps.assign(tf.scalar(step as number)));
         const fs = flattenPerSample(featuresOf('crd', inputs, 'student', studentLayer));
         const ft = flattenPerSample(constant(featuresOf('crd', inputs, 'teacher', teacherLayer)));
         const vs = l2Normalize(applyLinear(fs, headS.kernel as tf.Tensor2D, headS.bias as tf.Tensor1D)) as tf.Tensor2D;
@@ -168,7 +168,8 @@ export const crdDefinition: LossDefinition<'crd'> = {
             } else {
               // Z ≈ N·E[exp(s/τ)], from the first batch, then fixed (as the reference estimates it).
               z = [tf.mean(expS).dataSync()[0] * size, tf.mean(expT).dataSync()[0] * size];
-              normaliser.assign(tf.tensor1d(z));
+              const estimate = z;
+              tf.tidy(() => normaliser.assign(tf.tensor1d(estimate)));
             }
           }
           loss = tf.add(nceLoss(tf.div(expS, z[0]), size), nceLoss(tf.div(expT, z[1]), size));
