@@ -12,6 +12,8 @@ const SLICE_BUDGET = 4 * 1024 * 1024;
 export class MemoryBank {
   /** [size, feat]; not trainable: changed only by `update`. */
   readonly rows: tf.Variable;
+  /** The rows the last scoring read, held for its backward pass. */
+  private snapshot: tf.Tensor | undefined;
 
   constructor(
     readonly size: number,
@@ -33,11 +35,13 @@ export class MemoryBank {
     const slices: [number, number][] = [];
     for (let start = 0; start < batch; start += per) slices.push([start, Math.min(batch, start + per)]);
     // The rows as they are now: `update` replaces the variable's data after this step's forward
-    // pass, and the backward pass must read the same rows. A second handle on the same data (no copy)
-    // keeps them; it is released with the step's other tensors.
-    // (What the cpu backend's Identity kernel does: one more reference to the data, one more tensor.)
+    // pass, and the backward pass must read the same rows. A second handle on the same data (no copy;
+    // what the cpu backend's Identity kernel does) keeps them past the forward pass's scope; it is
+    // released at the next step's scoring, or with the bank.
+    this.releaseSnapshot();
     tf.engine().backend.incRef(this.rows.dataId);
-    const rows = tf.engine().makeTensorFromDataId(this.rows.dataId, this.rows.shape, 'float32');
+    const rows = tf.keep(tf.engine().makeTensorFromDataId(this.rows.dataId, this.rows.shape, 'float32'));
+    this.snapshot = rows;
     const gathered = (start: number, end: number): tf.Tensor3D =>
       tf.reshape(tf.gather(rows, tf.tensor1d(index.subarray(start * columns, end * columns), 'int32')), [
         end - start,
@@ -106,7 +110,13 @@ export class MemoryBank {
     next.dispose();
   }
 
+  private releaseSnapshot(): void {
+    if (this.snapshot && !this.snapshot.isDisposed) this.snapshot.dispose();
+    this.snapshot = undefined;
+  }
+
   dispose(): void {
+    this.releaseSnapshot();
     this.rows.dispose();
   }
 }

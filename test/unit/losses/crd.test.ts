@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import type { LossSpec } from '../../../src/engine/config/types';
+import { selectBackend } from '../../../src/engine/backend/select';
 import { contrastIndices, createLossTerm, nceLoss, softmaxContrastLoss, CRD_EPS } from '../../../src/engine/losses';
 import type { LossContext, LossInputs, LossTerm } from '../../../src/engine/losses';
 import { assertAllClose, assertClose, checkGradient, f32, oneHot, randomArr, tensor, type Arr } from './numeric';
@@ -230,5 +231,31 @@ describe('crd', () => {
       /crd: needs the training examples' indices/,
     );
     term.dispose();
+  });
+});
+
+describe('crd on the wasm backend', () => {
+  after(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it("gives the cpu backend's value and gradient, memory update included", async () => {
+    const run = async (backend: string): Promise<number[]> => {
+      await selectBackend(backend as 'cpu' | 'wasm');
+      const term = createLossTerm(spec('nce'), ctx);
+      const x = tensor(fs);
+      const { value, grads } = tf.variableGrads(() => term.compute(inputs(x)), term.trainableVariables());
+      const out = [
+        value.dataSync()[0],
+        ...term.trainableVariables().flatMap((v) => Array.from(grads[v.name].dataSync())),
+      ];
+      out.push(...Array.from(term.stateVariables()[0].dataSync()));
+      tf.dispose([x, value, ...Object.values(grads)]);
+      term.dispose();
+      return out;
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    assertAllClose(wasm, cpu, 1e-5, 1e-4, 'value, head gradients and updated memory');
   });
 });
