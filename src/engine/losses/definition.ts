@@ -17,6 +17,10 @@ export interface TermBody {
   compute(inputs: LossInputs): tf.Scalar;
   /** Adapter variables owned by the term (disposed with it). */
   variables?: tf.Variable[];
+  /** State the term carries from step to step (memory banks, counters): never trained, checkpointed with the run. */
+  state?: tf.Variable[];
+  /** Frees the state and anything else the term holds besides its variables (default: disposes `state`). */
+  dispose?(): void;
   /** Adapter display names keyed by student layer. */
   adapters?: Record<string, string>;
 }
