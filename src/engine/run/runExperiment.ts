@@ -126,6 +126,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     product,
     ...comparisons,
     error,
+    ...(experiment.sweep ? { sweep: experiment.sweep } : {}),
   };
   const productMetrics = models[product];
   const baselineMetrics = result?.baseline ? models[result.baseline] : undefined;
