@@ -60,7 +60,9 @@ export async function pointStatuses(record: SweepRecord): Promise<SweepPointStat
   const fromRuns = runs.map(pointStatus);
   if (record.executor !== 'slurm' || !record.slurm) return fromRuns;
   const states = await schedulerStates(record.slurm.jobIds);
-  return record.points.map((p, i) => mergeStatus(runs[i] ? fromRuns[i] : undefined, states.get(p.index)));
+  return record.points.map((p, i) =>
+    mergeStatus(runs[i] ? fromRuns[i] : undefined, states.get(p.index), record.slurm?.cancelledAt !== undefined),
+  );
 }
 
 export function sweepComparison(record: SweepRecord): Comparison {
@@ -81,6 +83,7 @@ async function execute(
       concurrency: concurrency ?? 0,
     });
     record.slurm = {
+      // A resubmission starts afresh: the earlier cancel no longer applies.
       jobIds: [...(record.slurm?.jobIds ?? []), jobId],
       script: 'job.sh',
       args: [...options.slurmArg],
@@ -255,6 +258,8 @@ export async function sweepCancelCommand(dir: string): Promise<number> {
       `${dir}: this sweep runs locally; stop it with Ctrl+C in its terminal (or Stop in the editor)`,
     );
   await cancelJobs(record.slurm.jobIds);
+  record.slurm.cancelledAt = new Date().toISOString();
+  writeSweepRecord(record);
   out(`cancelled job${record.slurm.jobIds.length === 1 ? '' : 's'} ${record.slurm.jobIds.join(', ')}`);
   return EXIT.done;
 }

@@ -121,12 +121,19 @@ export async function schedulerStates(jobIds: readonly string[]): Promise<Map<nu
 }
 
 /** A point's status from its run folder, or, before the folder says anything final, from the scheduler. */
-export function mergeStatus(fromRun: SweepPointStatus | undefined, scheduler: string | undefined): SweepPointStatus {
+export function mergeStatus(
+  fromRun: SweepPointStatus | undefined,
+  scheduler: string | undefined,
+  cancelled = false,
+): SweepPointStatus {
   if (fromRun === 'done' || fromRun === 'stopped') return fromRun;
   if (fromRun === 'failed' && scheduler !== 'RUNNING') return 'failed';
   if (scheduler === 'RUNNING' || scheduler === 'COMPLETING') return 'running';
   if (scheduler === 'PENDING' || scheduler === 'REQUEUED' || scheduler === 'CONFIGURING') return 'queued';
+  if (scheduler === 'CANCELLED') return 'stopped';
   if (scheduler && scheduler !== 'COMPLETED') return 'failed';
+  // Gone from the queue without a word from its run: cancelled before it started, or still to start.
+  if (cancelled && (fromRun === undefined || fromRun === 'running' || fromRun === 'queued')) return 'stopped';
   return fromRun ?? 'queued';
 }
 
