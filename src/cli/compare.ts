@@ -6,7 +6,7 @@ import { compareRuns } from '../engine/sweep/stats';
 import { isSweepDir, readSweepRecord, sweepRuns } from '../engine/sweep/store';
 import { readRun, type RunInfo } from '../engine/store/runStore';
 import { UsageError } from '../engine/run/pickExperiment';
-import { formatComparison } from './format';
+import { formatComparison } from './tables';
 import { groupsCsv, groupsMarkdown, groupsTable } from './sweep/report';
 
 export interface CompareOptions {

@@ -1,18 +1,21 @@
 // `kd`: the engine headless, for servers, CI and job schedulers. Same run store as the extension.
-// Exit codes: 0 success, 1 a run failed, 2 invalid input, 130 stopped.
+// Exit codes: those of the runner (src/protocol/runner.ts): 0 success, 1 a run failed, 2 invalid
+// input, 130 stopped.
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import { loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
-import type { BackendName, Experiment } from '../engine/config/types';
+import type { Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
-import { EXIT, exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
+import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { listRuns, readRun } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
-import { compact, duration, formatComparison, formatSummary, pct, table } from './format';
+import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
+import { formatComparison, formatSummary, table } from './tables';
 import { compareCommand, type CompareOptions } from './compare';
 import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
 import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
@@ -22,8 +25,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 import { RunProgress } from './progress';
-
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.severity}  ${p.path}  ${p.message}`).join('\n');
@@ -76,7 +77,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     if (summary.status !== 'done') return exitCodeOf(summary.status);
   }
   if (summaries.length > 1 && !options.json) process.stdout.write(`${formatComparison(summaries)}\n`);
-  return EXIT.done;
+  return RunnerExit.Done;
 }
 
 /** One point of a sweep (what a SLURM array task runs): into its fixed run folder, resuming it when stopped. */
@@ -109,7 +110,7 @@ async function runPointCommand(
 }
 
 async function main(argv: string[]): Promise<number> {
-  let code: number = EXIT.done;
+  let code: number = RunnerExit.Done;
   const program = new Command()
     .name('kd')
     .description('Distillation Studio: knowledge distillation experiments from .kd.json files')
@@ -122,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'the .kd.json file')
     .option('--cell <name>', 'run this cell of a notebook-like file')
     .option('--all', 'run every cell in order, stopping at the first failure')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKENDS))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKEND_NAMES))
     .option('--resume <runDir>', 'continue a stopped or crashed run from its last checkpoint')
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .option('--json', 'print the events as JSON lines instead of a progress bar')
@@ -143,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--concurrency <n>', 'runs at once (local), or the array throttle %N (slurm)')
     .addOption(new Option('--executor <name>', 'where the runs happen').choices(['local', 'slurm']).default('local'))
     .option('--slurm-arg <arg>', 'an extra sbatch argument (repeatable), e.g. --slurm-arg=--partition=gpu', collect, [])
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKENDS))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKEND_NAMES))
     .option('--runs-dir <dir>', 'the run store (on a shared filesystem for slurm)', 'runs')
     .option('--dry-run', 'print the expanded points (and the job script for slurm) without running')
     .option('--json', 'print JSON instead of text')
@@ -173,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
         );
       } else {
         process.stdout.write(formatProblems(problems) + '\n');
-        code = problems.some((p) => p.severity === 'error') ? EXIT.invalid : EXIT.done;
+        code = problems.some((p) => p.severity === 'error') ? RunnerExit.Invalid : RunnerExit.Done;
       }
     });
 
@@ -192,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
       );
       for (const [stage, model] of Object.entries(event.models)) {
         process.stdout.write(
-          `\n${stage}: ${compact(model.params)} parameters, ${compact(model.macs)} MACs, ${(model.bytes / 1024).toFixed(0)} KiB\n`,
+          `\n${stage}: ${formatCount(model.params)} parameters, ${formatCount(model.macs)} MACs, ${formatBytes(model.bytes)}\n`,
         );
         process.stdout.write(
           table([
@@ -201,8 +202,8 @@ async function main(argv: string[]): Promise<number> {
               l.name,
               l.type,
               JSON.stringify(l.outputShape),
-              compact(l.params),
-              compact(l.macs),
+              formatCount(l.params),
+              formatCount(l.macs),
             ]),
           ]) + '\n',
         );
@@ -248,13 +249,13 @@ async function main(argv: string[]): Promise<number> {
           r.experiment,
           r.runId,
           r.status,
-          pct(product?.best.test),
-          r.summary?.kdGain === undefined ? '—' : `${(r.summary.kdGain * 100).toFixed(2)}`,
-          r.summary ? duration(r.summary.durationMs) : '—',
+          formatPercent(product?.best.test),
+          formatPoints(r.summary?.kdGain),
+          formatDuration(r.summary?.durationMs),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'status', 'student acc', 'KD gain (pts)', 'duration'], ...rows]) + '\n',
+        table([['experiment', 'run', 'status', 'student acc', 'KD gain', 'duration'], ...rows]) + '\n',
       );
     });
 
@@ -280,10 +281,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof Error && error.name === 'CommanderError') {
       const exitCode = (error as Error & { exitCode: number }).exitCode;
-      return exitCode === 0 ? EXIT.done : EXIT.invalid;
+      return exitCode === 0 ? RunnerExit.Done : RunnerExit.Invalid;
     }
     process.stderr.write(`kd: ${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? EXIT.invalid : EXIT.failed;
+    return isInvalidInput(error) ? RunnerExit.Invalid : RunnerExit.Failed;
   }
   return code;
 }

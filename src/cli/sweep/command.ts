@@ -3,7 +3,7 @@
 import * as path from 'path';
 import type { Comparison, SweepPointStatus, SweepRecord } from '../../protocol/sweep';
 import { loadExperimentFile } from '../../engine/config';
-import { EXIT } from '../../engine/run/exitCodes';
+import { RunnerExit } from '../../protocol/runner';
 import { UsageError } from '../../engine/run/pickExperiment';
 import { pickSweep } from '../../engine/sweep/runPoint';
 import { cancelJobs, jobScript, mergeStatus, schedulerStates, submitArray } from '../../engine/sweep/slurm';
@@ -18,7 +18,7 @@ import {
   sweepRuns,
   writeSweepRecord,
 } from '../../engine/sweep/store';
-import { table } from '../format';
+import { table } from '../tables';
 import { groupsTable } from './report';
 import { runLocal } from './local';
 
@@ -94,7 +94,7 @@ async function execute(
       out(
         `submitted job array ${jobId} (${indices.length} task${indices.length === 1 ? '' : 's'})\n  sweep folder: ${sweepDir}\n  follow it: kd sweep status ${sweepDir}`,
       );
-    return EXIT.done;
+    return RunnerExit.Done;
   }
   let finished = 0;
   const results = await runLocal(record, indices, {
@@ -132,8 +132,8 @@ async function execute(
     );
   else
     out(`\n${groupsTable(comparison)}\n\n  sweep folder: ${sweepDir}\n  compare: kd compare ${sweepDir} --format md`);
-  if (statuses.includes('stopped') || statuses.includes('queued')) return EXIT.stopped;
-  return statuses.includes('failed') ? EXIT.failed : EXIT.done;
+  if (statuses.includes('stopped') || statuses.includes('queued')) return RunnerExit.Stopped;
+  return statuses.includes('failed') ? RunnerExit.Failed : RunnerExit.Done;
 }
 
 export async function sweepCommand(file: string | undefined, options: SweepOptions): Promise<number> {
@@ -150,7 +150,7 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
       );
       if (resubmit.length === 0) {
         out(`nothing to resubmit: ${progressText(statuses)}`);
-        return EXIT.done;
+        return RunnerExit.Done;
       }
       return execute(
         record,
@@ -204,7 +204,7 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
           `\njob script (submitted as sbatch --array=0-${plan.points.length - 1}${concurrency ? `%${concurrency}` : ''}${options.slurmArg.map((a) => ` ${a}`).join('')}):\n\n${script}`,
         );
     }
-    return EXIT.done;
+    return RunnerExit.Done;
   }
   writeSweepRecord(record);
   if (!options.json)
@@ -237,7 +237,7 @@ export async function sweepStatusCommand(dir: string, options: { json?: boolean 
         2,
       ),
     );
-    return EXIT.done;
+    return RunnerExit.Done;
   }
   out(
     `sweep ${record.id} of ${record.experiment} (${record.executor}${record.slurm ? `, jobs ${record.slurm.jobIds.join(', ')}` : ''}): ${progressText(statuses)}`,
@@ -248,7 +248,7 @@ export async function sweepStatusCommand(dir: string, options: { json?: boolean 
       ...record.points.map((p, i) => [String(p.index), String(p.seed), paramsText(p.params), statuses[i], p.runDir]),
     ]),
   );
-  return EXIT.done;
+  return RunnerExit.Done;
 }
 
 export async function sweepCancelCommand(dir: string): Promise<number> {
@@ -261,5 +261,5 @@ export async function sweepCancelCommand(dir: string): Promise<number> {
   record.slurm.cancelledAt = new Date().toISOString();
   writeSweepRecord(record);
   out(`cancelled job${record.slurm.jobIds.length === 1 ? '' : 's'} ${record.slurm.jobIds.join(', ')}`);
-  return EXIT.done;
+  return RunnerExit.Done;
 }

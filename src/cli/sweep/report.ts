@@ -1,27 +1,13 @@
 // Renders a comparison (runs and their groups) for the terminal, CSV and a pull request (Markdown).
 // Accuracies are fractions in the data and percent or points on screen.
 import type { Comparison, MetricStats, RunGroup } from '../../protocol/sweep';
-import { table } from '../format';
+import { formatPercent } from '../../shared/format';
+import { formatGain, formatMeanStd } from '../../shared/sweepText';
+import { table } from '../tables';
 
-const pts = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}`;
-const pctOf = (v: number) => `${(v * 100).toFixed(2)}%`;
-
-function range(lo: number, hi: number): string {
-  const a = (lo * 100).toFixed(2);
-  const b = (hi * 100).toFixed(2);
-  return lo < 0 ? `${a} to ${b}` : `${a}–${b}`;
-}
-
-/** "+1.20 ± 0.40 pts (95% CI 0.30–2.10, n = 3)": the sentence a KD gain deserves. */
-export function gainSentence(gain: MetricStats | undefined): string {
-  if (!gain) return '—';
-  const ci = gain.ci95 ? `95% CI ${range(gain.ci95[0], gain.ci95[1])}, ` : '';
-  return `${pts(gain.mean)} ± ${(gain.std * 100).toFixed(2)} pts (${ci}n = ${gain.n})`;
-}
-
-function accuracy(stats: MetricStats | undefined): string {
-  return stats ? `${pctOf(stats.mean)} ± ${(stats.std * 100).toFixed(2)}` : '—';
-}
+const pctOf = (v: number) => formatPercent(v);
+const accuracy = formatMeanStd;
+export const gainSentence = formatGain;
 
 function plain(stats: MetricStats | undefined, digits = 0): string {
   return stats ? stats.mean.toFixed(digits) : '—';

@@ -75,7 +75,8 @@ function ownerOf(layers: readonly Layer[], at: readonly Segment[]): Layer {
         return layer;
     }
   }
-  return layers[0];
+  // The file itself is always a layer: nothing deeper owns the path, so it does.
+  return layers[0] as Layer;
 }
 
 /** The files of an `extends` chain, the given one first; stops at the first file that cannot be used. */
@@ -134,11 +135,12 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     return value;
   });
   let top: JsonObject = {};
-  for (let i = values.length - 1; i >= 0; i--) top = mergeObjects(top, withoutKeys(values[i], FILE_ONLY_KEYS));
+  for (const value of [...values].reverse()) top = mergeObjects(top, withoutKeys(value, FILE_ONLY_KEYS));
   const cellsIndex = values.findIndex((v) => Array.isArray(v.cells));
-  const cells = cellsIndex >= 0 ? (values[cellsIndex].cells as unknown[]) : undefined;
+  const cellsSource = chain[cellsIndex];
+  const cells = cellsSource ? (values[cellsIndex]?.cells as unknown[]) : undefined;
 
-  const root = values[0];
+  const root = values[0] ?? {};
   const fileName = typeof root.name === 'string' && root.name.length > 0 ? root.name : fileStem(file);
   const topLayers: Layer[] = chain.map((source) => ({ source, prefix: [] }));
   const units: {
@@ -148,11 +150,11 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     cellName?: string;
     sweep?: { spec: JsonValue; source: SourceFile; prefix: Segment[] };
   }[] = [];
-  if (cells && root.sweep !== undefined)
-    problems.add(problemAt(chain[0], ['sweep'], 'in a file with cells, "sweep" belongs in the cell it sweeps'));
-  if (cells) {
+  const rootSource = chain[0];
+  if (cells && root.sweep !== undefined && rootSource)
+    problems.add(problemAt(rootSource, ['sweep'], 'in a file with cells, "sweep" belongs in the cell it sweeps'));
+  if (cells && cellsSource) {
     const names = cells.map((c) => (isObject(c) && typeof c.name === 'string' ? c.name : undefined));
-    const cellsSource = chain[cellsIndex];
     const first = new Map<string, number>();
     names.forEach((name, i) => {
       if (name === undefined) return;
@@ -182,7 +184,9 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     units.push({
       raw: top,
       layers: topLayers,
-      ...(root.sweep !== undefined ? { sweep: { spec: root.sweep, source: chain[0], prefix: ['sweep'] } } : {}),
+      ...(root.sweep !== undefined && rootSource
+        ? { sweep: { spec: root.sweep, source: rootSource, prefix: ['sweep'] } }
+        : {}),
     });
   }
 
@@ -213,8 +217,8 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
   );
   const sweeps: Record<string, SweepPlan> = {};
   units.forEach((unit, i) => {
-    if (!unit.sweep) return;
     const experiment = experiments[i];
+    if (!unit.sweep || !experiment) return;
     const { plan, problems: found } = expandSweep(
       { ...unit.sweep, raw: unit.raw, base: experiment, cell: unit.cell },
       experiment.name,

@@ -4,7 +4,8 @@
 import type { SweepRunInfo } from '../../protocol/sweep';
 import type { SweepPlan } from '../sweep/expand';
 
-export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendName } from '../../protocol/runner';
+export type { BackendName };
 
 export type Normalization = 'none' | 'scale' | 'standardize';
 

@@ -94,15 +94,15 @@ export function countSweepRuns(spec: JsonValue): number | undefined {
 function draw(distribution: JsonObject, rng: () => number): JsonValue {
   const u = rng();
   if (Array.isArray(distribution.logUniform)) {
-    const [low, high] = distribution.logUniform as number[];
+    const [low = 1, high = 1] = distribution.logUniform as number[];
     return Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)));
   }
   if (Array.isArray(distribution.uniform)) {
-    const [low, high] = distribution.uniform as number[];
+    const [low = 0, high = 0] = distribution.uniform as number[];
     return low + u * (high - low);
   }
   const choices = distribution.choice as JsonValue[];
-  return choices[Math.min(choices.length - 1, Math.floor(u * choices.length))];
+  return choices[Math.min(choices.length - 1, Math.floor(u * choices.length))] ?? null;
 }
 
 /** The settings of a sweep: grid combinations (first path slowest) × random draws. */
@@ -216,7 +216,7 @@ export function expandSweep(
         setting,
         params,
         seed,
-        experiment: { ...structuredClone(experiments[setting]), seed },
+        experiment: { ...structuredClone(experiments[setting] as Experiment), seed },
       });
     });
   });

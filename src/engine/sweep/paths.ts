@@ -14,7 +14,7 @@ export function parseSweepPath(text: string): Segment[] | undefined {
     if (first && rest.startsWith('.')) return undefined;
     const match = pattern.exec(rest);
     if (!match) return undefined;
-    segments.push(match[2] !== undefined ? Number(match[2]) : match[1]);
+    segments.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? ''));
     rest = rest.slice(match[0].length);
     first = false;
   }
@@ -51,8 +51,10 @@ export function nearestPath(wanted: string, candidates: readonly string[]): stri
  */
 export function setAtPath(target: JsonObject, path: readonly Segment[], value: JsonValue, fallback: JsonValue): void {
   let current: JsonValue = target;
+  const last = path[path.length - 1];
+  if (last === undefined) return;
   for (let i = 0; i < path.length - 1; i++) {
-    const segment = path[i];
+    const segment = path[i] as Segment;
     const container = current as JsonObject & JsonValue[];
     let next: JsonValue | undefined = valueAt(current, [segment]);
     if (next === undefined || next === null || typeof next !== 'object') {
@@ -62,5 +64,5 @@ export function setAtPath(target: JsonObject, path: readonly Segment[], value: J
     }
     current = next;
   }
-  (current as Record<string | number, JsonValue>)[path[path.length - 1]] = clone(value);
+  (current as Record<string | number, JsonValue>)[last] = clone(value);
 }

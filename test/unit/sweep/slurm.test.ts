@@ -5,7 +5,6 @@ import * as path from 'path';
 import type { Comparison, SweepPointStatus } from '../../../src/protocol/sweep';
 import { arraySpec, mergeStatus } from '../../../src/engine/sweep/slurm';
 import { readSweepRecord, sweepRuns } from '../../../src/engine/sweep/store';
-import { pointStatuses } from '../../../src/cli/sweep/command';
 import { tempDir } from '../engine/fixtures';
 import { collect, writeSyntheticFile } from '../runner/processes';
 import { installSlurm, startCluster, type Cluster } from './slurmCluster';
