@@ -1,7 +1,7 @@
 // The benchmark: one run, one JSON document on stdout (progress on stderr).
 //   npm run bench                      all sections
 //   node dist/bench.js --out bench.json   also write the document to a file
-//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, cpu, memory, caching, loop, webview
+//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, cpu, memory, caching, latency, loop, webview
 // (`npm run bench` lets npm print its banner on stdout too; `npm run -s bench` does not.)
 // Machines are shared and noisy: compare ratios measured in the same run, and read the load
 // averages recorded at the start and the end.
@@ -25,10 +25,11 @@ import {
 } from './kdStep';
 import { measureCaching, measureSteps, type StepMeasure } from './training';
 import { measureMemory } from './memory';
+import { measureLatencyAgreement } from './latency';
 import { measureEventLoop } from './eventLoop';
 import { runPeerScript, type Unavailable } from './python';
 
-const SECTIONS = ['limit', 'peer', 'wasm', 'cpu', 'memory', 'caching', 'loop', 'webview'] as const;
+const SECTIONS = ['limit', 'peer', 'wasm', 'cpu', 'memory', 'caching', 'latency', 'loop', 'webview'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const ROOT = path.resolve(__dirname, '..');
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
 
   const backends: Record<string, BackendChoice> = {};
   const training: (StepMeasure & { fractionOfLimit?: number })[] = [];
-  const needsWasm = ['wasm', 'memory', 'caching'].some((s) => wanted.has(s as Section));
+  const needsWasm = ['wasm', 'memory', 'caching', 'latency'].some((s) => wanted.has(s as Section));
   if (needsWasm) {
     backends.wasm = await selectBackend('wasm');
     progress(`wasm: ${backends.wasm.threads ?? 1} thread(s) ${backends.wasm.notes.join('; ')}`);
@@ -240,6 +241,10 @@ async function main(): Promise<void> {
   if (wanted.has('caching')) {
     progress('caching: epoch with a live teacher versus cached logits');
     report.teacherCaching = measureCaching(HINTON_MLP, HINTON_MLP.batchSize * 10);
+  }
+  if (wanted.has('latency')) {
+    progress('latency: identical architectures timed as a run times its models (wasm)');
+    report.latencyAgreement = measureLatencyAgreement();
   }
   if (wanted.has('memory')) {
     const steps = Number(options.memorySteps);

@@ -8,10 +8,11 @@ import { loadExperimentFile, validateExperimentText, type Problem } from '../eng
 import type { Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
-import { pickExperiment } from '../engine/run/pickExperiment';
+import { pickExperiment, UsageError } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
-import { listRuns, readRun } from '../engine/store/runStore';
+import { CONFIG_FILE, deleteRun, listRuns, readRun } from '../engine/store/runStore';
+import { RunBusyError } from '../engine/store/runLock';
 import type { RunSummary } from '../protocol/events';
 import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
@@ -19,12 +20,11 @@ import { formatComparison, formatSummary, table } from './tables';
 import { compareCommand, type CompareOptions } from './compare';
 import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
 import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
-import { UsageError } from '../engine/run/pickExperiment';
+import { RunProgress } from './progress';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
-import { RunProgress } from './progress';
 
 function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.severity}  ${p.path}  ${p.message}`).join('\n');
@@ -248,7 +248,7 @@ async function main(argv: string[]): Promise<number> {
         return [
           r.experiment,
           r.runId,
-          r.status,
+          r.crashed ? 'crashed' : r.status,
           formatPercent(product?.best.test),
           formatPoints(r.summary?.kdGain),
           formatDuration(r.summary?.durationMs),
@@ -257,6 +257,19 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         table([['experiment', 'run', 'status', 'student acc', 'KD gain', 'duration'], ...rows]) + '\n',
       );
+    });
+
+  program
+    .command('delete')
+    .description('delete run folders (a run whose runner is still alive is refused: stop it first)')
+    .argument('<runDirs...>')
+    .action((runDirs: string[]) => {
+      for (const dir of runDirs) {
+        const absolute = path.resolve(dir);
+        if (!fs.existsSync(path.join(absolute, CONFIG_FILE))) throw new UsageError(`${dir}: not a run folder`);
+        deleteRun(absolute);
+        process.stdout.write(`deleted ${dir}\n`);
+      }
     });
 
   program
@@ -284,7 +297,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCode === 0 ? RunnerExit.Done : RunnerExit.Invalid;
     }
     process.stderr.write(`kd: ${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? RunnerExit.Invalid : RunnerExit.Failed;
+    return isInvalidInput(error) || error instanceof RunBusyError ? RunnerExit.Invalid : RunnerExit.Failed;
   }
   return code;
 }

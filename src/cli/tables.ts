@@ -30,7 +30,7 @@ function modelRow(name: string, m: ModelMetrics): string[] {
     formatCount(m.summary.params),
     formatCount(m.summary.macs),
     formatBytes(m.summary.bytes),
-    formatMs(m.latencyMs),
+    m.latencyIqrMs === undefined ? formatMs(m.latencyMs) : `${formatMs(m.latencyMs)} ± ${formatMs(m.latencyIqrMs)}`,
   ];
 }
 
@@ -62,7 +62,9 @@ export function formatSummary(summary: RunSummary): string {
     facts.push(`KL(teacher‖student): ${formatNumber(summary.klTeacherStudent)}`);
   if (summary.compressionRatio !== undefined) facts.push(`compression: ${formatRatio(summary.compressionRatio)}`);
   if (summary.speedup !== undefined) facts.push(`speed-up: ${formatRatio(summary.speedup)}`);
+  if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
   if (facts.length) lines.push(facts.join('   '));
+  if (summary.reference && facts.length) lines.push(`(teacher figures are against ${summary.reference.label})`);
   if (summary.error) lines.push(`error: ${summary.error}`);
   return lines.join('\n');
 }

@@ -7,7 +7,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExperimentError, loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
 import type { ExperimentFile } from '../engine/config/types';
-import { processAlive, safeName, type RunInfo } from '../engine/store/runStore';
+import { deleteRun, safeName, type RunInfo } from '../engine/store/runStore';
+import { liveLock, signalRunner } from '../engine/store/runLock';
+import { STOP_GRACE_MS } from './runs/runManager';
 import { COMMANDS } from './commandIds';
 import type { ExperimentDiagnostics } from './editor/diagnostics';
 import type { PanelTarget } from './panelDeps';
@@ -222,11 +224,9 @@ export class Commands {
       this.deps.manager.stop(job.id);
       return;
     }
-    const run = this.deps.index.find(dir);
-    if (run?.status === 'running' && run.pid !== undefined && processAlive(run.pid)) {
-      process.kill(run.pid, 'SIGTERM');
-      this.deps.log.info(`sent SIGTERM to process ${run.pid} (${run.experiment} ${run.runId})`);
-    }
+    // Only a process verified as this run's runner (its lock's start time, the run's events file open) is signalled.
+    const done = signalRunner(dir, STOP_GRACE_MS, (message) => this.deps.log.warn(`${path.basename(dir)}: ${message}`));
+    this.deps.log.info(`stop ${path.basename(dir)}: ${done}`);
   }
 
   // ---- viewing
@@ -324,9 +324,7 @@ export class Commands {
   async deleteRuns(arg?: unknown, selection?: unknown): Promise<string[]> {
     const dirs = runDirsOf(arg, selection);
     if (dirs.length === 0) return [];
-    const busy = dirs.filter(
-      (dir) => this.deps.manager.jobOfRunDir(dir) || this.deps.index.find(dir)?.status === 'running',
-    );
+    const busy = dirs.filter((dir) => this.deps.manager.jobOfRunDir(dir) || liveLock(dir));
     if (busy.length > 0) {
       void vscode.window.showWarningMessage(
         `Stop ${busy.length === 1 ? 'the run' : `${busy.length} runs`} before deleting: ${busy.map((d) => path.basename(d)).join(', ')}.`,
@@ -344,12 +342,13 @@ export class Commands {
     );
     if (answer !== 'Delete') return [];
     for (const dir of dirs) {
-      await fs.promises.rm(dir, { recursive: true, force: true });
-      // An experiment folder left empty goes too.
-      const parent = path.dirname(dir);
-      if ((await fs.promises.readdir(parent).catch(() => ['?'])).length === 0)
-        await fs.promises.rmdir(parent).catch(() => undefined);
-      this.deps.log.info(`deleted ${dir}`);
+      try {
+        // Checked again at the moment of deletion: a run may have been resumed meanwhile.
+        deleteRun(dir);
+        this.deps.log.info(`deleted ${dir}`);
+      } catch (error) {
+        void vscode.window.showWarningMessage((error as Error).message);
+      }
     }
     this.deps.index.refreshNow();
     return dirs;

@@ -112,6 +112,8 @@ export function runTooltipMarkdown(run: RunInfo): string {
       facts.push(`KL(teacher‖student): ${formatNumber(summary.klTeacherStudent)}`);
     if (summary.compressionRatio !== undefined) facts.push(`compression: ${formatRatio(summary.compressionRatio)}`);
     if (summary.speedup !== undefined) facts.push(`speed-up: ${formatRatio(summary.speedup)}`);
+    if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
+    if (summary.reference) facts.push(`teacher figures against ${escapeMarkdown(summary.reference.label)}`);
     facts.push(`backend ${summary.backend} · ${formatDuration(summary.durationMs)}`);
     lines.push(facts.join('  \n'));
   } else if (run.status === 'running') {

@@ -48,8 +48,10 @@ export interface ModelMetrics {
   /** The epoch with the best validation accuracy (the honest pick), and the last epoch. */
   best: AccuracyAt;
   last: AccuracyAt;
-  /** Measured CPU latency per sample in milliseconds (batch of 1, median of several runs). */
+  /** Measured CPU latency per sample in milliseconds (batch of 1, median of several rounds). */
   latencyMs: number;
+  /** Interquartile range of the latency rounds, in milliseconds (summaries: all models timed together, interleaved). */
+  latencyIqrMs?: number;
 }
 
 export interface RunSummary {
@@ -68,14 +70,23 @@ export interface RunSummary {
   product: string;
   /** Distilled minus baseline test accuracy at the best-validation epochs, when a baseline ran. */
   kdGain?: number;
-  /** Top-1 agreement between teacher and distilled student on the test set. */
+  /** What agreement, KL, compression and speed-up compare the student with: the model it learned from. */
+  reference?: {
+    /** Its stages: one teacher, the original teacher of an assistant chain, or every teacher of an ensemble. */
+    stages: string[];
+    /** Words for it: "teacher", "teacher (original, before the assistants)", "ensemble of teacher-1, teacher-2". */
+    label: string;
+  };
+  /** Top-1 agreement between the reference and the distilled student on the test set. */
   agreement?: number;
-  /** Mean KL(teacher || student) over the test set at temperature 1. */
+  /** Mean KL(reference || student) over the test set at temperature 1. */
   klTeacherStudent?: number;
-  /** Teacher parameters / student parameters. */
+  /** Reference parameters (all teachers of an ensemble) / student parameters. */
   compressionRatio?: number;
-  /** Teacher latency / student latency. */
+  /** Reference latency / student latency; absent when the difference is within the measurements' spread. */
   speedup?: number;
+  /** True when the latencies differ by less than their spreads: no speed-up is claimed. */
+  speedupWithinNoise?: boolean;
   error?: string;
   /** Set when the run is one point × seed of a sweep. */
   sweep?: SweepRunInfo;

@@ -9,6 +9,7 @@ import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import type { RunEvent } from '../protocol/events';
+import { RunBusyError } from '../engine/store/runLock';
 import { RunnerExit } from '../protocol/runner';
 import { parseRunnerArgs } from './args';
 
@@ -17,10 +18,13 @@ function writeEvent(event: RunEvent): void {
 }
 
 async function main(): Promise<number> {
-  const shouldStop = stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
+  let shouldStop: () => boolean = () => false;
   try {
     const request = parseRunnerArgs(process.argv);
     const runsDir = path.resolve(request.runsDir);
+    // A describe has no checkpoint to save: SIGTERM ends it at once (the default action).
+    if (request.kind !== 'describe')
+      shouldStop = stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
     if (request.kind === 'resume') {
       const resumeDir = path.resolve(request.runDir);
       const { summary } = await runExperiment(experimentOfRun(resumeDir), {
@@ -48,7 +52,7 @@ async function main(): Promise<number> {
     return exitCodeOf(summary.status);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? RunnerExit.Invalid : RunnerExit.Failed;
+    return isInvalidInput(error) || error instanceof RunBusyError ? RunnerExit.Invalid : RunnerExit.Failed;
   }
 }
 

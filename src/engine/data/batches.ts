@@ -12,6 +12,8 @@ export function* iterateBatches(
   inputSize: number,
   batchSize: number,
   shuffleSeed?: number,
+  /** Batches to skip at the start (a resumed epoch); they are not built. */
+  startBatch = 0,
 ): Generator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`batch size must be a positive integer, got ${batchSize}`);
@@ -19,7 +21,7 @@ export function* iterateBatches(
     throw new Error(`split holds ${split.x.length} values, expected ${split.count} examples × ${inputSize}`);
   }
   const order = shuffleSeed === undefined ? null : seededPermutation(split.count, shuffleSeed);
-  for (let start = 0; start < split.count; start += batchSize) {
+  for (let start = startBatch * batchSize; start < split.count; start += batchSize) {
     const size = Math.min(batchSize, split.count - start);
     const x = new Float32Array(size * inputSize);
     const y = new Int32Array(size);

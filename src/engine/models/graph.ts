@@ -3,7 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../config/types';
 import { LayerNames } from './names';
+import { deriveSeed } from '../random';
 import { SeedSequence } from './seeds';
+import { SeededDropout } from './seededDropout';
 
 export type SymbolicTensor = tf.SymbolicTensor;
 type Pair = number | [number, number];
@@ -13,7 +15,11 @@ export class GraphBuilder {
   readonly input: SymbolicTensor;
   private readonly seeds: SeedSequence;
 
-  constructor(inputShape: number[], seed: number, reserved: Iterable<string> = []) {
+  constructor(
+    inputShape: number[],
+    private readonly seed: number,
+    reserved: Iterable<string> = [],
+  ) {
     if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new Error(`invalid input shape [${inputShape.join(', ')}]: expected positive integer dimensions`);
     }
@@ -116,9 +122,9 @@ export class GraphBuilder {
     return apply(tf.layers.batchNormalization({ name, momentum, epsilon }), x);
   }
 
-  /** Unseeded on purpose: a seeded TF.js dropout draws the same mask at every step. */
+  /** Masks drawn from the run seed, the layer's name and the training step (see seededDropout.ts). */
   dropout(x: SymbolicTensor, name: string, rate: number): SymbolicTensor {
-    return apply(tf.layers.dropout({ name, rate }), x);
+    return apply(new SeededDropout({ name, rate, seed: deriveSeed(this.seed, `dropout ${name}`) }), x);
   }
 
   flatten(x: SymbolicTensor, name: string): SymbolicTensor {

@@ -6,5 +6,5 @@ export { normalizeKerasTopology } from './kerasCompat';
 export { ensureLogits, endsWithSoftmax } from './logits';
 export { tapModel } from './tap';
 export { summarizeModel, layerMacs } from './summary';
-export { measureLatencyMs } from './latency';
+export { measureLatencies, measureLatencyMs, significantRatio, type Latency } from './latency';
 export { copyWeights, cloneModel } from './weights';

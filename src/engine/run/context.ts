@@ -1,6 +1,5 @@
 // What every scheme needs while it runs: the experiment, the data, the event sink, the stop flag,
 // and the steps shared by all schemes (train a stage, measure a model, build loss terms).
-import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Experiment, LossSpec, ModelSpec, TrainConfig } from '../config/types';
 import type { Dataset } from '../data/types';
@@ -9,7 +8,7 @@ import type { ModelMetrics, ModelSummary, RunEvent, StageRole } from '../../prot
 import { createLossTerms } from '../losses';
 import { measureLatencyMs, summarizeModel, tapModel } from '../models';
 import { RunWriter } from '../store/runStore';
-import { copyWeightsFrom, readStageState, markComplete } from '../train/checkpoint';
+import { bestModelPath, copyWeightsFrom, markComplete, openCheckpoint } from '../train/checkpoint';
 import { evaluate } from '../train/evaluate';
 import { trainStage, type StageOutcome } from '../train/stage';
 import { cacheBytes, cachedTeacher, liveTeacher, type TeacherSource } from '../train/teacherOutputs';
@@ -139,9 +138,9 @@ export class RunContext {
   /** When `stage` already completed (a resumed run), loads its best weights into `model` and reports it again. */
   async reuseCompleted(stage: string, model: tf.LayersModel): Promise<TrainedModel | undefined> {
     const dir = this.checkpointDir(stage);
-    const done = readStageState(dir);
+    const done = openCheckpoint(dir, (message) => this.log('warn', `${stage}: ${message}`))?.state;
     if (!done?.complete || !done.metrics) return undefined;
-    await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
+    await copyWeightsFrom(bestModelPath(dir), model);
     this.log('info', `stage "${stage}" already complete; reusing its checkpoint`);
     this.models[stage] = done.metrics;
     this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics: done.metrics });
@@ -156,7 +155,7 @@ export class RunContext {
     outcome: StageOutcome,
   ): Promise<TrainedModel> {
     const dir = this.checkpointDir(stage);
-    await copyWeightsFrom(path.join(dir, 'best', 'model.json'), model);
+    await copyWeightsFrom(bestModelPath(dir), model);
     const metrics: ModelMetrics = {
       stage,
       role,
@@ -165,7 +164,7 @@ export class RunContext {
       last: outcome.last,
       latencyMs: measureLatencyMs(model, this.dataset.inputShape),
     };
-    markComplete(dir, { ...outcome.state, metrics });
+    await markComplete(dir, { ...outcome.state, metrics });
     this.models[stage] = metrics;
     this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics });
     return { stage, model, metrics };

@@ -3,10 +3,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName, Experiment } from '../config/types';
-import type { RunEvent, RunStatus, RunSummary } from '../../protocol/events';
+import type { ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../protocol/events';
 import { selectBackend } from '../backend/select';
 import { loadDataset } from '../data';
-import { CONFIG_FILE, createRunDir, RunWriter } from '../store/runStore';
+import type { Dataset } from '../data/types';
+import { measureLatencies, significantRatio, type Latency } from '../models';
+import { removeTemporaries } from '../store/atomic';
+import { acquireLock, releaseLock } from '../store/runLock';
+import { CHECKPOINTS_DIR, CONFIG_FILE, createRunDir, newRunId, removeUnbornRuns, RunWriter } from '../store/runStore';
+import { removeFallbackCheckpoints } from '../train/checkpoint';
 import { compareLogits, evaluate } from '../train/evaluate';
 import { RunContext, RunStopped } from './context';
 import { schemeFor } from '../schemes';
@@ -43,42 +48,66 @@ export function experimentOfRun(runDir: string): Experiment {
   }
 }
 
+/** Opens the run folder: a new one comes into being complete (config, run-start, lock); a resumed one is locked first. */
+function openRunDir(experiment: Experiment, options: RunOptions, start: RunEvent, runId: string): string {
+  if (!options.resumeDir) {
+    removeUnbornRuns(options.runsDir, experiment.name);
+    return createRunDir(options.runsDir, experiment, [start], runId);
+  }
+  // Refuses a run whose runner still lives (RunBusyError): two processes never write one folder.
+  acquireLock(options.resumeDir);
+  // Only the lock holder may tidy: temporaries of a killed writer, and checkpoint units are repaired per stage.
+  removeTemporaries(options.resumeDir);
+  return options.resumeDir;
+}
+
 /** Runs `experiment`; with `resumeDir`, pass the experiment stored in that run (experimentOfRun). */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
-  const runDir = options.resumeDir ?? createRunDir(options.runsDir, experiment, options.runId);
-  const runId = path.basename(runDir);
-  const writer = new RunWriter(runDir);
   const startedAt = now();
   const started = Date.now();
+  let backend = 'none';
+  let backendNotes: string[] = [];
+  let backendError: unknown;
+  try {
+    const choice = await selectBackend(options.backend ?? experiment.backend);
+    backend = choice.backend;
+    backendNotes = choice.notes;
+  } catch (caught) {
+    backendError = caught;
+  }
+  const runId = options.resumeDir ? path.basename(options.resumeDir) : (options.runId ?? newRunId());
+  const start: RunEvent = {
+    type: 'run-start',
+    time: now(),
+    runId,
+    experiment: experiment.name,
+    cell: experiment.cell,
+    sourceFile: experiment.sourceFile,
+    backend,
+    backendNotes,
+    pid: process.pid,
+    resumed: Boolean(options.resumeDir),
+  };
+  const runDir = openRunDir(experiment, options, start, runId);
+  const writer = new RunWriter(runDir);
   const emit = (event: RunEvent) => {
     writer.appendEvent(event);
     if (event.type === 'log') writer.log(`[${event.level}] ${event.message}`);
     options.onEvent?.(event);
   };
+  // A new run's folder already holds its run-start; a resumed run appends one.
+  if (options.resumeDir) emit(start);
+  else options.onEvent?.(start);
   const shouldStop = options.shouldStop ?? (() => false);
-  let backend = 'none';
-  let status: Exclude<RunStatus, 'running'>;
+  let status: Exclude<RunStatus, 'running'> = 'failed';
   let error: string | undefined;
   let ctx: RunContext | undefined;
   let result: SchemeResult | undefined;
-  const comparisons: Pick<RunSummary, 'agreement' | 'klTeacherStudent'> = {};
+  const comparisons: Partial<RunSummary> = {};
 
   try {
-    const choice = await selectBackend(options.backend ?? experiment.backend);
-    backend = choice.backend;
-    emit({
-      type: 'run-start',
-      time: now(),
-      runId,
-      experiment: experiment.name,
-      cell: experiment.cell,
-      sourceFile: experiment.sourceFile,
-      backend,
-      backendNotes: choice.notes,
-      pid: process.pid,
-      resumed: Boolean(options.resumeDir),
-    });
-    for (const note of choice.notes) writer.log(`backend skipped: ${note}`);
+    if (backendError) throw backendError;
+    for (const note of backendNotes) writer.log(`backend skipped: ${note}`);
     const dataset = await loadDataset(experiment.data, {
       baseDir: path.dirname(experiment.sourceFile),
       seed: experiment.seed,
@@ -91,16 +120,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     });
     ctx = new RunContext(experiment, dataset, writer, options.runsDir, emit, shouldStop);
     result = await schemeFor(experiment.distill.scheme)(ctx);
-    if (result.teacher) {
-      const classes = dataset.classes;
-      const teacherLogits = evaluate(result.live[result.teacher], dataset.test, dataset.inputShape, true)
-        .logits as Float32Array;
-      const studentLogits = evaluate(result.live[result.product], dataset.test, dataset.inputShape, true)
-        .logits as Float32Array;
-      const { agreement, kl } = compareLogits(teacherLogits, studentLogits, classes);
-      comparisons.agreement = agreement;
-      comparisons.klTeacherStudent = kl;
-    }
+    Object.assign(comparisons, compareWithReference(result, ctx.models, dataset));
     status = 'done';
   } catch (caught) {
     if (caught instanceof RunStopped) {
@@ -132,16 +152,67 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   };
   const productMetrics = models[product];
   const baselineMetrics = result?.baseline ? models[result.baseline] : undefined;
-  const teacherMetrics = result?.teacher ? models[result.teacher] : undefined;
   if (productMetrics && baselineMetrics) summary.kdGain = productMetrics.best.test - baselineMetrics.best.test;
-  if (productMetrics && teacherMetrics) {
-    summary.compressionRatio = teacherMetrics.summary.params / productMetrics.summary.params;
-    summary.speedup = teacherMetrics.latencyMs / productMetrics.latencyMs;
-  }
   if (result) for (const model of new Set(Object.values(result.live))) model.dispose();
+  // A finished run needs no fallback checkpoints.
+  if (status === 'done') removeFallbackCheckpoints(path.join(runDir, CHECKPOINTS_DIR));
   writer.writeSummary(summary);
   emit({ type: 'summary', time: now(), summary });
   emit({ type: 'run-end', time: now(), status, error });
   writer.close();
+  releaseLock(runDir);
   return { runDir, summary };
+}
+
+/**
+ * Agreement, KL, compression and speed-up of the product against the model it learned from (one
+ * teacher, the original teacher of a chain, or the weighted ensemble of several), and the latency
+ * of every live model measured again together, interleaved, in this process.
+ */
+function compareWithReference(
+  result: SchemeResult,
+  models: Record<string, ModelMetrics>,
+  dataset: Dataset,
+): Partial<RunSummary> {
+  const stages = Object.keys(result.live).filter((stage) => models[stage]);
+  const latencies = measureLatencies(
+    stages.map((stage) => result.live[stage]),
+    dataset.inputShape,
+  );
+  const latencyOf: Record<string, Latency> = {};
+  stages.forEach((stage, i) => {
+    latencyOf[stage] = latencies[i];
+    models[stage] = { ...models[stage], latencyMs: latencies[i].medianMs, latencyIqrMs: latencies[i].iqrMs };
+  });
+  const reference =
+    result.reference ??
+    (result.teacher ? { stages: [result.teacher], weights: [1], label: result.teacher } : undefined);
+  const productModel = result.live[result.product];
+  if (!reference || !productModel || !models[result.product]) return {};
+  const classes = dataset.classes;
+  const referenceLogits = new Float32Array(dataset.test.count * classes);
+  reference.stages.forEach((stage, i) => {
+    const logits = evaluate(result.live[stage], dataset.test, dataset.inputShape, true).logits as Float32Array;
+    for (let k = 0; k < logits.length; k++) referenceLogits[k] += reference.weights[i] * logits[k];
+  });
+  const studentLogits = evaluate(productModel, dataset.test, dataset.inputShape, true).logits as Float32Array;
+  const { agreement, kl } = compareLogits(referenceLogits, studentLogits, classes);
+  const out: Partial<RunSummary> = {
+    reference: { stages: reference.stages, label: reference.label },
+    agreement,
+    klTeacherStudent: kl,
+  };
+  const referenceModels = reference.stages.map((stage) => models[stage]).filter((m) => m !== undefined);
+  if (referenceModels.length === reference.stages.length) {
+    const params = referenceModels.reduce((sum, m) => sum + m.summary.params, 0);
+    out.compressionRatio = params / models[result.product].summary.params;
+    // An ensemble runs every teacher: its latency is theirs together, its spread theirs together.
+    const referenceLatency: Latency = reference.stages
+      .map((stage) => latencyOf[stage])
+      .reduce((a, b) => ({ medianMs: a.medianMs + b.medianMs, iqrMs: a.iqrMs + b.iqrMs, rounds: a.rounds }));
+    const ratio = significantRatio(referenceLatency, latencyOf[result.product]);
+    if (ratio === undefined) out.speedupWithinNoise = true;
+    else out.speedup = ratio;
+  }
+  return out;
 }

@@ -89,8 +89,14 @@ export async function assistant(ctx: RunContext): Promise<SchemeResult> {
 
   const product = trained[trained.length - 1];
   const direct = trained[trained.length - 2];
-  const live: SchemeResult['live'] = { [product.stage]: product.model, [direct.stage]: direct.model };
-  for (const m of trained.slice(0, -2)) m.model.dispose();
+  const original = trained[0];
+  // The original teacher stays live: compression, speed-up, agreement and KL are against it.
+  const live: SchemeResult['live'] = {
+    [product.stage]: product.model,
+    [direct.stage]: direct.model,
+    [original.stage]: original.model,
+  };
+  for (const m of trained.slice(1, -2)) m.model.dispose();
   if (baseline) {
     await trainBaseline(
       ctx,
@@ -99,7 +105,18 @@ export async function assistant(ctx: RunContext): Promise<SchemeResult> {
     );
     live.baseline = baseline.model;
   }
-  return { product: product.stage, teacher: direct.stage, baseline: baseline ? 'baseline' : undefined, live };
+  const reference = {
+    stages: [original.stage],
+    weights: [1],
+    label: `${original.stage} (the original, before the assistants)`,
+  };
+  return {
+    product: product.stage,
+    teacher: direct.stage,
+    reference,
+    baseline: baseline ? 'baseline' : undefined,
+    live,
+  };
 }
 
 function measureLoaded(ctx: RunContext, stage: string, resolved: ResolvedModel): TrainedModel {

@@ -76,8 +76,9 @@ export async function multiTeacher(ctx: RunContext): Promise<SchemeResult> {
       ),
   });
   const lead = leadingTeacher(teachers, weights);
-  const live: SchemeResult['live'] = { [trained.stage]: student.model, [lead.stage]: lead.model };
-  for (const t of teachers) if (t !== lead) t.model.dispose();
+  // Every teacher stays live: the student is measured against the ensemble it learned from.
+  const live: SchemeResult['live'] = { [trained.stage]: student.model };
+  for (const t of teachers) live[t.stage] = t.model;
   if (baseline) {
     await trainBaseline(
       ctx,
@@ -86,5 +87,10 @@ export async function multiTeacher(ctx: RunContext): Promise<SchemeResult> {
     );
     live.baseline = baseline.model;
   }
-  return { product: trained.stage, teacher: lead.stage, baseline: baseline ? 'baseline' : undefined, live };
+  const reference = {
+    stages: teachers.map((t) => t.stage),
+    weights,
+    label: `ensemble of ${teachers.map((t, i) => `${t.stage} (${weights[i].toFixed(2)})`).join(', ')}`,
+  };
+  return { product: trained.stage, teacher: lead.stage, reference, baseline: baseline ? 'baseline' : undefined, live };
 }

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { parseEventLine, type RunEvent, type RunStatus, type RunSummary } from '../../protocol/events';
 import type { Experiment } from '../config/types';
 import { writeJsonAtomic } from './atomic';
+import { acquireLock, liveLock, LOCK_FILE, RunBusyError } from './runLock';
 
 export const CONFIG_FILE = 'config.json';
 export const EVENTS_FILE = 'events.jsonl';
@@ -39,12 +40,50 @@ export function newRunId(now = new Date()): string {
     .padStart(4, '0')}`;
 }
 
-/** Creates the folder of a new run and writes its resolved config. */
-export function createRunDir(runsDir: string, experiment: Experiment, runId = newRunId()): string {
-  const dir = path.join(runsDir, safeName(experiment.name), runId);
-  fs.mkdirSync(path.join(dir, CHECKPOINTS_DIR), { recursive: true });
-  writeJsonAtomic(path.join(dir, CONFIG_FILE), experiment);
+/**
+ * Creates the folder of a new run complete: its resolved config, its first events and this
+ * process's lock are written under a hidden temporary name, which one rename makes visible, so no
+ * reader ever sees a run without its start (a kill before the rename leaves only a hidden folder).
+ */
+export function createRunDir(
+  runsDir: string,
+  experiment: Experiment,
+  firstEvents: RunEvent[] = [],
+  runId = newRunId(),
+): string {
+  const parent = path.join(runsDir, safeName(experiment.name));
+  const dir = path.join(parent, runId);
+  const hidden = path.join(parent, `.new-${runId}`);
+  fs.mkdirSync(path.join(hidden, CHECKPOINTS_DIR), { recursive: true });
+  acquireLock(hidden);
+  writeJsonAtomic(path.join(hidden, CONFIG_FILE), experiment);
+  fs.writeFileSync(path.join(hidden, EVENTS_FILE), firstEvents.map((e) => JSON.stringify(e) + '\n').join(''));
+  fs.renameSync(hidden, dir);
   return dir;
+}
+
+/**
+ * Removes hidden folders of runs whose creation was interrupted: their lock is dead, or they have
+ * none and are older than `minAgeMs` (a folder is locked right after it is made).
+ */
+export function removeUnbornRuns(runsDir: string, experiment: string, minAgeMs = 5_000): void {
+  const parent = path.join(runsDir, safeName(experiment));
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent).filter((n) => n.startsWith('.new-'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = path.join(parent, name);
+    try {
+      const locked = fs.existsSync(path.join(dir, LOCK_FILE));
+      const stale = locked ? !liveLock(dir) : Date.now() - fs.statSync(dir).mtimeMs >= minAgeMs;
+      if (stale) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Gone already.
+    }
+  }
 }
 
 /** Experiment names become folder names: keep them portable. */
@@ -118,10 +157,13 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Folds a run's events into its status and progress. */
+/**
+ * Folds a run's events into its status and progress. `isAlive` says whether the runner still runs
+ * (readRun answers from the run's lock, not from the pid the events name).
+ */
 export function foldEvents(
   events: RunEvent[],
-  isAlive: (pid: number) => boolean = processAlive,
+  isAlive: (pid: number | undefined) => boolean,
 ): Pick<RunInfo, 'status' | 'crashed' | 'startedAt' | 'pid' | 'progress' | 'error'> {
   let status: RunStatus = 'running';
   let crashed = false;
@@ -170,7 +212,7 @@ export function foldEvents(
         break;
     }
   }
-  if (!ended && events.length > 0 && (pid === undefined || !isAlive(pid))) {
+  if (!ended && !isAlive(pid)) {
     status = 'failed';
     crashed = true;
     error = 'the runner exited without finishing (crash or kill); resume continues from the last checkpoint';
@@ -183,7 +225,7 @@ export function readRun(dir: string): RunInfo {
   const experiment = path.basename(path.dirname(dir));
   const config = readJson<Experiment>(path.join(dir, CONFIG_FILE));
   const summary = readJson<RunSummary>(path.join(dir, SUMMARY_FILE));
-  const folded = foldEvents(readEvents(dir));
+  const folded = foldEvents(readEvents(dir), () => liveLock(dir) !== undefined);
   return { experiment, runId, dir, config, summary, ...folded };
 }
 
@@ -200,7 +242,9 @@ export function listRuns(runsDir: string): RunInfo[] {
     const experimentDir = path.join(runsDir, experiment);
     let ids: string[];
     try {
-      ids = fs.readdirSync(experimentDir).filter((id) => fs.existsSync(path.join(experimentDir, id, CONFIG_FILE)));
+      ids = fs
+        .readdirSync(experimentDir)
+        .filter((id) => !id.startsWith('.') && fs.existsSync(path.join(experimentDir, id, CONFIG_FILE)));
     } catch {
       continue;
     }
@@ -212,4 +256,17 @@ export function listRuns(runsDir: string): RunInfo[] {
 /** The newest run of an experiment that finished, for `fromCell` reuse. */
 export function latestFinishedRun(runsDir: string, experiment: string): RunInfo | undefined {
   return listRuns(runsDir).find((run) => run.experiment === safeName(experiment) && run.status === 'done');
+}
+
+/** Deletes a run folder, refusing one whose runner is alive (RunBusyError); an experiment folder left empty goes too. */
+export function deleteRun(dir: string): void {
+  const lock = liveLock(dir);
+  if (lock) throw new RunBusyError(dir, lock);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const parent = path.dirname(dir);
+  try {
+    if (fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
+  } catch {
+    // Gone or not empty.
+  }
 }

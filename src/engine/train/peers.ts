@@ -9,7 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunEvent, StageRole } from '../../protocol/events';
 import type { OptimizerConfig, TrainConfig } from '../config/types';
 import type { Batch, Dataset } from '../data/types';
-import { iterateBatches } from '../data';
+import { epochBatches } from '../data/order';
+import { setRandomStep } from '../models/seededDropout';
+import { comparePositions, positionOf, readStageState } from './checkpoint';
 import type { LossInputs, LossTerm } from '../losses/types';
 import { tapModel } from '../models';
 import { detach } from './detach';
@@ -81,6 +83,12 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
   const inputSize = dataset.inputShape.reduce((a, b) => a * b, 1);
   const stepsPerEpoch = stepsPerEpochOf(dataset, train);
   const live = peers.map(livePeer);
+  // Peers checkpoint one after another; a kill between two saves leaves them one checkpoint
+  // apart, so all resume from the earliest position (the one ahead falls back to its previous unit).
+  const saved = peers.map((peer) => readStageState(peer.checkpointDir));
+  const atMost = saved
+    .map((s) => (s ? positionOf(s) : { epoch: 0, step: 0 }))
+    .reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
   const progress: StageProgress[] = [];
   for (const [i, peer] of peers.entries()) {
     progress.push(
@@ -95,13 +103,17 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
         checkpointDir: peer.checkpointDir,
         emit: options.emit,
         epochOffset: 0,
+        atMost,
       }),
     );
   }
-  // Peers checkpoint one after another at the end of an epoch; a crash between two saves leaves
-  // them an epoch apart, so all resume from the earliest.
-  const startEpoch = Math.min(...progress.map((p) => p.nextEpoch));
-  for (const p of progress) if (p.nextEpoch > startEpoch) p.rewindTo(startEpoch);
+  const positions = progress.map((p) => p.position);
+  if (positions.some((p) => comparePositions(p, positions[0]) !== 0)) {
+    throw new Error(
+      `the peers' checkpoints are at different positions (${positions.map((p) => `epoch ${p.epoch} + ${p.step} steps`).join(', ')}) and no common one is left; start a new run`,
+    );
+  }
+  const startEpoch = progress[0].nextEpoch;
   progress.forEach((p, i) =>
     p.emitStart(
       peers[i].terms.map((t) => t.name),
@@ -110,7 +122,7 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
     ),
   );
 
-  let globalStep = (startEpoch - 1) * stepsPerEpoch;
+  let globalStep = (startEpoch - 1) * stepsPerEpoch + progress[0].stepsDone(startEpoch);
   let stopped = false;
   for (let epoch = startEpoch; epoch <= train.epochs && !stopped; epoch++) {
     const rates = peers.map((peer, i) => {
@@ -118,23 +130,25 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
       setLearningRate(live[i].optimizer, lr);
       return lr;
     });
-    progress.forEach((p) => p.beginEpoch());
-    let step = 0;
-    for (const batch of iterateBatches(dataset.train, inputSize, train.batchSize, options.seed * 1000 + epoch)) {
+    progress.forEach((p) => p.beginEpoch(epoch));
+    let step = progress[0].stepsDone(epoch);
+    for (const batch of epochBatches(dataset, inputSize, train.batchSize, options.seed, epoch, step)) {
       if (step >= stepsPerEpoch) break;
       step++;
       globalStep++;
+      setRandomStep(globalStep);
       const results = peersStep(live, batch, dataset, epoch);
       results.forEach((result, i) =>
         progress[i].recordStep(epoch, step, stepsPerEpoch, globalStep, result, batch.size, rates[i]),
       );
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.shouldStop()) {
         stopped = true;
         break;
       }
     }
     if (stopped) {
-      for (const p of progress) await p.saveStopped(epoch);
+      for (const p of progress) await p.saveStopped(epoch, step);
       break;
     }
     for (const [i, p] of progress.entries()) await p.endEpoch(epoch, rates[i]);
@@ -142,7 +156,9 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
 
   // Tapped views own no weights (disposing one would dispose the peer's layers): only the optimizers go.
   live.forEach((peer) => peer.optimizer.dispose());
-  return { stopped, outcomes: progress.map((p) => p.finish(stopped)) };
+  const outcomes: StageOutcome[] = [];
+  for (const p of progress) outcomes.push(await p.finish(stopped));
+  return { stopped, outcomes };
 }
 
 /**

@@ -8,13 +8,14 @@ import type { Batch, Dataset } from '../data/types';
 import { evaluate } from './evaluate';
 import {
   markComplete,
-  readStageState,
+  openCheckpoint,
   restoreCheckpoint,
-  saveBest,
   saveCheckpoint,
   type EpochRecord,
+  type Position,
   type StageState,
 } from './checkpoint';
+import { checkDivergence } from './divergence';
 
 export interface StageOutcome {
   stopped: boolean;
@@ -46,6 +47,8 @@ export interface ProgressOptions {
   emit: (event: RunEvent) => void;
   /** Epoch numbers are offset by this much in events (multi-stage schedules continue counting). */
   epochOffset: number;
+  /** Resume no later than this position (peers resume together from the earliest). */
+  atMost?: Position;
 }
 
 function now(): string {
@@ -87,40 +90,42 @@ export class StageProgress {
     public state: StageState,
   ) {}
 
-  /** Reads the stage's saved progress and restores weights, optimizer and adapters from it. */
+  /** Reads the stage's newest complete checkpoint and restores weights, optimizer and adapters from it. */
   static async open(options: ProgressOptions): Promise<StageProgress> {
-    const previous = readStageState(options.checkpointDir);
+    const warn = (message: string) =>
+      options.emit({ type: 'log', time: now(), level: 'warn', message: `${options.stage}: ${message}` });
+    const previous = openCheckpoint(options.checkpointDir, warn, options.atMost)?.state;
     const state: StageState = previous ?? {
       epoch: 0,
-      partial: false,
+      step: 0,
       history: [],
       bestEpoch: 0,
       bestVal: -Infinity,
       complete: false,
     };
-    if (previous && previous.epoch > 0) {
+    if (previous && (previous.epoch > 0 || previous.step > 0)) {
       await restoreCheckpoint(options.checkpointDir, previous, options.model, options.optimizer, options.adapters);
     }
-    return new StageProgress(options, state);
+    return new StageProgress(options, { ...state, step: state.step ?? 0 });
   }
 
   get stage(): string {
     return this.options.stage;
   }
 
-  /** The first epoch still to run (a stop mid-epoch keeps its updates; that epoch is then run again in full). */
+  /** The first epoch still to run. */
   get nextEpoch(): number {
     return this.state.epoch + 1;
   }
 
-  /** Resumes at an earlier epoch than this stage's own progress (peers resume together): later records are dropped. */
-  rewindTo(nextEpoch: number): void {
-    const offset = this.options.epochOffset;
-    this.state = {
-      ...this.state,
-      epoch: nextEpoch - 1,
-      history: this.state.history.filter((r) => r.epoch - offset < nextEpoch),
-    };
+  /** Where the saved weights are in the data order. */
+  get position(): Position {
+    return { epoch: this.state.epoch, step: this.state.step };
+  }
+
+  /** Steps of `epoch` already in the weights (a stop mid-epoch): the loop skips their batches. */
+  stepsDone(epoch: number): number {
+    return epoch === this.state.epoch + 1 ? this.state.step : 0;
   }
 
   emitStart(terms: string[], stepsPerEpoch: number, startEpoch = this.nextEpoch): void {
@@ -137,10 +142,11 @@ export class StageProgress {
     });
   }
 
-  beginEpoch(): void {
-    this.lossSum = 0;
-    this.correct = 0;
-    this.seen = 0;
+  beginEpoch(epoch: number): void {
+    const resumed = this.stepsDone(epoch) > 0 ? this.state.sums : undefined;
+    this.lossSum = resumed?.lossSum ?? 0;
+    this.correct = resumed?.correct ?? 0;
+    this.seen = resumed?.seen ?? 0;
     this.epochStart = Date.now();
     this.windowStart = Date.now();
   }
@@ -174,11 +180,8 @@ export class StageProgress {
       lr,
       samplesPerSec: elapsed > 0 ? batchSize / elapsed : 0,
     });
-    if (!Number.isFinite(result.total)) {
-      throw new Error(
-        `stage "${stage}": the loss became ${result.total} at epoch ${epoch}, step ${step}; lower the learning rate or check the loss weights`,
-      );
-    }
+    if (this.state.firstLoss === undefined) this.state = { ...this.state, firstLoss: result.total };
+    checkDivergence(stage, this.state.firstLoss as number, result.total, epoch + epochOffset, step, lr);
   }
 
   /** Evaluates on validation and test, keeps the best-validation weights, checkpoints, and emits the epoch. */
@@ -196,16 +199,16 @@ export class StageProgress {
     };
     const state = this.state;
     const improved = record.val === null || record.val > state.bestVal || state.history.length === 0;
-    if (improved) await saveBest(checkpointDir, model);
     this.state = {
       ...state,
       epoch,
-      partial: false,
+      step: 0,
+      sums: undefined,
       history: [...state.history, record],
       bestEpoch: improved ? record.epoch : state.bestEpoch,
       bestVal: improved ? (record.val ?? record.test) : state.bestVal,
     };
-    await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state);
+    await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state, improved);
     emit({
       type: 'epoch',
       time: now(),
@@ -228,10 +231,15 @@ export class StageProgress {
     });
   }
 
-  /** Saves the updates of an interrupted epoch so a resumed run loses nothing. */
-  async saveStopped(epoch: number): Promise<void> {
+  /** Saves the position inside an interrupted epoch, with its updates and sums, so a resumed run continues at the next step. */
+  async saveStopped(epoch: number, step: number): Promise<void> {
     const { model, checkpointDir, optimizer, adapters, stage, epochOffset, emit } = this.options;
-    this.state = { ...this.state, epoch: epoch - 1, partial: true };
+    this.state = {
+      ...this.state,
+      epoch: epoch - 1,
+      step,
+      sums: { lossSum: this.lossSum, correct: this.correct, seen: this.seen },
+    };
     await saveCheckpoint(checkpointDir, model, optimizer, adapters, this.state);
     emit({
       type: 'checkpoint',
@@ -243,10 +251,10 @@ export class StageProgress {
   }
 
   /** Marks the stage complete (unless stopped) and reports its best and last epochs. */
-  finish(stopped: boolean): StageOutcome {
+  async finish(stopped: boolean): Promise<StageOutcome> {
     if (!stopped) {
       this.state = { ...this.state, complete: true };
-      markComplete(this.options.checkpointDir, this.state);
+      await markComplete(this.options.checkpointDir, this.state);
     }
     const history = this.state.history;
     const last = history[history.length - 1] ?? { epoch: 0, val: null, test: Number.NaN };

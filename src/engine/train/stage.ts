@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { StageRole, RunEvent } from '../../protocol/events';
 import type { TrainConfig } from '../config/types';
 import type { Batch, Dataset } from '../data/types';
-import { iterateBatches } from '../data';
+import { epochBatches } from '../data/order';
+import { setRandomStep } from '../models/seededDropout';
 import type { LossInputs, LossTerm } from '../losses/types';
 import { tapModel } from '../models';
 import { createOptimizer, learningRateAt, setLearningRate, weightDecayPenalty } from './optimizer';
@@ -72,18 +73,20 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
   const needy = terms.filter((t) => t.needsTeacher).map((t) => t.name);
   if (!teacher && needy.length > 0)
     throw new Error(`stage "${stage}": loss terms ${needy.join(', ')} need a teacher, and none is set`);
-  let globalStep = (startEpoch - 1) * stepsPerEpoch;
+  let globalStep = (startEpoch - 1) * stepsPerEpoch + progress.stepsDone(startEpoch);
   let stopped = false;
 
   for (let epoch = startEpoch; epoch <= train.epochs && !stopped; epoch++) {
     const lr = learningRateAt(train.schedule, train.optimizer.lr, epoch - 1, train.epochs);
     setLearningRate(optimizer, lr);
-    progress.beginEpoch();
-    let step = 0;
-    for (const batch of iterateBatches(dataset.train, inputSize, train.batchSize, options.seed * 1000 + epoch)) {
+    progress.beginEpoch(epoch);
+    // A stop mid-epoch saved its position: the batches before it are skipped, in the same order.
+    let step = progress.stepsDone(epoch);
+    for (const batch of epochBatches(dataset, inputSize, train.batchSize, options.seed, epoch, step)) {
       if (step >= stepsPerEpoch) break;
       step++;
       globalStep++;
+      setRandomStep(globalStep);
       const result = trainStep(
         tapped,
         studentLayers,
@@ -105,7 +108,7 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
       }
     }
     if (stopped) {
-      await progress.saveStopped(epoch);
+      await progress.saveStopped(epoch, step);
       break;
     }
     await progress.endEpoch(epoch, lr);
@@ -113,7 +116,7 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
 
   // The tapped view owns no weights; disposing it would dispose the shared layers' weights.
   optimizer.dispose();
-  return progress.finish(stopped);
+  return await progress.finish(stopped);
 }
 
 /** One optimisation step; returns each weighted term's value (one device read per step). */

@@ -4,14 +4,19 @@ import { spawn } from 'child_process';
 import { parseEventLine, type ModelsEvent } from '../../protocol/events';
 import type { PanelDeps } from '../panelDeps';
 
-const DESCRIBE_TIMEOUT_MS = 120_000;
+export const DESCRIBE_TIMEOUT_MS = 120_000;
 
 export interface DescribeCall {
   result: Promise<ModelsEvent>;
   cancel(): void;
 }
 
-export function describeExperiment(deps: PanelDeps, file: string, cell: string | undefined): DescribeCall {
+export function describeExperiment(
+  deps: Pick<PanelDeps, 'runnerCommand' | 'runsDir'>,
+  file: string,
+  cell: string | undefined,
+  timeoutMs = DESCRIBE_TIMEOUT_MS,
+): DescribeCall {
   const command = deps.runnerCommand({
     kind: 'describe',
     file,
@@ -28,9 +33,10 @@ export function describeExperiment(deps: PanelDeps, file: string, cell: string |
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`describing the experiment took longer than ${DESCRIBE_TIMEOUT_MS / 1000} s`));
-    }, DESCRIBE_TIMEOUT_MS);
+      // SIGKILL: a child busy building a huge layer never reaches a point where it could honour SIGTERM.
+      child.kill('SIGKILL');
+      reject(new Error(`describing the experiment took longer than ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => {
@@ -59,7 +65,7 @@ export function describeExperiment(deps: PanelDeps, file: string, cell: string |
     result,
     cancel: () => {
       cancelled = true;
-      child.kill();
+      child.kill('SIGKILL');
     },
   };
 }

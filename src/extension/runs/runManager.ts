@@ -52,6 +52,9 @@ export interface RunJob extends JobSpec {
 
 const STDERR_TAIL = 30;
 
+/** How long a stopped runner has to finish its step and checkpoint before it is killed (one blocked in I/O ignores SIGTERM). */
+export const STOP_GRACE_MS = 20_000;
+
 class Job implements RunJob {
   state: 'queued' | 'running' | 'ended' = 'queued';
   runDir?: string;
@@ -151,8 +154,23 @@ export class RunManager implements vscode.Disposable {
     }
     job.stopRequested = true;
     this.deps.log.info(`[${job.label}] stop requested`);
-    job.child?.kill('SIGTERM');
+    this.terminate(job);
     return true;
+  }
+
+  /** SIGTERM to the job's own child process, then SIGKILL if it has not exited after the grace period. */
+  private terminate(job: Job): void {
+    const child = job.child;
+    if (!child) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) {
+        this.deps.log.warn(`[${job.label}] the runner did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+        child.kill('SIGKILL');
+      }
+    }, STOP_GRACE_MS);
+    timer.unref();
+    child.once('close', () => clearTimeout(timer));
   }
 
   dispose(): void {
@@ -160,7 +178,7 @@ export class RunManager implements vscode.Disposable {
     for (const job of this.jobs.values()) {
       if (job.state === 'running') {
         job.stopRequested = true;
-        job.child?.kill('SIGTERM');
+        this.terminate(job);
       }
     }
     this.runEvent.dispose();

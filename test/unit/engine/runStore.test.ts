@@ -84,8 +84,8 @@ describe('run store', () => {
   it('writes config, events and summary that readers list back, newest first, ignoring a torn last line', () => {
     const runsDir = tempDir();
     const experiment = syntheticExperiment();
-    const older = createRunDir(runsDir, experiment, '20260101-000000-aaaa');
-    const newer = createRunDir(runsDir, experiment, '20260102-000000-bbbb');
+    const older = createRunDir(runsDir, experiment, [], '20260101-000000-aaaa');
+    const newer = createRunDir(runsDir, experiment, [], '20260102-000000-bbbb');
     const writer = new RunWriter(newer);
     writer.appendEvent(start(process.pid));
     writer.appendEvent({ type: 'run-end', time: t, status: 'done' });
