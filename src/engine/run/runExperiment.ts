@@ -23,6 +23,8 @@ export interface RunOptions {
   backend?: BackendName;
   /** Continue this run folder from its checkpoints instead of starting a new run. */
   resumeDir?: string;
+  /** The new run's id (its folder name); a sweep names its points' folders so they can be found. */
+  runId?: string;
   onEvent?: (event: RunEvent) => void;
   shouldStop?: () => boolean;
 }
@@ -42,7 +44,7 @@ export function experimentOfRun(runDir: string): Experiment {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Experiment;
   } catch (error) {
-    throw new Error(`${file}: cannot read the run's config (${(error as Error).message})`);
+    throw new Error(`${file}: cannot read the run's config (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -73,7 +75,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   } catch (caught) {
     backendError = caught;
   }
-  const runId = options.resumeDir ? path.basename(options.resumeDir) : newRunId();
+  const runId = options.resumeDir ? path.basename(options.resumeDir) : (options.runId ?? newRunId());
   const start: RunEvent = {
     type: 'run-start',
     time: now(),
@@ -146,6 +148,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     product,
     ...comparisons,
     error,
+    ...(experiment.sweep ? { sweep: experiment.sweep } : {}),
   };
   const productMetrics = models[product];
   const baselineMetrics = result?.baseline ? models[result.baseline] : undefined;
