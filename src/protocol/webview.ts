@@ -95,7 +95,7 @@ export interface PanelViewModel {
   logs: LogLine[];
 }
 
-export type ExportFormat = 'png' | 'csv';
+export type ExportFormat = 'png' | 'csv' | 'svg' | 'md';
 
 /** Host → experiment panel. */
 export type PanelNotification =
@@ -183,22 +183,111 @@ export interface CompareRunView {
   speedup?: number;
   /** Validation accuracy per epoch of the product stage. */
   valCurve: { epoch: number[]; valAcc: (number | null)[] };
+  /** The user's name and note for the run (runs/<exp>/<id>/meta.json). */
+  name?: string;
+  note?: string;
+  /** The run's seed and, for a run of a sweep, the sweep and point it belongs to. */
+  seed?: number;
+  sweep?: { id: string; point: number };
+  /** Runs with the same key differ only by seed (they form a group). */
+  groupKey?: string;
+  /** Config values of the keys that differ between the shown runs (dotted paths), swept keys included. */
+  config?: Record<string, ConfigScalar>;
+  /** Teacher and baseline figures for the trade-off chart. */
+  teacherCost?: ModelCost;
+  baselineCost?: ModelCost;
+  /** Bytes of the product's weights (float32). */
+  bytes?: number;
+  /** Progress of a running run (the product's or the current stage's epochs). */
+  progress?: { stage: string; epoch: number; epochs: number };
+  /** Per-epoch curves of the product stage, aligned with `epoch`: valAcc, trainAcc, trainLoss, valLoss, loss:<term>. */
+  curves?: { epoch: number[]; series: Record<string, (number | null)[]> };
+}
+
+/** A model's cost figures, for placing a teacher or a baseline on the trade-off chart. */
+export interface ModelCost {
+  params: number;
+  macs: number;
+  bytes: number;
+  latencyMs: number;
+}
+
+export type ConfigScalar = string | number | boolean | null;
+
+/** n, mean, sample std, min and max of one metric over a group; ci95 for paired differences. */
+export interface GroupStat {
+  n: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Student-t 95% confidence interval of the mean (the paired KD gain). */
+  ci95?: [number, number];
+}
+
+/** Runs that differ only by seed, with the statistics of their metrics (keys as in the table's columns). */
+export interface CompareGroupView {
+  key: string;
+  /** The config values the group's runs share (the differing keys only), swept keys included. */
+  config: Record<string, ConfigScalar>;
+  runDirs: string[];
+  seeds: number[];
+  metrics: Record<string, GroupStat>;
 }
 
 export interface CompareViewModel {
   title: string;
   runs: CompareRunView[];
+  groups: CompareGroupView[];
+  /** Config keys that differ between the shown runs; `swept` lists those a sweep varied. */
+  configKeys: { differing: string[]; swept: string[]; equal: Record<string, ConfigScalar> };
+}
+
+/** The two resolved configs the diff shows, flattened to dotted paths. */
+export interface CompareDiffView {
+  a: { runDir: string; label: string; config: Record<string, ConfigScalar> };
+  b: { runDir: string; label: string; config: Record<string, ConfigScalar> };
 }
 
 /** Host → comparison panel. */
 export type CompareNotification =
-  { type: 'compare/view'; view: CompareViewModel } | { type: 'compare/run'; run: CompareRunView } | ExportResult;
+  | { type: 'compare/view'; view: CompareViewModel }
+  /** Changed and new runs, with the groups and config keys recomputed (a live update). */
+  | {
+      type: 'compare/update';
+      runs: CompareRunView[];
+      groups: CompareGroupView[];
+      configKeys: CompareViewModel['configKeys'];
+    }
+  | { type: 'compare/diff'; diff: CompareDiffView }
+  | ExportResult;
 
 /** Comparison panel → host. */
-export type CompareCommand = { type: 'ready' } | { type: 'openRun'; runDir: string } | ExportRequest;
+export type CompareCommand =
+  | { type: 'ready' }
+  | { type: 'openRun'; runDir: string }
+  | { type: 'diff'; a: string; b: string }
+  | { type: 'editMeta'; runDir: string; field: 'name' | 'note' }
+  | ExportRequest;
 
+export type CompareTab = 'table' | 'scatter' | 'parallel' | 'curves' | 'diff';
+export type CostAxis = 'params' | 'macs' | 'bytes' | 'latency';
+
+/** View choices the comparison keeps across reloads. */
 export interface CompareWebviewState {
   runDirs: string[];
   sort?: { column: string; descending: boolean };
   hiddenRuns?: string[];
+  grouped?: boolean;
+  /** Columns the user chose to show (absent: the defaults). */
+  columns?: string[];
+  showEqualKeys?: boolean;
+  filter?: { text: string; statuses: RunStatus[] };
+  scatter?: { cost: CostAxis; accuracy: 'best' | 'last'; log: boolean };
+  curveMetric?: string;
+  /** Brushed ranges per parallel-coordinates axis, in data units. */
+  brush?: Record<string, [number, number]>;
+  parallelMetrics?: string[];
+  selected?: string[];
+  tab?: CompareTab;
 }
