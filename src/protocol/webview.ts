@@ -3,6 +3,7 @@
 // webview → host, and the state a webview persists (getState/setState) so the panel serializer can
 // restore it after a window reload. A webview sends `ready` first; the host then pushes the whole
 // view model, then incremental run events that the webview folds with the same reducer.
+import type { MetricStats } from './sweep';
 import type { ModelMetrics, ModelsEvent, ModelSummary, RunEvent, RunStatus, RunSummary, StageRole } from './events';
 
 export const EXPERIMENT_PANEL_VIEW_TYPE = 'distillationStudio.experimentPanel';
@@ -214,16 +215,6 @@ export interface ModelCost {
 
 export type ConfigScalar = string | number | boolean | null;
 
-/** n, mean, sample std, min and max of one metric over a group; ci95 for paired differences. */
-export interface GroupStat {
-  n: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  /** Student-t 95% confidence interval of the mean (the paired KD gain). */
-  ci95?: [number, number];
-}
 
 /** Runs that differ only by seed, with the statistics of their metrics (keys as in the table's columns). */
 export interface CompareGroupView {
@@ -232,7 +223,7 @@ export interface CompareGroupView {
   config: Record<string, ConfigScalar>;
   runDirs: string[];
   seeds: number[];
-  metrics: Record<string, GroupStat>;
+  metrics: Record<string, MetricStats>;
 }
 
 export interface CompareViewModel {

@@ -1,6 +1,6 @@
-// The metrics the comparison shows for a run, each read the same way by the host (to compute a
-// group's statistics) and the webview (to show a run's cell), so a group's mean is the mean of
-// exactly what its runs' cells show.
+// The metrics the comparison shows, under the names the engine's statistics use
+// (src/engine/sweep/metrics.ts), so a group's cell is the engine's statistic of exactly what its
+// runs' cells show. A running run's values come from its events so far.
 import type { CompareRunView } from '../../protocol/webview';
 
 /** How a value is written: the renderer picks the formatter, the CSV keeps the raw number. */
@@ -18,7 +18,7 @@ export interface MetricDef {
 
 export const METRICS: readonly MetricDef[] = [
   {
-    key: 'student.best',
+    key: 'student.best.test',
     label: 'Student best',
     kind: 'percent',
     better: 'max',
@@ -26,7 +26,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.student?.best,
   },
   {
-    key: 'student.last',
+    key: 'student.last.test',
     label: 'Student last',
     kind: 'percent',
     better: 'max',
@@ -34,7 +34,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.student?.last,
   },
   {
-    key: 'baseline.best',
+    key: 'baseline.best.test',
     label: 'Baseline best',
     kind: 'percent',
     better: 'max',
@@ -42,7 +42,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.baseline?.best,
   },
   {
-    key: 'baseline.last',
+    key: 'baseline.last.test',
     label: 'Baseline last',
     kind: 'percent',
     better: 'max',
@@ -50,7 +50,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.baseline?.last,
   },
   {
-    key: 'teacher.best',
+    key: 'teacher.best.test',
     label: 'Teacher best',
     kind: 'percent',
     better: 'max',
@@ -58,7 +58,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.teacher?.best,
   },
   {
-    key: 'teacher.last',
+    key: 'teacher.last.test',
     label: 'Teacher last',
     kind: 'percent',
     better: 'max',
@@ -106,7 +106,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.macs,
   },
   {
-    key: 'bytes',
+    key: 'student.bytes',
     label: 'Size',
     kind: 'bytes',
     better: 'min',
@@ -114,7 +114,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.bytes,
   },
   {
-    key: 'latency',
+    key: 'latencyMs',
     label: 'Latency',
     kind: 'ms',
     better: 'min',
@@ -122,7 +122,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.latencyMs,
   },
   {
-    key: 'compression',
+    key: 'compressionRatio',
     label: 'Compression',
     kind: 'ratio',
     better: 'max',
@@ -138,7 +138,7 @@ export const METRICS: readonly MetricDef[] = [
     of: (r) => r.speedup,
   },
   {
-    key: 'duration',
+    key: 'wallTimeMs',
     label: 'Duration',
     kind: 'duration',
     description: 'Wall time of the run',
@@ -149,7 +149,14 @@ export const METRICS: readonly MetricDef[] = [
 export const METRIC_BY_KEY: ReadonlyMap<string, MetricDef> = new Map(METRICS.map((m) => [m.key, m]));
 
 /** Metric columns shown until the user chooses. */
-export const DEFAULT_METRIC_COLUMNS = ['student.best', 'student.last', 'baseline.best', 'kdGain', 'params', 'latency'];
+export const DEFAULT_METRIC_COLUMNS = [
+  'student.best.test',
+  'student.last.test',
+  'baseline.best.test',
+  'kdGain',
+  'params',
+  'latencyMs',
+];
 
 /** A metric's value for a run, when it is a finite number. */
 export function metricOf(run: CompareRunView, key: string): number | undefined {

@@ -26,7 +26,11 @@ function rawValue(row: CompareRow, key: string): ConfigScalar | number | undefin
 }
 
 /** Axes for the config keys and metrics, with domains from the rows; keys no row has a value for are left out. */
-export function parallelAxes(rows: readonly CompareRow[], configKeys: readonly string[], metrics: readonly string[]): ParallelAxis[] {
+export function parallelAxes(
+  rows: readonly CompareRow[],
+  configKeys: readonly string[],
+  metrics: readonly string[],
+): ParallelAxis[] {
   const axes: ParallelAxis[] = [];
   for (const key of [...configKeys.map(configAxisKey), ...metrics]) {
     const values = rows.map((r) => rawValue(r, key)).filter((v): v is ConfigScalar => v !== undefined && v !== null);
@@ -36,7 +40,9 @@ export function parallelAxes(rows: readonly CompareRow[], configKeys: readonly s
       const nums = values as number[];
       axes.push({ key, label, kind: 'numeric', domain: [Math.min(...nums), Math.max(...nums)] });
     } else {
-      const categories = [...new Set(values.map(String))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      const categories = [...new Set(values.map(String))].sort((a, b) =>
+        a.localeCompare(b, undefined, { numeric: true }),
+      );
       axes.push({ key, label, kind: 'ordinal', domain: [0, Math.max(0, categories.length - 1)], categories });
     }
   }

@@ -13,6 +13,8 @@ export interface Cell {
   min?: number;
   max?: number;
   ci95?: [number, number];
+  /** The 95% CI excludes 0 (for the KD gain: distillation helped, or hurt, beyond seed noise). */
+  excludesZero?: boolean;
 }
 
 export interface CompareRow {
@@ -74,14 +76,26 @@ export function groupStatus(statuses: RunStatus[]): RunStatus {
   return 'done';
 }
 
-export function groupRow(group: CompareGroupView, runsByDir: ReadonlyMap<string, CompareRunView>, labelKeys: readonly string[]): CompareRow {
+export function groupRow(
+  group: CompareGroupView,
+  runsByDir: ReadonlyMap<string, CompareRunView>,
+  labelKeys: readonly string[],
+): CompareRow {
   const members = group.runDirs.flatMap((d) => {
     const run = runsByDir.get(d);
     return run ? [run] : [];
   });
   const cells: Record<string, Cell> = {};
   for (const [key, stat] of Object.entries(group.metrics)) {
-    cells[key] = { value: stat.mean, std: stat.std, n: stat.n, min: stat.min, max: stat.max, ci95: stat.ci95 };
+    cells[key] = {
+      value: stat.mean,
+      std: stat.std,
+      n: stat.n,
+      min: stat.min,
+      max: stat.max,
+      ci95: stat.ci95,
+      excludesZero: stat.excludesZero,
+    };
   }
   const first = members[0];
   const label =
@@ -105,7 +119,10 @@ export function groupRow(group: CompareGroupView, runsByDir: ReadonlyMap<string,
 export function rowsOf(view: CompareViewModel, grouped: boolean): CompareRow[] {
   if (!grouped) return view.runs.map(runRow);
   const runsByDir = new Map(view.runs.map((r) => [r.runDir, r]));
-  const labelKeys = [...view.configKeys.swept, ...view.configKeys.differing.filter((k) => !view.configKeys.swept.includes(k))];
+  const labelKeys = [
+    ...view.configKeys.swept,
+    ...view.configKeys.differing.filter((k) => !view.configKeys.swept.includes(k)),
+  ];
   const rows = view.groups.map((g) => groupRow(g, runsByDir, labelKeys));
   const inGroup = new Set(view.groups.flatMap((g) => g.runDirs));
   for (const run of view.runs) if (!inGroup.has(run.runDir)) rows.push(runRow(run));

@@ -32,8 +32,8 @@ export interface ScatterOptions {
 export const COST_METRIC: Record<CostAxis, string> = {
   params: 'params',
   macs: 'macs',
-  bytes: 'bytes',
-  latency: 'latency',
+  bytes: 'student.bytes',
+  latency: 'latencyMs',
 };
 
 export const COST_LABEL: Record<CostAxis, string> = {
@@ -67,7 +67,7 @@ export function scatterPoints(
 ): ScatterPoint[] {
   const points: ScatterPoint[] = [];
   const seen = new Set<string>();
-  const accKey = `student.${options.accuracy}`;
+  const accKey = `student.${options.accuracy}.test`;
   const costKey = COST_METRIC[options.cost];
   for (const row of rows) {
     const acc = row.cells[accKey];

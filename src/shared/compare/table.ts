@@ -55,6 +55,8 @@ export function filterRows(
 ): CompareRow[] {
   return rows.filter(
     (row) =>
-      (filter.statuses.length === 0 || filter.statuses.includes(row.status)) && matchesText(row, filter.text) && keep(row),
+      (filter.statuses.length === 0 || filter.statuses.includes(row.status)) &&
+      matchesText(row, filter.text) &&
+      keep(row),
   );
 }
