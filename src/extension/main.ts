@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {
     openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }),
+    store: index,
   });
   const commands = new Commands({
     manager,
@@ -54,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
-      showComparison: (runDirs) => comparePanel.show(runDirs),
+      showComparison: (source) => comparePanel.show(source),
     },
   });
 

@@ -226,8 +226,12 @@ export interface CompareGroupView {
   metrics: Record<string, MetricStats>;
 }
 
+/** What a comparison shows: chosen runs, every run of an experiment, or every run of a sweep (new runs join as they start). */
+export type CompareSource = { runDirs: string[] } | { experiment: string } | { experiment: string; sweepId: string };
+
 export interface CompareViewModel {
   title: string;
+  source?: CompareSource;
   runs: CompareRunView[];
   groups: CompareGroupView[];
   /** Config keys that differ between the shown runs; `swept` lists those a sweep varied. */
@@ -267,6 +271,7 @@ export type CostAxis = 'params' | 'macs' | 'bytes' | 'latency';
 /** View choices the comparison keeps across reloads. */
 export interface CompareWebviewState {
   runDirs: string[];
+  source?: CompareSource;
   sort?: { column: string; descending: boolean };
   hiddenRuns?: string[];
   grouped?: boolean;
