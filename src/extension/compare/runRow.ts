@@ -8,7 +8,7 @@ import { readEvents, readRun } from '../../engine/store/runStore';
 import { readRunMeta } from '../../engine/store/runMeta';
 import type { RunRecord } from '../../engine/sweep/stats';
 import { flattenConfig, type FlatConfig } from '../../shared/compare/config';
-import { compareRunOf } from '../../../webview/compare/model';
+import { compareRunOf } from '../../shared/compare/model';
 
 export interface HostRun {
   view: CompareRunView;
