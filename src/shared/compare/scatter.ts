@@ -59,7 +59,7 @@ function memberRuns(row: CompareRow, runsByDir: ReadonlyMap<string, CompareRunVi
   });
 }
 
-/** Points of the rows for one cost axis and accuracy (best-validation epoch's or last). Positive costs only (the axis may be logarithmic). */
+/** Points of the finished rows for one cost axis and accuracy (best-validation epoch's or last). Positive costs only (the axis may be logarithmic). */
 export function scatterPoints(
   rows: readonly CompareRow[],
   runsByDir: ReadonlyMap<string, CompareRunView>,
@@ -70,6 +70,8 @@ export function scatterPoints(
   const accKey = `student.${options.accuracy}.test`;
   const costKey = COST_METRIC[options.cost];
   for (const row of rows) {
+    // Finished runs and groups only: a failed or stopped run's figures are not a result.
+    if (row.status !== 'done') continue;
     const acc = row.cells[accKey];
     const cost = row.cells[costKey];
     const runDir = row.runDirs[0] ?? row.id;
