@@ -12,6 +12,13 @@ import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { listRuns, readRun } from '../engine/store/runStore';
+import { readRunMeta } from '../engine/store/runMeta';
+
+/** A note on one line, cut to fit a table. */
+function noteLine(note: string | undefined): string {
+  const line = (note ?? '').replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
 import type { RunSummary } from '../protocol/events';
 import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
@@ -178,17 +185,20 @@ async function main(argv: string[]): Promise<number> {
       }
       const rows = runs.map((r) => {
         const product = r.summary ? r.summary.models[r.summary.product] : undefined;
+        const meta = readRunMeta(r.dir);
         return [
           r.experiment,
           r.runId,
+          meta.name ?? '',
           r.status,
           formatPercent(product?.best.test),
           formatPoints(r.summary?.kdGain),
           formatDuration(r.summary?.durationMs),
+          noteLine(meta.note),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'status', 'student acc', 'KD gain', 'duration'], ...rows]) + '\n',
+        table([['experiment', 'run', 'name', 'status', 'student acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
       );
     });
 
@@ -203,6 +213,13 @@ async function main(argv: string[]): Promise<number> {
         return run.summary;
       });
       process.stdout.write(formatComparison(summaries) + '\n');
+      // Names and notes the user gave the runs (meta.json), under the table.
+      const labels = runDirs.flatMap((dir) => {
+        const meta = readRunMeta(path.resolve(dir));
+        if (!meta.name && !meta.note) return [];
+        return [`${path.basename(dir)}: ${[meta.name, meta.note && noteLine(meta.note)].filter(Boolean).join(' — ')}`];
+      });
+      if (labels.length) process.stdout.write(labels.join('\n') + '\n');
     });
 
   try {

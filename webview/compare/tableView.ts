@@ -158,7 +158,7 @@ export class TableView {
                 title: field === 'name' ? 'Rename run' : row.run?.note ? `Note: ${row.run.note}` : 'Add a note',
                 'aria-label': field === 'name' ? 'Rename run' : 'Edit note',
               },
-              field === 'name' ? '✎' : row.run?.note ? '🗒' : '+🗒',
+              field === 'name' ? '✎' : row.run?.note ? '¶' : '+¶',
             );
             b.addEventListener('click', () => this.host.editMeta(runDir, field));
             td.append(b);
