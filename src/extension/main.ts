@@ -115,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     commands,
     settings: () => settings,
     inlineOutcomes: (uri) => outcomes.shown(uri),
+    comparison: () => comparePanel.delivered(),
   };
 }
 

@@ -44,7 +44,11 @@ function schedule(): void {
   frameQueued = true;
   requestAnimationFrame(() => {
     frameQueued = false;
+    const began = performance.now();
     compare.update(view);
+    // How long the render took (read by the benchmark), and a count tests can wait on.
+    document.body.dataset.renderMs = (performance.now() - began).toFixed(2);
+    document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
   });
 }
 

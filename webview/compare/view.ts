@@ -89,6 +89,8 @@ export class CompareView {
   private axes: ParallelAxis[] = [];
   private points: ScatterPoint[] = [];
   private front: ScatterPoint[] = [];
+  /** What each part was last drawn from: a live update redraws only the parts whose inputs changed. */
+  private drawn = { scatter: '', parallel: '', curves: '', diff: '', menu: '' };
 
   constructor(private readonly host: CompareHost) {
     this.table = new TableView({
@@ -194,10 +196,12 @@ export class CompareView {
 
   setDiff(diff: CompareDiffView): void {
     this.diff = diff;
+    this.drawn.diff = '';
     this.renderDiff();
   }
 
   retheme(): void {
+    this.drawn = { scatter: '', parallel: '', curves: '', diff: '', menu: '' };
     this.update(this.view);
   }
 
@@ -220,20 +224,45 @@ export class CompareView {
     this.shown = s.sort ? sortRows(filtered, s.sort.column, s.sort.descending) : filtered;
     this.count.textContent = `${this.shown.length} of ${this.rows.length} ${grouped ? 'rows' : 'runs'} · ${view.runs.length} runs · ${view.groups.length} groups`;
     this.table.update(view, this.shown, this.columns);
-    this.renderColumnsMenu(metricCols, s.showEqualKeys ?? false);
     const theme = chartTheme();
     const width = Math.max(480, Math.min(1100, (this.element.clientWidth || 900) - 32));
+    const look = JSON.stringify([theme, width]);
+    const menu = JSON.stringify([metricCols, s.showEqualKeys, Object.keys(view.configKeys.equal).length]);
+    if (this.changed('menu', menu)) this.renderColumnsMenu(metricCols, s.showEqualKeys ?? false);
     const runsByDir = new Map(view.runs.map((r) => [r.runDir, r]));
     const scatter = s.scatter ?? { cost: 'params', accuracy: 'best', log: true };
     this.points = scatterPoints(this.shown, runsByDir, scatter);
     this.front = scatterFront(this.points);
-    this.renderScatterControls(scatter);
-    this.scatter.render({ points: this.points, front: this.front, ...scatter, theme, width });
-    this.renderParallelControls(brush);
-    this.parallel.render({ rows: this.rows, axes: this.axes, brush, theme, width });
-    this.renderCurves(theme, width);
-    this.renderDiff();
+    if (this.changed('scatter', JSON.stringify([this.points, scatter, look]))) {
+      this.renderScatterControls(scatter);
+      this.scatter.render({ points: this.points, front: this.front, ...scatter, theme, width });
+    }
+    const lines = this.rows.map((r) => [r.id, this.axes.map((a) => r.config[a.key.slice(7)] ?? r.cells[a.key]?.value)]);
+    if (this.changed('parallel', JSON.stringify([lines, this.axes, brush, look]))) {
+      this.renderParallelControls(brush);
+      this.parallel.render({ rows: this.rows, axes: this.axes, brush, theme, width });
+    }
+    this.renderCurves(theme, width, look);
+    if (
+      this.changed(
+        'diff',
+        JSON.stringify([
+          view.runs.map((r) => [r.runDir, r.name]),
+          s.selected,
+          this.diff?.a.runDir,
+          this.diff?.b.runDir,
+        ]),
+      )
+    )
+      this.renderDiff();
     document.body.dataset.rendered = String(view.runs.length);
+  }
+
+  /** True (and remembered) when a part's inputs differ from what it was last drawn from. */
+  private changed(part: keyof CompareView['drawn'], signature: string): boolean {
+    if (this.drawn[part] === signature) return false;
+    this.drawn[part] = signature;
+    return true;
   }
 
   private renderColumnsMenu(metricCols: readonly string[], showEqual: boolean): void {
@@ -337,12 +366,26 @@ export class CompareView {
     return picked.length ? picked : this.shown.slice(0, MAX_DEFAULT_CURVES);
   }
 
-  private renderCurves(theme: ReturnType<typeof chartTheme>, width: number): void {
-    clear(this.curveControls);
-    const metrics = curveMetrics(this.view.runs);
+  private renderCurves(theme: ReturnType<typeof chartTheme>, width: number, look: string): void {
+    const rows = this.curveRows();
+    const metrics = curveMetrics(rows.flatMap((r) => (r.run ? [r.run] : [])).concat(this.view.runs.slice(0, 50)));
     const metric = metrics.includes(this.host.state().curveMetric ?? '')
       ? (this.host.state().curveMetric ?? 'valAcc')
       : (metrics[0] ?? 'valAcc');
+    const runsByDir = new Map(this.view.runs.map((r) => [r.runDir, r]));
+    const members = (row: CompareRow) =>
+      row.runDirs.flatMap((d) => {
+        const r = runsByDir.get(d);
+        return r ? [r] : [];
+      });
+    const signature = JSON.stringify([
+      rows.map((row) => [row.id, row.label, members(row).map((r) => r.curves?.series[metric])]),
+      metric,
+      metrics,
+      look,
+    ]);
+    if (!this.changed('curves', signature)) return;
+    clear(this.curveControls);
     const choose = select(
       'Curve metric',
       'curve-metric',
@@ -354,14 +397,9 @@ export class CompareView {
       this.update(this.view);
     });
     this.curveControls.append(choose);
-    const runsByDir = new Map(this.view.runs.map((r) => [r.runDir, r]));
-    const lines: CurveLine[] = this.curveRows().map((row) => {
+    const lines: CurveLine[] = rows.map((row) => {
       if (row.kind === 'run' && row.run) return runCurve(row.run, metric, runLabel(row.run));
-      const members = row.runDirs.flatMap((d) => {
-        const r = runsByDir.get(d);
-        return r ? [r] : [];
-      });
-      return groupCurve(row.id, row.label, members, metric);
+      return groupCurve(row.id, row.label, members(row), metric);
     });
     this.curves.render(lines, metric, theme, width);
   }

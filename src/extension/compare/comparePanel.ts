@@ -5,7 +5,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../protocol/events';
-import type { CompareCommand, CompareNotification, CompareSource, ConfigScalar } from '../../protocol/webview';
+import type {
+  CompareCommand,
+  CompareNotification,
+  CompareSource,
+  CompareViewModel,
+  ConfigScalar,
+} from '../../protocol/webview';
 import { META_FILE } from '../../engine/store/runMeta';
 import { COMMANDS } from '../commandIds';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
@@ -204,8 +210,26 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
+  /** The view model the webview holds: the last whole view with the updates since folded in. */
+  delivered?: CompareViewModel;
+
   private post(message: CompareNotification): void {
-    if (!this.disposed && this.ready) void this.panel.webview.postMessage(message);
+    if (this.disposed || !this.ready) return;
+    void this.panel.webview.postMessage(message).then((ok) => {
+      if (!ok) return;
+      if (message.type === 'compare/view') this.delivered = message.view;
+      else if (message.type === 'compare/update' && this.delivered) {
+        const changed = new Map(message.runs.map((r) => [r.runDir, r]));
+        const kept = this.delivered.runs.map((r) => changed.get(r.runDir) ?? r);
+        const added = message.runs.filter((r) => !this.delivered?.runs.some((k) => k.runDir === r.runDir));
+        this.delivered = {
+          ...this.delivered,
+          runs: [...kept, ...added],
+          groups: message.groups,
+          configKeys: message.configKeys,
+        };
+      }
+    });
   }
 
   dispose(): void {

@@ -1,13 +1,15 @@
 // The run comparison: `registerComparePanel` returns `show(source)` (chosen runs, every run of an
 // experiment, or every run of a sweep) and registers the serializer that reopens it after a reload.
 import * as vscode from 'vscode';
-import { COMPARE_PANEL_VIEW_TYPE, type CompareSource } from '../../protocol/webview';
+import { COMPARE_PANEL_VIEW_TYPE, type CompareSource, type CompareViewModel } from '../../protocol/webview';
 import type { PanelDeps } from '../panelDeps';
 import { webviewOptions } from '../panel/html';
 import { ComparePanel, type CompareStore } from './comparePanel';
 
 export interface ComparePanels {
   show(source: string[] | CompareSource): void;
+  /** The view model the open comparison's webview last received, with the live updates folded in. */
+  delivered(): CompareViewModel | undefined;
 }
 
 export interface CompareOptions {
@@ -68,6 +70,7 @@ export function registerComparePanel(
   );
 
   return {
+    delivered: () => current?.delivered,
     show(runs): void {
       const source: CompareSource = Array.isArray(runs) ? { runDirs: runs } : runs;
       if (current) {
