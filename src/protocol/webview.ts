@@ -215,7 +215,6 @@ export interface ModelCost {
 
 export type ConfigScalar = string | number | boolean | null;
 
-
 /** Runs that differ only by seed, with the statistics of their metrics (keys as in the table's columns). */
 export interface CompareGroupView {
   key: string;
