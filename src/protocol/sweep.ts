@@ -52,6 +52,8 @@ export interface SweepSlurmInfo {
   script: string;
   /** Extra sbatch arguments given with --slurm-arg. */
   args: string[];
+  /** Set by `kd sweep cancel`: points that never wrote a run folder are then stopped, not queued. */
+  cancelledAt?: string;
 }
 
 /** Where a point of a sweep stands, from its run folder (and, for SLURM, the scheduler). */

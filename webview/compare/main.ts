@@ -11,12 +11,13 @@ import baseCss from '../shared/base.css';
 import compareCss from './compare.css';
 import { adoptStyles } from '../shared/styles';
 import { onThemeChange } from '../shared/theme';
-import { showToast } from '../shared/toast';
+import { ExportRequests } from '../shared/exports';
 import { onHostMessage, vscodeApi } from '../shared/vscodeApi';
 import { CompareView } from './view';
 
 adoptStyles(baseCss, compareCss);
 const api = vscodeApi<CompareWebviewState, CompareCommand>();
+const exportRequests = new ExportRequests();
 let state: CompareWebviewState = api.getState() ?? { runDirs: [] };
 let view: CompareViewModel = {
   title: 'Run comparison',
@@ -35,7 +36,7 @@ const compare = new CompareView({
   openRun: (runDir) => api.postMessage({ type: 'openRun', runDir }),
   editMeta: (runDir, field) => api.postMessage({ type: 'editMeta', runDir, field }),
   requestDiff: (a, b) => api.postMessage({ type: 'diff', a, b }),
-  exportFile: (format, fileName, data) => api.postMessage({ type: 'export', format, fileName, data }),
+  exportFile: (format, fileName, data) => api.postMessage(exportRequests.request(format, fileName, data)),
 });
 (document.getElementById('app') ?? document.body).append(compare.element);
 
@@ -76,8 +77,7 @@ onHostMessage<CompareNotification>((message) => {
       compare.setDiff(message.diff);
       break;
     case 'export/result':
-      if (message.ok) showToast(`Saved ${message.path ?? 'the file'}`);
-      else if (message.message) showToast(message.message, true);
+      exportRequests.settle(message);
       break;
   }
 });

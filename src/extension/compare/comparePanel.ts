@@ -16,7 +16,7 @@ import { META_FILE } from '../../engine/store/runMeta';
 import { COMMANDS } from '../commandIds';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { saveExport } from '../panel/exportFile';
-import { webviewHtml } from '../panel/html';
+import { PanelHost } from '../panelHost';
 import { runsOfExperiment } from '../panel/runLookup';
 import { hostRunFromDisk, type HostRun } from './runRow';
 import { buildCompareView, compareTitle } from './viewModel';
@@ -45,20 +45,17 @@ export interface CompareStore {
   onDidChange: vscode.Event<void>;
 }
 
-export class ComparePanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ComparePanel extends PanelHost<CompareCommand, CompareNotification> {
   private source: CompareSource = { runDirs: [] };
   private runs = new Map<string, HostRun>();
   private signatures = new Map<string, string>();
   private keysSignature = '';
-  private ready = false;
-  private disposed = false;
   private readonly dirty = new Set<string>();
   private rescan = false;
   private refreshTimer?: NodeJS.Timeout;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     source: CompareSource,
     private readonly deps: PanelDeps,
     extensionUri: vscode.Uri,
@@ -66,12 +63,8 @@ export class ComparePanel implements vscode.Disposable {
     store: CompareStore | undefined,
     private readonly onDisposed: () => void,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', 'Run comparison');
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: CompareCommand) => void this.onMessage(message)),
-      panel.onDidDispose(() => this.dispose()),
-      deps.onRunEvent((message) => this.onRunEvent(message)),
-    );
+    super(panel, extensionUri, 'compare', 'Run comparison');
+    this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     if (store) this.disposables.push(store.onDidChange(() => this.schedule(true)));
     this.setSource(source);
   }
@@ -83,10 +76,6 @@ export class ComparePanel implements vscode.Disposable {
     for (const dir of this.sourceDirs()) this.read(dir);
     this.panel.title = compareTitle([...this.runs.values()]);
     this.sendWhole();
-  }
-
-  reveal(): void {
-    this.panel.reveal();
   }
 
   /** The run folders the source holds now. */
@@ -170,12 +159,12 @@ export class ComparePanel implements vscode.Disposable {
     });
   }
 
-  private async onMessage(message: CompareCommand): Promise<void> {
+  protected onReady(): void {
+    this.sendWhole();
+  }
+
+  protected async onMessage(message: Exclude<CompareCommand, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendWhole();
-        break;
       case 'openRun':
         if (!this.runs.has(path.resolve(message.runDir))) return;
         if (this.openRun) this.openRun(message.runDir);
@@ -213,7 +202,7 @@ export class ComparePanel implements vscode.Disposable {
   /** The view model the webview holds: the last whole view with the updates since folded in. */
   delivered?: CompareViewModel;
 
-  private post(message: CompareNotification): void {
+  protected override post(message: CompareNotification): void {
     if (this.disposed || !this.ready) return;
     void this.panel.webview.postMessage(message).then((ok) => {
       if (!ok) return;
@@ -232,12 +221,8 @@ export class ComparePanel implements vscode.Disposable {
     });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected release(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
     this.onDisposed();
   }
 }

@@ -5,6 +5,7 @@ import { COMPARE_PANEL_VIEW_TYPE, type CompareSource, type CompareViewModel } fr
 import type { PanelDeps } from '../panelDeps';
 import { webviewOptions } from '../panel/html';
 import { ComparePanel, type CompareStore } from './comparePanel';
+import { registerPanelRestore } from '../panelHost';
 
 export interface ComparePanels {
   show(source: string[] | CompareSource): void;
@@ -59,12 +60,10 @@ export function registerComparePanel(
   };
 
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(COMPARE_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        panel.webview.options = webviewOptions(context.extensionUri);
-        current?.dispose();
-        adopt(panel, sourceFromState(state));
-      },
+    registerPanelRestore(context, COMPARE_PANEL_VIEW_TYPE, (panel, state) => {
+      current?.dispose();
+      adopt(panel, sourceFromState(state));
+      return true;
     }),
     { dispose: () => current?.dispose() },
   );

@@ -29,7 +29,7 @@ describe('comparison of a sweep', () => {
       contextValue: 'experiment',
     };
     await vscode.commands.executeCommand('distillationStudio.compareRuns', node);
-    const view = await until(() => {
+    const view = await until('the comparison view to receive the sweep', () => {
       const v = studio.comparison();
       return v && v.runs.length === runs.length ? v : undefined;
     });
@@ -46,7 +46,7 @@ describe('comparison of a sweep', () => {
     fs.renameSync(path.join(runsDir, '.more', experiment, 'sweep-0000'), path.join(runsDir, experiment, 'sweep-late'));
     fs.rmSync(path.join(runsDir, '.more'), { recursive: true, force: true });
     studio.index.refresh();
-    const grown = await until(() => {
+    const grown = await until('the late run to join the comparison', () => {
       const v = studio.comparison();
       return v && v.runs.length === runs.length + 1 ? v : undefined;
     });
