@@ -13,6 +13,7 @@ import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { CONFIG_FILE, deleteRun, listRuns, readRun } from '../engine/store/runStore';
 import { RunBusyError } from '../engine/store/runLock';
+import { readRunMeta } from '../engine/store/runMeta';
 import type { RunSummary } from '../protocol/events';
 import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
@@ -21,6 +22,12 @@ import { compareCommand, type CompareOptions } from './compare';
 import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
 import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
 import { RunProgress } from './progress';
+
+/** A note on one line, cut to fit a table. */
+function noteLine(note: string | undefined): string {
+  const line = (note ?? '').replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -245,17 +252,20 @@ async function main(argv: string[]): Promise<number> {
       }
       const rows = runs.map((r) => {
         const product = r.summary ? r.summary.models[r.summary.product] : undefined;
+        const meta = readRunMeta(r.dir);
         return [
           r.experiment,
           r.runId,
+          meta.name ?? '',
           r.crashed ? 'crashed' : r.status,
           formatPercent(product?.best.test),
           formatPoints(r.summary?.kdGain),
           formatDuration(r.summary?.durationMs),
+          noteLine(meta.note),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'status', 'student acc', 'KD gain', 'duration'], ...rows]) + '\n',
+        table([['experiment', 'run', 'name', 'status', 'student acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
       );
     });
 
@@ -287,6 +297,14 @@ async function main(argv: string[]): Promise<number> {
     )
     .action((dirs: string[], options: CompareOptions) => {
       process.stdout.write(compareCommand(dirs, options) + '\n');
+      // Names and notes the user gave the runs (meta.json), under the table.
+      if ((options.format ?? 'table') !== 'table') return;
+      const labels = dirs.flatMap((dir) => {
+        const meta = readRunMeta(path.resolve(dir));
+        if (!meta.name && !meta.note) return [];
+        return [`${path.basename(dir)}: ${[meta.name, meta.note && noteLine(meta.note)].filter(Boolean).join(' — ')}`];
+      });
+      if (labels.length) process.stdout.write(labels.join('\n') + '\n');
     });
 
   try {

@@ -17,11 +17,13 @@ import type { RunIndex } from './runs/runIndex';
 import type { RunJob, RunManager } from './runs/runManager';
 import { freeStem, templateText, TEMPLATES } from './templates';
 import type { RunsTreeNode } from './tree/runsTreeModel';
+import type { CompareSource } from '../protocol/webview';
+import { editRunMeta } from './compare/runMetaInput';
 import { runDescription } from './text';
 
 export interface Panels {
   showExperiment(target: PanelTarget): void;
-  showComparison(runDirs: string[]): void;
+  showComparison(source: string[] | CompareSource): void;
 }
 
 export interface CommandDeps {
@@ -97,6 +99,8 @@ export class Commands {
       reg(c.deleteRun, (arg, selection) => this.deleteRuns(arg, selection)),
       reg(c.refreshRuns, () => this.deps.index.refreshNow()),
       reg(c.showLog, () => this.deps.log.show()),
+      reg(c.renameRun, (arg) => this.editMeta(arg, 'name')),
+      reg(c.noteRun, (arg) => this.editMeta(arg, 'note')),
     ];
   }
 
@@ -247,6 +251,12 @@ export class Commands {
   }
 
   async compare(arg?: unknown, selection?: unknown): Promise<void> {
+    // An experiment node alone: every run of it, including runs that start while the view is open.
+    const single = !Array.isArray(selection) || selection.length <= 1;
+    if (single && isTreeNode(arg) && arg.kind === 'experiment') {
+      this.deps.panels.showComparison({ experiment: arg.name });
+      return;
+    }
     let dirs = runDirsOf(arg, selection);
     if (dirs.length === 0) {
       const runs = this.deps.index.runs();
@@ -310,6 +320,15 @@ export class Commands {
     await vscode.workspace.fs.writeFile(uri, Buffer.from(templateText(template, stem), 'utf8'));
     await vscode.window.showTextDocument(uri);
     return uri;
+  }
+
+  /** Names a run or attaches a note to it (meta.json in its folder); the tree and views pick it up from the store. */
+  async editMeta(arg: unknown, field: 'name' | 'note'): Promise<boolean> {
+    const dir = runDirsOf(arg, undefined)[0];
+    if (!dir) return false;
+    const saved = await editRunMeta(dir, field);
+    if (saved) this.deps.index.refresh();
+    return saved;
   }
 
   async openRunFolder(arg?: unknown): Promise<void> {

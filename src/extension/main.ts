@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {
     openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }),
+    store: index,
   });
   const commands = new Commands({
     manager,
@@ -58,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
-      showComparison: (runDirs) => comparePanel.show(runDirs),
+      showComparison: (source) => comparePanel.show(source),
     },
   });
 
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       commands,
       settings: () => settings,
       inlineOutcomes: (uri) => outcomes.shown(uri),
+      comparison: () => comparePanel.delivered(),
     };
   return api;
 }
