@@ -41,15 +41,26 @@ export function newRunId(now = new Date()): string {
 
 /** Creates the folder of a new run and writes its resolved config. */
 export function createRunDir(runsDir: string, experiment: Experiment, runId = newRunId()): string {
-  const dir = path.join(runsDir, safeName(experiment.name), runId);
+  const dir = pathInside(runsDir, safeName(experiment.name), safeName(runId));
   fs.mkdirSync(path.join(dir, CHECKPOINTS_DIR), { recursive: true });
   writeJsonAtomic(path.join(dir, CONFIG_FILE), experiment);
   return dir;
 }
 
-/** Experiment names become folder names: keep them portable. */
+/** Experiment names become folder names: keep them portable, and never `.` or `..` (a folder outside). */
 export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const portable = name.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return portable === '' || /^\.+$/.test(portable) ? portable.replace(/\./g, '_') || '_' : portable;
+}
+
+/** `root/parts…`, refused when it would not lie strictly inside `root` (every path a run writes goes through here). */
+export function pathInside(root: string, ...parts: string[]): string {
+  const base = path.resolve(root);
+  const target = path.resolve(base, ...parts);
+  const relative = path.relative(base, target);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new Error(`refusing to write outside the runs folder: ${target} is not inside ${base}`);
+  return target;
 }
 
 /** Appends events and log lines to a run folder. Appends are synchronous so a kill loses nothing already emitted. */
@@ -76,7 +87,7 @@ export class RunWriter {
   }
 
   checkpointDir(stage: string): string {
-    return path.join(this.dir, CHECKPOINTS_DIR, safeName(stage));
+    return pathInside(this.dir, CHECKPOINTS_DIR, safeName(stage));
   }
 
   close(): void {
