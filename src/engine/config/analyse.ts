@@ -14,6 +14,7 @@ import { parseSource, problemAt, type SourceFile } from './source';
 import type { BackendName, Experiment, ExperimentFile } from './types';
 import { EXPERIMENT_FILE_LIMIT, readTextFileSafely, type ReadOutcome } from '../io/safeRead';
 import { confinementIssues, isInside } from './confine';
+import { memoryIssue } from './memoryEstimate';
 
 export interface Analysis {
   /** Every problem found, errors and warnings, sorted by file and position. */
@@ -221,15 +222,17 @@ export function analyseExperimentText(
       return problemAt(owner.source, [...owner.prefix, ...at], text, severity);
     };
     // The merged experiment's schema check only adds what no single file shows (fields that clash after merging).
-    for (const issue of validateExperimentShape(unit.raw))
-      problems.addIfNew(place(issue.path, issue.message, 'error', false));
+    const shapeIssues = validateExperimentShape(unit.raw);
+    for (const issue of shapeIssues) problems.addIfNew(place(issue.path, issue.message, 'error', false));
     const outside = confineTo ? confinementIssues(unit.raw, confineTo) : [];
     for (const issue of outside) problems.add(place(issue.path, issue.message, 'error', false));
-    for (const issue of checkExperiment(unit.raw, unit.cell, {
-      skipPaths: outside.map((o) => o.path),
-      memoryLimitGB,
-    }))
+    const issues = checkExperiment(unit.raw, unit.cell, { skipPaths: outside.map((o) => o.path) });
+    for (const issue of issues)
       problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false));
+    // Only a well-formed experiment is estimated: otherwise an error already says what is wrong.
+    const wellFormed = shapeIssues.length === 0 && outside.length === 0 && !issues.some((i) => i.severity === 'error');
+    const memory = wellFormed ? memoryIssue(unit.raw, memoryLimitGB) : undefined;
+    if (memory) problems.add(place(memory.path, memory.message, 'error', false));
   }
 
   const sorted = sortProblems(problems.items);

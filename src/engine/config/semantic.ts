@@ -11,7 +11,6 @@ import { MODEL_KINDS } from './schemaErrors';
 import { suggestion } from './suggest';
 import { kindOf } from '../io/safeRead';
 import { manifestProblems } from './manifest';
-import { memoryIssue } from './memoryEstimate';
 
 export interface SemanticIssue {
   /** Path within the experiment. */
@@ -66,8 +65,6 @@ function variantKeys(definition: string): Record<string, string[]> {
 export interface CheckOptions {
   /** Paths already reported (e.g. outside the workspace in Restricted Mode) whose files must not be looked at. */
   skipPaths?: readonly Segment[][];
-  /** Overrides the experiment's `limits.memoryGB` (the CLI's --memory-limit). */
-  memoryLimitGB?: number;
 }
 
 export function checkExperiment(
@@ -87,11 +84,6 @@ export function checkExperiment(
   checkModels(experiment, cell, error, statAt);
   checkTrainKinds(experiment, error);
   checkDistill(experiment, error, warning);
-  // Only a well-formed experiment is estimated: a schema error already says what is wrong.
-  if (!issues.some((i) => i.severity === 'error')) {
-    const memory = memoryIssue(experiment, options.memoryLimitGB);
-    if (memory) error(memory.path, memory.message);
-  }
   return issues;
 }
 
