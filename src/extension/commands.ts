@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ExperimentError, loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
+import { ExperimentError, loadExperimentFile, type Problem } from '../engine/config';
+import { EXPERIMENT_FILE_LIMIT, readTextFileSafely } from '../engine/io/safeRead';
 import type { ExperimentFile } from '../engine/config/types';
 import { processAlive, safeName, type RunInfo } from '../engine/store/runStore';
 import { COMMANDS } from './commandIds';
@@ -26,6 +27,8 @@ export interface CommandDeps {
   manager: RunManager;
   index: RunIndex;
   diagnostics: ExperimentDiagnostics;
+  /** Validates a file's text off the host's thread. */
+  validate: (file: string, text: string) => Promise<Problem[]>;
   panels: Panels;
   log: vscode.LogOutputChannel;
 }
@@ -393,8 +396,14 @@ export class Commands {
   /** Problems of a file's current text (the editor's, if open), published as diagnostics. */
   private async check(file: string): Promise<Problem[]> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
-    const text = document ? document.getText() : await fs.promises.readFile(file, 'utf8');
-    const problems = validateExperimentText(text, file);
+    let text: string;
+    if (document) text = document.getText();
+    else {
+      const read = readTextFileSafely(file, EXPERIMENT_FILE_LIMIT);
+      if ('error' in read) throw new Error(read.error);
+      text = read.text;
+    }
+    const problems = await this.deps.validate(file, text);
     this.deps.diagnostics.set(file, problems);
     return problems;
   }

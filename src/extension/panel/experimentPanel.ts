@@ -12,6 +12,7 @@ import { readRun } from '../../engine/store/runStore';
 import { emptyView, reduceAll, withDescribe, withDescribedModels } from '../../../webview/panel/model';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { describeExperiment, type DescribeCall } from './describe';
+import { RESTRICTED_DESCRIBE_MESSAGE } from '../validation/trust';
 import { EventsTail } from './eventsTail';
 import { saveExport } from './exportFile';
 import { webviewHtml } from './html';
@@ -93,6 +94,13 @@ export class ExperimentPanel implements vscode.Disposable {
 
   private describe(file: string, cell: string | undefined): void {
     this.describeCall?.cancel();
+    if (!vscode.workspace.isTrusted) {
+      // No describe child starts in Restricted Mode; the panel says why.
+      this.describeCall = undefined;
+      this.describeError = RESTRICTED_DESCRIBE_MESSAGE;
+      this.post({ type: 'panel/describe', describe: { status: 'error', message: this.describeError } });
+      return;
+    }
     const call = describeExperiment(this.deps, file, cell);
     this.describeCall = call;
     this.post({ type: 'panel/describe', describe: { status: 'pending' } });
