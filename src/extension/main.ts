@@ -47,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     runnerPath,
     nodePath: () => nodeExecutable(settings.nodePath, process.execPath, process.env).command,
     runnerEnv: () => nodeExecutable(settings.nodePath, process.execPath, process.env).env,
+    warn: (message) => log.warn(message),
   };
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {

@@ -25,4 +25,6 @@ export interface PanelDeps {
    * VS Code's Electron only behaves as Node with ELECTRON_RUN_AS_NODE=1.
    */
   runnerEnv(): NodeJS.ProcessEnv;
+  /** Logs what a panel ignored (a webview message that does not fit the contract). */
+  warn(message: string): void;
 }

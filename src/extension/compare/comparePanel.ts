@@ -6,6 +6,7 @@ import type { CompareCommand, CompareNotification, CompareRunView, CompareViewMo
 import { readEvents, readRun } from '../../engine/store/runStore';
 import { compareRunOf } from '../../shared/compare/model';
 import { COMMANDS } from '../commandIds';
+import { checkCompareCommand } from '../../protocol/webviewMessages';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { saveExport } from '../panel/exportFile';
 import { webviewHtml } from '../panel/html';
@@ -50,7 +51,11 @@ export class ComparePanel implements vscode.Disposable {
   ) {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', 'Run comparison');
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: CompareCommand) => void this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkCompareCommand(raw);
+        if (checked.ok) void this.onMessage(checked.message);
+        else deps.warn(`dropped a message from the webview: ${checked.reason}`);
+      }),
       panel.onDidDispose(() => this.dispose()),
       deps.onRunEvent((message) => this.onRunEvent(message)),
     );

@@ -11,6 +11,7 @@ import type { PanelCommand, PanelNotification, PanelTarget } from '../../protoco
 import { readRun } from '../../engine/store/runStore';
 import { emptyView, reduceAll, withDescribe, withDescribedModels } from '../../shared/panel/model';
 import { panelTitle } from '../../shared/panelTitle';
+import { checkPanelCommand } from '../../protocol/webviewMessages';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { describeExperiment, type DescribeCall } from './describe';
 import { RESTRICTED_DESCRIBE_MESSAGE } from '../validation/trust';
@@ -53,7 +54,11 @@ export class ExperimentPanel implements vscode.Disposable {
     panel.title = panelTitle(target);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', panel.title);
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: PanelCommand) => void this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkPanelCommand(raw);
+        if (checked.ok) void this.onMessage(checked.message);
+        else deps.warn(`dropped a message from the webview: ${checked.reason}`);
+      }),
       panel.onDidDispose(() => this.dispose()),
       deps.onRunEvent((message) => this.onRunEvent(message)),
     );
