@@ -11,6 +11,7 @@ import { MODEL_KINDS } from './schemaErrors';
 import { suggestion } from './suggest';
 import { kindOf } from '../io/safeRead';
 import { manifestProblems } from './manifest';
+import { knownDataShape, modelFitProblems } from './modelFit';
 
 export interface SemanticIssue {
   /** Path within the experiment. */
@@ -132,7 +133,10 @@ function checkModels(experiment: JsonObject, cell: CellContext | undefined, erro
       else if (stat.isDirectory()) error([...at, 'load'], `expected a model.json file, found a folder: ${model.load}`);
       else if (!stat.isFile())
         error([...at, 'load'], `expected a model.json file, found ${kindOf(stat)}: ${model.load}`);
-      else for (const message of manifestProblems(model.load)) error([...at, 'load'], message);
+      else {
+        for (const message of manifestProblems(model.load)) error([...at, 'load'], message);
+        for (const message of modelFitProblems(model.load, knownDataShape(experiment.data))) error(at, message);
+      }
     }
     if (typeof model.fromCell === 'string' && model.fromCell.length > 0)
       checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error);

@@ -47,39 +47,31 @@ const notAnInteger = fc.oneof(
 );
 const notPositive = fc.oneof(fc.integer({ min: -1000, max: 0 }), fc.double({ max: 0, noNaN: true }));
 
+type Mistake = [(string | number)[], Json | undefined];
+const at = (path: (string | number)[], value: fc.Arbitrary<Json | undefined>): fc.Arbitrary<Mistake> =>
+  value.map((v): Mistake => [path, v]);
+
 /** One mistake: a path and a value that is wrong there (undefined removes a required field). */
-const mistake: fc.Arbitrary<[(string | number)[], Json | undefined]> = fc.oneof(
-  fc.tuple(
-    fc.constant(['train', 'epochs']),
-    fc.oneof(notAnInteger, fc.integer({ min: -5, max: 0 }), fc.constant(1e12)),
-  ),
-  fc.tuple(fc.constant(['train', 'batchSize']), fc.oneof(notAnInteger, fc.integer({ min: 65537, max: 2 ** 31 }))),
-  fc.tuple(fc.constant(['train', 'optimizer', 'lr']), fc.oneof(notPositive, fc.constantFrom<Json>('fast', null))),
-  fc.tuple(fc.constant(['seed']), fc.oneof(fc.constantFrom<Json>('one', 0.5, null, []))),
-  fc.tuple(
-    fc.constant(['data', 'dataset']),
+const mistake: fc.Arbitrary<Mistake> = fc.oneof(
+  at(['train', 'epochs'], fc.oneof(notAnInteger, fc.integer({ min: -5, max: 0 }), fc.constant(1e12))),
+  at(['train', 'batchSize'], fc.oneof(notAnInteger, fc.integer({ min: 65537, max: 2 ** 31 }))),
+  at(['train', 'optimizer', 'lr'], fc.oneof(notPositive, fc.constantFrom<Json>('fast', null))),
+  at(['seed'], fc.oneof(fc.constantFrom<Json>('one', 0.5, null, []))),
+  at(
+    ['data', 'dataset'],
     fc.string().filter((s) => !['mnist', 'idx', 'csv', 'images', 'synthetic'].includes(s)),
   ),
-  fc.tuple(fc.constant(['data', 'classes']), fc.oneof(fc.integer({ min: -3, max: 1 }), fc.integer({ min: 100001 }))),
-  fc.tuple(
-    fc.constant(['student', 'hidden', 0]),
-    fc.oneof(fc.integer({ min: -3, max: 0 }), fc.integer({ min: 65537 })),
-  ),
-  fc.tuple(
-    fc.constant(['distill', 'losses', 1, 'type']),
+  at(['data', 'classes'], fc.oneof(fc.integer({ min: -3, max: 1 }), fc.integer({ min: 100001 }))),
+  at(['student', 'hidden', 0], fc.oneof(fc.integer({ min: -3, max: 0 }), fc.integer({ min: 65537 }))),
+  at(
+    ['distill', 'losses', 1, 'type'],
     fc.string().filter((s) => !LOSS_TYPES.has(s)),
   ),
-  fc.tuple(
-    fc.constant(['distill', 'losses', 0, 'weight']),
-    fc.oneof(fc.integer({ min: -100, max: -1 }), fc.constant<Json>('1')),
-  ),
-  fc.tuple(fc.constant(['name']), fc.constantFrom<Json>('.', '..', 'a/b', 'a\\b', '', 'two words')),
-  fc.tuple(fc.constant(['student']), fc.constant(undefined)),
-  fc.tuple(fc.constant(['data']), fc.constantFrom<Json>(7, 'mnist', [], null)),
-  fc.tuple(
-    fc.constant(['limits']),
-    fc.constantFrom<Json>({ memoryGB: 0 }, { memoryGB: -1 }, { memoryGB: 'lots' }, { other: 1 }),
-  ),
+  at(['distill', 'losses', 0, 'weight'], fc.oneof(fc.integer({ min: -100, max: -1 }), fc.constant<Json>('1'))),
+  at(['name'], fc.constantFrom<Json>('.', '..', 'a/b', 'a\\b', '', 'two words')),
+  at(['student'], fc.constant(undefined)),
+  at(['data'], fc.constantFrom<Json>(7, 'mnist', [], null)),
+  at(['limits'], fc.constantFrom<Json>({ memoryGB: 0 }, { memoryGB: -1 }, { memoryGB: 'lots' }, { other: 1 })),
   fc
     .tuple(
       fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !KNOWN_KEYS.has(key) && key !== '__proto__'),
