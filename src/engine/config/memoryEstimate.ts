@@ -92,11 +92,15 @@ class ShapeWalk {
     this.out(this.shape);
   }
   private image(): [number, number, number] {
-    const s = this.shape;
-    return s.length === 3 ? [s[0], s[1], s[2]] : [1, 1, product(s)];
+    const [h, w, c] = this.shape;
+    return this.shape.length === 3 && h !== undefined && w !== undefined && c !== undefined
+      ? [h, w, c]
+      : [1, 1, product(this.shape)];
   }
   private spatial(hw: [number, number], k: [number, number], s: [number, number], padding: string): [number, number] {
-    return hw.map((n, i) => Math.max(1, Math.ceil((padding === 'same' ? n : n - k[i] + 1) / s[i]))) as [number, number];
+    const side = (n: number, kernel: number, stride: number) =>
+      Math.max(1, Math.ceil((padding === 'same' ? n : n - kernel + 1) / stride));
+    return [side(hw[0], k[0], s[0]), side(hw[1], k[1], s[1])];
   }
 }
 
@@ -224,13 +228,14 @@ export function memoryIssue(
   const parts = estimateMemory(experiment);
   const total = parts.reduce((sum, p) => sum + p.bytes, 0);
   const limitGB = memoryLimitOf(experiment, override);
-  if (total <= limitGB * GIB) return undefined;
+  const largest = parts[0];
+  if (total <= limitGB * GIB || !largest) return undefined;
   const listed = parts
     .slice(0, 3)
     .map((p) => `${p.what}: ${gb(p.bytes)}`)
     .join('; ');
   return {
-    path: parts[0].path,
+    path: largest.path,
     message: `this run would need about ${gb(total)} of memory, over the limit of ${limitGB} GB (${listed}); make it smaller or raise "limits": { "memoryGB": … }`,
   };
 }

@@ -137,9 +137,8 @@ describe('csv datasets', () => {
   it('refuses a label that would make billions of classes before allocating them', async () => {
     const dir = tempDir();
     const file = csv(dir, 'huge.csv', '1,2,0\n3,4,2000000000\n');
-    await assert.rejects(
-      loadDataset(config(file, 2), { baseDir: dir, seed: 1 }),
-      (e: Error) => e.message.startsWith(`${file}: label 2000000000 is out of range`),
+    await assert.rejects(loadDataset(config(file, 2), { baseDir: dir, seed: 1 }), (e: Error) =>
+      e.message.startsWith(`${file}: label 2000000000 is out of range`),
     );
   });
 
