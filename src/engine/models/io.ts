@@ -76,7 +76,10 @@ function expectedBytes(weights: tf.io.WeightsManifestEntry[]): number | undefine
 
 function readModelJson(file: string): ModelJson {
   const read = readTextFileSafely(file, MODEL_JSON_LIMIT);
-  if ('error' in read) throw new Error(`model file ${file}: ${read.error}`);
+  if ('error' in read)
+    throw new Error(
+      read.error === 'file not found' ? `model file not found: ${file}` : `model file ${file}: ${read.error}`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(read.text);
@@ -115,7 +118,12 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
       if ('error' in resolved) throw new Error(resolved.error);
       const shardFile = resolved.file;
       const opened = openRegularFile(shardFile, WEIGHT_FILE_LIMIT);
-      if ('error' in opened) throw new Error(`${file}: weight file "${shard}" (${shardFile}): ${opened.error}`);
+      if ('error' in opened)
+        throw new Error(
+          opened.error === 'file not found'
+            ? `${file}: weight file "${shard}" not found (${shardFile})`
+            : `${file}: weight file "${shard}" (${shardFile}): ${opened.error}`,
+        );
       let bytes: Buffer;
       try {
         bytes = fs.readFileSync(opened.fd);
