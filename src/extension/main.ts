@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
   const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
   const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
+  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
   const tree = new RunsTreeProvider(index, manager);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
@@ -61,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     manager,
     index,
     diagnostics,
-    validate,
+    analyse,
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),

@@ -3,6 +3,7 @@
 // is answered with a problem that says so. Text over the size limit never leaves the host.
 import { Worker } from 'worker_threads';
 import type { Problem } from '../../engine/config';
+import type { ExperimentFile } from '../../engine/config/types';
 import { EXPERIMENT_FILE_LIMIT, formatBytes } from '../../engine/io/safeRead';
 import type { ValidateRequest, ValidateResponse } from './protocol';
 
@@ -13,8 +14,14 @@ export interface ValidatorServiceOptions {
   timeoutMs?: number;
 }
 
+export interface WorkerAnalysis {
+  problems: Problem[];
+  /** The experiments, when there is no error. */
+  file?: ExperimentFile;
+}
+
 interface Pending {
-  resolve: (problems: Problem[]) => void;
+  resolve: (analysis: WorkerAnalysis) => void;
   timer: NodeJS.Timeout;
   file: string;
 }
@@ -36,14 +43,21 @@ export class ValidatorService {
   }
 
   /** The problems of a file's text; always resolves, never blocks the caller's thread. */
-  validate(file: string, text: string, options: ValidateRequest['options'] = {}): Promise<Problem[]> {
+  async validate(file: string, text: string, options: ValidateRequest['options'] = {}): Promise<Problem[]> {
+    return (await this.analyse(file, text, options)).problems;
+  }
+
+  /** The problems and, without errors, the experiments of a file's text, analysed on the worker. */
+  analyse(file: string, text: string, options: ValidateRequest['options'] = {}): Promise<WorkerAnalysis> {
     if (text.length > EXPERIMENT_FILE_LIMIT)
-      return Promise.resolve([
-        wholeFileProblem(
-          file,
-          `the file is too large to be an experiment (${formatBytes(text.length)} characters; the limit is ${formatBytes(EXPERIMENT_FILE_LIMIT)})`,
-        ),
-      ]);
+      return Promise.resolve({
+        problems: [
+          wholeFileProblem(
+            file,
+            `the file is too large to be an experiment (${formatBytes(text.length)} characters; the limit is ${formatBytes(EXPERIMENT_FILE_LIMIT)})`,
+          ),
+        ],
+      });
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.giveUp(id), this.timeoutMs);
@@ -61,7 +75,7 @@ export class ValidatorService {
     if (this.worker) return this.worker;
     const worker = this.options.startWorker();
     worker.unref();
-    worker.on('message', (response: ValidateResponse) => this.settle(response.id, response.problems));
+    worker.on('message', (response: ValidateResponse) => this.settle(response.id, response));
     worker.on('error', (error) => {
       if (this.worker === worker) this.stopWorker(`validation failed: ${error.message}`);
     });
@@ -72,12 +86,12 @@ export class ValidatorService {
     return worker;
   }
 
-  private settle(id: number, problems: Problem[]): void {
+  private settle(id: number, analysis: WorkerAnalysis): void {
     const pending = this.pending.get(id);
     if (!pending) return;
     clearTimeout(pending.timer);
     this.pending.delete(id);
-    pending.resolve(problems);
+    pending.resolve({ problems: analysis.problems, ...(analysis.file ? { file: analysis.file } : {}) });
   }
 
   private giveUp(id: number): void {
@@ -92,7 +106,7 @@ export class ValidatorService {
   private stopWorker(message: string): void {
     const worker = this.worker;
     this.worker = undefined;
-    for (const [id, pending] of this.pending) this.settle(id, [wholeFileProblem(pending.file, message)]);
+    for (const [id, pending] of this.pending) this.settle(id, { problems: [wholeFileProblem(pending.file, message)] });
     if (worker) void worker.terminate();
   }
 }

@@ -1,13 +1,14 @@
 // The validation worker: runs the engine's analysis of an experiment file on a thread of its own,
 // so a slow or hostile file (a huge `extends` chain, a deep nesting) never stalls the editor.
 import { parentPort } from 'worker_threads';
-import { validateExperimentText } from '../../engine/config';
+import { analyseExperimentText } from '../../engine/config';
 import type { ValidateRequest, ValidateResponse } from './protocol';
 
 parentPort?.on('message', (request: ValidateRequest) => {
   let response: ValidateResponse;
   try {
-    response = { id: request.id, problems: validateExperimentText(request.text, request.file, request.options) };
+    const analysis = analyseExperimentText(request.file, request.text, request.options);
+    response = { id: request.id, problems: analysis.problems, ...(analysis.file ? { file: analysis.file } : {}) };
   } catch (error) {
     response = {
       id: request.id,
