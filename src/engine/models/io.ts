@@ -163,6 +163,6 @@ export async function loadModel(modelJsonPath: string): Promise<tf.LayersModel> 
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
-    throw new Error(`${file}: cannot build the model (${(error as Error).message})`);
+    throw new Error(`${file}: cannot build the model (${(error as Error).message})`, { cause: error });
   }
 }

@@ -17,7 +17,7 @@ import { describeExperiment, type DescribeCall } from './describe';
 import { RESTRICTED_DESCRIBE_MESSAGE } from '../validation/trust';
 import { EventsTail } from './eventsTail';
 import { saveExport } from './exportFile';
-import { webviewHtml } from './html';
+import { PanelHost } from '../panelHost';
 import { findLayer } from './layerLocation';
 import { newestRunOf, sameExperiment } from './runLookup';
 
@@ -32,36 +32,24 @@ export function targetKey(target: PanelTarget): string {
     : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
 }
 
-export class ExperimentPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> {
   private tail?: EventsTail;
   private running = false;
-  private ready = false;
   private described?: ModelsEvent;
   private describeError?: string;
   private describeCall?: DescribeCall;
   private readTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
-  private disposed = false;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     readonly target: PanelTarget,
     private readonly deps: PanelDeps,
     extensionUri: vscode.Uri,
     private readonly onDisposed: (panel: ExperimentPanel) => void,
   ) {
-    panel.title = panelTitle(target);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', panel.title);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const checked = checkPanelCommand(raw);
-        if (checked.ok) void this.onMessage(checked.message);
-        else deps.warn(`dropped a message from the webview: ${checked.reason}`);
-      }),
-      panel.onDidDispose(() => this.dispose()),
-      deps.onRunEvent((message) => this.onRunEvent(message)),
-    );
+    super(panel, extensionUri, 'panel', panelTitle(target), checkPanelCommand, (message) => deps.warn(message));
+    this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     this.follow(this.initialRunDir());
     if (target.kind === 'file') {
       const { file, cell } = target;
@@ -76,10 +64,6 @@ export class ExperimentPanel implements vscode.Disposable {
     this.pollTimer = setInterval(() => {
       if (this.running) this.readNow();
     }, POLL_MS);
-  }
-
-  reveal(): void {
-    this.panel.reveal();
   }
 
   private initialRunDir(): string | undefined {
@@ -177,12 +161,12 @@ export class ExperimentPanel implements vscode.Disposable {
     }
   }
 
-  private async onMessage(message: PanelCommand): Promise<void> {
+  protected onReady(): void {
+    this.sendWhole();
+  }
+
+  protected async onMessage(message: Exclude<PanelCommand, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendWhole();
-        break;
       case 'revealLayer':
         await this.revealLayer(message.stage, message.layer, message.index);
         break;
@@ -236,18 +220,10 @@ export class ExperimentPanel implements vscode.Disposable {
       void vscode.window.setStatusBarMessage(`Layer "${layer}" is built by this model specification`, 4000);
   }
 
-  private post(message: PanelNotification): void {
-    if (!this.disposed && this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected release(): void {
     this.describeCall?.cancel();
     if (this.readTimer) clearTimeout(this.readTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
     this.onDisposed(this);
   }
 }

@@ -41,7 +41,7 @@ describe('hostile experiment files', () => {
       try {
         const uri = vscode.Uri.file(path.join(dir, name));
         await vscode.workspace.openTextDocument(uri);
-        const diagnostics = await until(() => diagnosticsOf(uri));
+        const diagnostics = await until(`problems of ${name}`, () => diagnosticsOf(uri));
         assert.match(diagnostics.map((d) => d.message).join('\n'), pattern);
         // The host answers a command while and after validating.
         const problems = await vscode.commands.executeCommand<unknown[]>('distillationStudio.validate', {
