@@ -2,9 +2,9 @@
 // Exit codes: those of the runner (src/protocol/runner.ts): 0 success, 1 a run failed, 2 invalid
 // input, 130 stopped.
 import * as path from 'path';
-import { Command, Option } from 'commander';
 import * as fs from 'fs';
-import { loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadExperimentFile, validateExperimentFile, type Problem } from '../engine/config';
 import type { Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
@@ -46,7 +46,19 @@ interface RunCommandOptions {
   resume?: string;
   runsDir: string;
   json?: boolean;
+  memoryLimit?: number;
 }
+
+/** `--memory-limit GB`: raises (or lowers) every experiment's `limits.memoryGB` for this command. */
+const memoryLimitOption = () =>
+  new Option(
+    '--memory-limit <GB>',
+    "the most memory a run may be estimated to need (overrides the file's limits.memoryGB)",
+  ).argParser((value) => {
+    const gb = Number(value);
+    if (!Number.isFinite(gb) || gb <= 0) throw new InvalidArgumentError('expected a positive number of GB');
+    return gb;
+  });
 
 async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<number> {
   const runsDir = path.resolve(options.runsDir);
@@ -62,7 +74,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     experiments = [experimentOfRun(resumeDir)];
   } else {
     if (!file) throw new Error('a .kd.json file is required (or --resume RUN_DIR)');
-    const loaded = await loadExperimentFile(path.resolve(file));
+    const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
     experiments = options.all ? loaded.experiments : [pickExperiment(loaded, options.cell)];
   }
   const summaries: RunSummary[] = [];
@@ -134,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--resume <runDir>', 'continue a stopped or crashed run from its last checkpoint')
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .option('--json', 'print the events as JSON lines instead of a progress bar')
+    .addOption(memoryLimitOption())
     .option('--sweep-point <index>', "run one point of the file's sweep (what a SLURM array task runs)")
     .option('--sweep-id <id>', 'the sweep the point belongs to (default: an id derived from the file and its sweep)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {
@@ -171,11 +184,12 @@ async function main(argv: string[]): Promise<number> {
       'check a .kd.json file against the schema and the semantic rules; prints every problem with file:line:column',
     )
     .argument('<file>')
-    .action(async (file: string) => {
+    .addOption(memoryLimitOption())
+    .action(async (file: string, options: { memoryLimit?: number }) => {
       const absolute = path.resolve(file);
-      const problems = validateExperimentText(fs.readFileSync(absolute, 'utf8'), absolute);
+      const problems = validateExperimentFile(absolute, { memoryLimitGB: options.memoryLimit });
       if (problems.length === 0) {
-        const loaded = await loadExperimentFile(path.resolve(file));
+        const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
         process.stdout.write(
           `${file}: valid (${loaded.experiments.length} experiment${loaded.experiments.length === 1 ? '' : 's'}: ${loaded.experiments.map((e) => e.name).join(', ')})\n`,
         );
@@ -191,8 +205,9 @@ async function main(argv: string[]): Promise<number> {
     .argument('<file>')
     .option('--cell <name>')
     .option('--runs-dir <dir>', 'the run store', 'runs')
-    .action(async (file: string, options: { cell?: string; runsDir: string }) => {
-      const loaded = await loadExperimentFile(path.resolve(file));
+    .addOption(memoryLimitOption())
+    .action(async (file: string, options: { cell?: string; runsDir: string; memoryLimit?: number }) => {
+      const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
       const event = await describeExperiment(
         pickExperiment(loaded, options.cell),
         path.resolve(options.runsDir),

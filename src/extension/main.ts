@@ -2,7 +2,7 @@
 // lifetimes to the extension's. Everything long-running happens in runner processes.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { validateExperimentText } from '../engine/config';
+import { Worker } from 'worker_threads';
 import type { DistillationStudioApi } from './api';
 import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
 import { Commands } from './commands';
@@ -18,6 +18,8 @@ import { RunIndex } from './runs/runIndex';
 import { RunManager } from './runs/runManager';
 import { RunPresenter } from './runs/runPresenter';
 import { RunsTreeProvider } from './tree/runsTree';
+import { ValidatorService } from './validation/validatorService';
+import { validationOptions } from './validation/trust';
 
 export function activate(context: vscode.ExtensionContext): DistillationStudioApi {
   const log = vscode.window.createOutputChannel('Distillation Studio', { log: true });
@@ -29,6 +31,10 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const index = new RunIndex(settings.runsDir);
   const presenter = new RunPresenter(manager, log);
   const diagnostics = new ExperimentDiagnostics();
+  const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
+  const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
+  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
+  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
   const tree = new RunsTreeProvider(index, manager);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
@@ -46,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
         execPath: process.execPath,
         env: process.env,
       }),
+    warn: (message) => log.warn(message),
   };
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {
@@ -56,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     manager,
     index,
     diagnostics,
+    analyse,
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
@@ -75,14 +83,23 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   };
   updateActivity();
 
-  // Problems follow saves; while typing, the JSON schema gives immediate feedback.
+  // Problems follow saves; while typing, the JSON schema gives immediate feedback. Validation runs on
+  // a worker thread; only the latest answer for a file is shown.
+  const latest = new Map<string, number>();
+  let generation = 0;
   const revalidate = (document: vscode.TextDocument) => {
-    if (isExperimentDocument(document))
-      diagnostics.set(document.uri.fsPath, validateExperimentText(document.getText(), document.uri.fsPath));
+    if (!isExperimentDocument(document)) return;
+    const file = document.uri.fsPath;
+    const mine = ++generation;
+    latest.set(file, mine);
+    void validate(file, document.getText()).then((problems) => {
+      if (latest.get(file) === mine) diagnostics.set(file, problems);
+    });
   };
 
   context.subscriptions.push(
     log,
+    validator,
     manager,
     index,
     presenter,
@@ -101,6 +118,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     }),
     vscode.workspace.onDidSaveTextDocument(revalidate),
     vscode.workspace.onDidOpenTextDocument(revalidate),
+    // Granting trust lifts the Restricted Mode problems (files outside the workspace may now be read).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach(revalidate)),
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (isExperimentDocument(document)) diagnostics.clear(document.uri.fsPath);
     }),

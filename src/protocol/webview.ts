@@ -96,7 +96,9 @@ export interface PanelViewModel {
   logs: LogLine[];
 }
 
-export type ExportFormat = 'png' | 'csv' | 'svg' | 'md';
+/** Every export format, listed once: the type and the run-time check of webview messages both come from it. */
+export const EXPORT_FORMATS = ['png', 'csv', 'svg', 'md'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Host → experiment panel. */
 export type PanelNotification =

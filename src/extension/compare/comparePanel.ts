@@ -14,6 +14,7 @@ import type {
 } from '../../protocol/webview';
 import { META_FILE } from '../../engine/store/runMeta';
 import { COMMANDS } from '../commandIds';
+import { checkCompareCommand } from '../../protocol/webviewMessages';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { saveExport } from '../panel/exportFile';
 import { PanelHost } from '../panelHost';
@@ -63,7 +64,7 @@ export class ComparePanel extends PanelHost<CompareCommand, CompareNotification>
     store: CompareStore | undefined,
     private readonly onDisposed: () => void,
   ) {
-    super(panel, extensionUri, 'compare', 'Run comparison');
+    super(panel, extensionUri, 'compare', 'Run comparison', checkCompareCommand, (message) => deps.warn(message));
     this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     if (store) this.disposables.push(store.onDidChange(() => this.schedule(true)));
     this.setSource(source);

@@ -181,7 +181,7 @@ describe('config: broken files', () => {
   it('an unknown top-level key suggests the right one', () => {
     const { problems } = problemsFor(baseExperiment({ baselin: true }));
     assert.deepStrictEqual(messages(problems), [
-      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells',
+      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells, limits',
     ]);
   });
 
