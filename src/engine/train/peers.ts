@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunEvent, StageRole } from '../../protocol/events';
 import type { OptimizerConfig, TrainConfig } from '../config/types';
 import type { Batch, Dataset } from '../data/types';
-import { iterateBatches } from '../data';
+import { trainingBatches } from '../data/trainingBatches';
 import type { LossInputs, LossTerm } from '../losses/types';
 import { tapModel } from '../models';
 import { detach } from './detach';
@@ -78,7 +78,6 @@ function livePeer(peer: PeerOptions): LivePeer & { adapters: tf.Variable[] } {
 export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
   const { peers, dataset, train } = options;
   if (peers.length < 2) throw new Error(`mutual learning needs at least two peers, got ${peers.length}`);
-  const inputSize = dataset.inputShape.reduce((a, b) => a * b, 1);
   const stepsPerEpoch = stepsPerEpochOf(dataset, train);
   const live = peers.map(livePeer);
   const progress: StageProgress[] = [];
@@ -120,7 +119,7 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
     });
     progress.forEach((p) => p.beginEpoch());
     let step = 0;
-    for (const batch of iterateBatches(dataset.train, inputSize, train.batchSize, options.seed * 1000 + epoch)) {
+    for (const batch of trainingBatches(dataset, train.batchSize, options.seed, epoch)) {
       if (step >= stepsPerEpoch) break;
       step++;
       globalStep++;
