@@ -86,7 +86,11 @@ function checkData(experiment: JsonObject, error: Report): void {
   }
   if (!isObject(data)) return;
   if (data.dataset === undefined) {
-    error(['data', 'dataset'], 'required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic', true);
+    error(
+      ['data', 'dataset'],
+      'required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic',
+      true,
+    );
     return;
   }
   const fields = typeof data.dataset === 'string' ? DATA_PATH_FIELDS[data.dataset] : undefined;
@@ -95,7 +99,8 @@ function checkData(experiment: JsonObject, error: Report): void {
     if (typeof file !== 'string' || file.length === 0) continue;
     const stat = statOf(file);
     const wantsFolder = FOLDER_DATASETS.includes(data.dataset as string);
-    if (!stat) error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}${whereToGet(data.dataset)}`);
+    if (!stat)
+      error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}${whereToGet(data.dataset)}`);
     else if (wantsFolder && !stat.isDirectory())
       error(
         ['data', field],
@@ -109,7 +114,8 @@ function checkData(experiment: JsonObject, error: Report): void {
 function whereToGet(dataset: unknown): string {
   if (dataset === 'cifar10' || dataset === 'cifar100')
     return `; download the binary version from ${CIFAR_URL} and extract it there`;
-  if (dataset === 'fashion-mnist') return `; download the four IDX files from ${FASHION_MNIST_URL} (data/fashion) into it`;
+  if (dataset === 'fashion-mnist')
+    return `; download the four IDX files from ${FASHION_MNIST_URL} (data/fashion) into it`;
   return '';
 }
 

@@ -87,14 +87,7 @@ export interface FashionMnistData extends DataCommon {
   path?: string;
 }
 export type DataConfig =
-  | MnistData
-  | IdxData
-  | CsvData
-  | ImageFolderData
-  | SyntheticData
-  | Cifar10Data
-  | Cifar100Data
-  | FashionMnistData;
+  MnistData | IdxData | CsvData | ImageFolderData | SyntheticData | Cifar10Data | Cifar100Data | FashionMnistData;
 
 export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear' | 'gelu' | 'swish';
 

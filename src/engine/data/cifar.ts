@@ -11,18 +11,7 @@ const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const IMAGE_BYTES = 3 * PLANE;
 
-const CIFAR10_CLASSES = [
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-];
+const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const CIFAR10_TRAIN = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
 const CIFAR10_TEST = 'test_batch.bin';
 
@@ -109,9 +98,18 @@ function namesFrom(dir: string, file: string, classes: number): string[] {
 
 export async function readCifar10Source(config: Cifar10Data, baseDir: string): Promise<RawSource> {
   const dir = path.resolve(baseDir, config.path);
-  const layout: Layout = { labelBytes: 1, labelAt: 0, classes: 10, title: 'CIFAR-10', archive: 'cifar-10-binary.tar.gz' };
+  const layout: Layout = {
+    labelBytes: 1,
+    labelAt: 0,
+    classes: 10,
+    title: 'CIFAR-10',
+    archive: 'cifar-10-binary.tar.gz',
+  };
   checkFolder(dir, [...CIFAR10_TRAIN, CIFAR10_TEST], layout);
-  const [train, test] = await Promise.all([readRecords(dir, CIFAR10_TRAIN, layout), readRecords(dir, [CIFAR10_TEST], layout)]);
+  const [train, test] = await Promise.all([
+    readRecords(dir, CIFAR10_TRAIN, layout),
+    readRecords(dir, [CIFAR10_TEST], layout),
+  ]);
   return { name: 'cifar10', inputShape: [SIDE, SIDE, 3], classNames: CIFAR10_CLASSES, pixels: true, train, test };
 }
 
@@ -129,7 +127,17 @@ export async function readCifar100Source(config: Cifar100Data, baseDir: string):
     archive: 'cifar-100-binary.tar.gz',
   };
   checkFolder(dir, ['train.bin', 'test.bin'], layout);
-  const [train, test] = await Promise.all([readRecords(dir, ['train.bin'], layout), readRecords(dir, ['test.bin'], layout)]);
+  const [train, test] = await Promise.all([
+    readRecords(dir, ['train.bin'], layout),
+    readRecords(dir, ['test.bin'], layout),
+  ]);
   const classNames = namesFrom(dir, coarse ? 'coarse_label_names.txt' : 'fine_label_names.txt', classes);
-  return { name: coarse ? 'cifar100-coarse' : 'cifar100', inputShape: [SIDE, SIDE, 3], classNames, pixels: true, train, test };
+  return {
+    name: coarse ? 'cifar100-coarse' : 'cifar100',
+    inputShape: [SIDE, SIDE, 3],
+    classNames,
+    pixels: true,
+    train,
+    test,
+  };
 }

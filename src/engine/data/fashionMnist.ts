@@ -8,7 +8,18 @@ import { findFile, MNIST_FILES, readMnistFormat } from './mnist';
 import type { RawSource } from './source';
 
 export const FASHION_MNIST_URL = 'https://github.com/zalandoresearch/fashion-mnist';
-const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 const HOW_TO_GET = `download train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz from ${FASHION_MNIST_URL} (folder data/fashion) into one folder and name it in "path" (or set KD_FASHION_MNIST_DIR)`;
 

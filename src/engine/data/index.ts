@@ -100,7 +100,8 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   const fixed = [...normalized.others, ...(random ? [] : [normalized.train])];
   for (const spec of augment)
     if (spec.type === 'normalize')
-      for (const split of fixed) normalizeChannels(split.x, imageShapeOf(source.inputShape).channels, spec.mean, spec.std);
+      for (const split of fixed)
+        normalizeChannels(split.x, imageShapeOf(source.inputShape).channels, spec.mean, spec.std);
   const trainAugment: AugmentSpec[] = random ? augment : [];
   return {
     name: source.name,

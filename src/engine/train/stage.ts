@@ -130,7 +130,9 @@ export function trainStep(
   weightDecay: number,
 ): StepResult {
   if (teacher?.cached && batch.augmented)
-    throw new Error('a cached teacher output describes an un-augmented example; augmented batches need the live teacher');
+    throw new Error(
+      'a cached teacher output describes an un-augmented example; augmented batches need the live teacher',
+    );
   const { xs, labelIndices, labels } = batchTensors(batch, dataset);
   // The teacher sees the very tensor the student sees (consistent teaching, mixed images included).
   const teacherBatch = teacher?.forBatch(batch, xs);

@@ -53,7 +53,11 @@ export function checkAugment(specs: readonly AugmentSpec[], inputShape: number[]
   specs.forEach((spec, i) => {
     const int = (name: string, value: unknown, max: number) => {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
-        fail(i, spec, `${name} must be an integer from 1 to ${max} for ${shape.height}×${shape.width} images, got ${String(value)}`);
+        fail(
+          i,
+          spec,
+          `${name} must be an integer from 1 to ${max} for ${shape.height}×${shape.width} images, got ${String(value)}`,
+        );
     };
     switch (spec.type) {
       case 'randomCrop':
@@ -78,12 +82,17 @@ export function checkAugment(specs: readonly AugmentSpec[], inputShape: number[]
           if (!Array.isArray(values) || values.length !== shape.channels || values.some((v) => typeof v !== 'number'))
             fail(i, spec, `${key} must list one number per channel (${shape.channels}), got ${JSON.stringify(values)}`);
         }
-        if (spec.std.some((s) => !(s > 0))) fail(i, spec, `std values must be positive, got ${JSON.stringify(spec.std)}`);
+        if (spec.std.some((s) => !(s > 0)))
+          fail(i, spec, `std values must be positive, got ${JSON.stringify(spec.std)}`);
         break;
       case 'horizontalFlip':
         break;
       default:
-        fail(i, spec, 'unknown augmentation (known: randomCrop, horizontalFlip, translate, cutout, mixup, cutmix, normalize)');
+        fail(
+          i,
+          spec,
+          'unknown augmentation (known: randomCrop, horizontalFlip, translate, cutout, mixup, cutmix, normalize)',
+        );
     }
   });
 }

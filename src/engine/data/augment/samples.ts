@@ -15,7 +15,12 @@ export interface SampleImages {
  * The first `count` examples of a batch as bytes: normalisation undone (last op first), then
  * values in [0, 1] scaled by 255, or any other range stretched linearly to 0…255.
  */
-export function sampleImages(batch: Batch, inputShape: number[], specs: readonly AugmentSpec[], count: number): SampleImages {
+export function sampleImages(
+  batch: Batch,
+  inputShape: number[],
+  specs: readonly AugmentSpec[],
+  count: number,
+): SampleImages {
   const shape = imageShapeOf(inputShape);
   const n = Math.min(count, batch.size);
   const size = shape.height * shape.width * shape.channels;
@@ -35,6 +40,7 @@ export function sampleImages(batch: Batch, inputShape: number[], specs: readonly
   const offset = unit ? 0 : min;
   const scale = unit ? 255 : max > min ? 255 / (max - min) : 0;
   const bytes = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) bytes[i] = Math.max(0, Math.min(255, Math.round((values[i] - offset) * scale)));
+  for (let i = 0; i < values.length; i++)
+    bytes[i] = Math.max(0, Math.min(255, Math.round((values[i] - offset) * scale)));
   return { shape: [shape.height, shape.width, shape.channels], count: n, bytes };
 }
