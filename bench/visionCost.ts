@@ -1,6 +1,6 @@
 // What the CIFAR recipes cost on this machine: the time of a few training steps of the vision
 // presets at batch 128 on 32×32×3 (the student alone, and distilled from a live teacher, as
-// augmentation requires), extrapolated to an epoch of 45,000 images; and the cost of augmenting
+// augmentation requires), extrapolated (from CPU time) to an epoch of 45,000 images; and the cost of augmenting
 // a batch. Run: npx tsx bench/visionCost.ts [steps]  (prints JSON; KD_WASM_THREADS sets wasm threads).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/engine/backend/select';
@@ -32,8 +32,14 @@ function build(spec: BuildableSpec, name: string): tf.LayersModel {
   return buildModel(spec, { inputShape: SHAPE, classes: 10, name, seed: 1 }).model;
 }
 
-/** Median ms of `steps` steps after one warm-up step. */
-function timeSteps(student: BuildableSpec, teacher?: BuildableSpec): { medianMs: number; params: number } {
+/**
+ * Median wall and CPU ms of `steps` steps after one warm-up step. The CPU time of this process is
+ * what a step costs on an idle core when the machine is shared (wasm runs one thread in Node).
+ */
+function timeSteps(
+  student: BuildableSpec,
+  teacher?: BuildableSpec,
+): { medianMs: number; cpuMs: number; params: number } {
   const model = build(student, 'student');
   const teacherModel = teacher ? build(teacher, 'teacher') : undefined;
   const terms = createLossTerms(
@@ -49,18 +55,24 @@ function timeSteps(student: BuildableSpec, teacher?: BuildableSpec): { medianMs:
   const variables = modelVariables(model);
   const source = teacherModel ? liveTeacher(teacherModel, []) : undefined;
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i <= steps; i++) {
     const batch = randomBatch(i);
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     trainStep(model, [], variables, optimizer, terms, source, batch, dataset, 1, 5e-4);
-    if (i > 0) times.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    if (i > 0) {
+      times.push(performance.now() - start);
+      cpu.push((used.user + used.system) / 1000);
+    }
   }
-  times.sort((a, b) => a - b);
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const params = model.countParams();
   model.dispose();
   teacherModel?.dispose();
   optimizer.dispose();
-  return { medianMs: times[Math.floor(times.length / 2)], params };
+  return { medianMs: median(times), cpuMs: median(cpu), params };
 }
 
 function augmentCost(): Record<string, number> {
@@ -98,12 +110,13 @@ async function main(): Promise<void> {
   ];
   const rows = [];
   for (const [name, student, teacher] of pairs) {
-    const { medianMs, params } = timeSteps(student, teacher);
-    const epochHours = ((EPOCH_IMAGES / BATCH) * medianMs) / 3.6e6;
+    const { medianMs, cpuMs, params } = timeSteps(student, teacher);
+    const epochHours = ((EPOCH_IMAGES / BATCH) * cpuMs) / 3.6e6;
     rows.push({
       name,
       studentParams: params,
-      stepMs: Math.round(medianMs),
+      stepWallMs: Math.round(medianMs),
+      stepCpuMs: Math.round(cpuMs),
       epochHours: +epochHours.toFixed(2),
       recipeDays240: +((epochHours * 240) / 24).toFixed(1),
     });
