@@ -7,8 +7,7 @@ import { isObject, type JsonObject, type JsonValue, type Segment, valueAt } from
 import { mergeJson } from './merge';
 import { DATA_PATH_FIELDS, FOLDER_DATASETS, modelPaths } from './paths';
 import { kdSchema } from './schemaDocument';
-import { CIFAR_URL } from '../data/cifar';
-import { FASHION_MNIST_URL } from '../data/fashionMnist';
+import { CIFAR_URL, FASHION_MNIST_URL } from '../data/downloads';
 import { MODEL_KINDS } from './schemaErrors';
 import { suggestion } from './suggest';
 
@@ -28,6 +27,7 @@ export interface CellContext {
   names: (string | undefined)[];
 }
 
+// The loss types of the schema (generated from the loss definitions).
 const KNOWN_LOSSES = Object.keys(DEFAULTS.losses);
 const TEACHER_SCHEMES = ['offline', 'assistant'];
 

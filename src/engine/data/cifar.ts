@@ -4,9 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Cifar100Data, Cifar10Data } from '../config/types';
+import { CIFAR_URL } from './downloads';
 import { indexNames, type RawSource, type RawSplit } from './source';
 
-export const CIFAR_URL = 'https://www.cs.toronto.edu/~kriz/cifar.html';
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const IMAGE_BYTES = 3 * PLANE;

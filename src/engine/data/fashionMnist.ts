@@ -4,10 +4,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FashionMnistData } from '../config/types';
+import { FASHION_MNIST_URL } from './downloads';
 import { findFile, MNIST_FILES, readMnistFormat } from './mnist';
 import type { RawSource } from './source';
 
-export const FASHION_MNIST_URL = 'https://github.com/zalandoresearch/fashion-mnist';
 const CLASSES = [
   'T-shirt/top',
   'Trouser',
