@@ -1,7 +1,7 @@
 // What the CIFAR recipes cost on this machine: the time of a few training steps of the vision
 // presets at batch 128 on 32×32×3 (the student alone, and distilled from a live teacher, as
 // augmentation requires), extrapolated (from CPU time) to an epoch of 45,000 images; and the cost of augmenting
-// a batch. Run: npx tsx bench/visionCost.ts [steps]  (prints JSON; KD_WASM_THREADS sets wasm threads).
+// a batch. Run: npx tsx bench/visionCost.ts [steps] [warm-up steps]  (prints JSON; KD_WASM_THREADS sets wasm threads).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/engine/backend/select';
 import type { AugmentSpec } from '../src/engine/config/types';
@@ -18,6 +18,8 @@ const BATCH = 128;
 const SHAPE = [32, 32, 3];
 const EPOCH_IMAGES = 45000;
 const steps = Number(process.argv[2] ?? 3);
+/** Untimed steps first (kernel set-up); 0 times the very first step too. */
+const warmup = Number(process.argv[3] ?? 1);
 
 function randomBatch(seed: number): Batch {
   const rng = createRng(seed);
@@ -33,7 +35,7 @@ function build(spec: BuildableSpec, name: string): tf.LayersModel {
 }
 
 /**
- * Median wall and CPU ms of `steps` steps after one warm-up step. The CPU time of this process is
+ * Median wall and CPU ms of `steps` steps after `warmup` untimed ones. The CPU time of this process is
  * what a step costs on an idle core when the machine is shared (wasm runs one thread in Node).
  */
 function timeSteps(
@@ -56,13 +58,13 @@ function timeSteps(
   const source = teacherModel ? liveTeacher(teacherModel, []) : undefined;
   const times: number[] = [];
   const cpu: number[] = [];
-  for (let i = 0; i <= steps; i++) {
+  for (let i = 0; i < warmup + steps; i++) {
     const batch = randomBatch(i);
     const start = performance.now();
     const startCpu = process.cpuUsage();
     trainStep(model, [], variables, optimizer, terms, source, batch, dataset, 1, 5e-4);
     const used = process.cpuUsage(startCpu);
-    if (i > 0) {
+    if (i >= warmup) {
       times.push(performance.now() - start);
       cpu.push((used.user + used.system) / 1000);
     }
