@@ -1,7 +1,7 @@
 // What the CIFAR recipes cost on this machine: the time of a few training steps of the vision
-// presets at batch 128 on 32×32×3 (the student alone, and distilled from a live teacher, as
+// presets at batch 128 (or the batch given) on 32×32×3 (the student alone, and distilled from a live teacher, as
 // augmentation requires), extrapolated (from CPU time) to an epoch of 45,000 images; and the cost of augmenting
-// a batch. Run: npx tsx bench/visionCost.ts [steps] [warm-up steps]  (prints JSON; KD_WASM_THREADS sets wasm threads).
+// a batch. Run: npx tsx bench/visionCost.ts [steps] [warm-up steps] [batch]  (prints JSON; KD_WASM_THREADS sets wasm threads).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/engine/backend/select';
 import type { AugmentSpec } from '../src/engine/config/types';
@@ -14,7 +14,8 @@ import { liveTeacher } from '../src/engine/train/teacherOutputs';
 import type { Batch, Dataset } from '../src/engine/data/types';
 import { createRng } from '../src/engine/random';
 
-const BATCH = 128;
+/** Batch size (128 in the recipes; smaller batches give a per-image cost to scale up when time is short). */
+const BATCH = Number(process.argv[4] ?? 128);
 const SHAPE = [32, 32, 3];
 const EPOCH_IMAGES = 45000;
 const steps = Number(process.argv[2] ?? 3);

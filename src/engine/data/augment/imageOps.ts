@@ -61,7 +61,8 @@ export function flipImage(src: Float32Array, dst: Float32Array, shape: ImageShap
     const row = y * w * c;
     for (let x = 0; x < w; x++) {
       const from = row + (w - 1 - x) * c;
-      dst.set(src.subarray(from, from + c), row + x * c);
+      const to = row + x * c;
+      for (let k = 0; k < c; k++) dst[to + k] = src[from + k];
     }
   }
 }
