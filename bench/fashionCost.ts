@@ -74,7 +74,9 @@ async function main(): Promise<void> {
     distilled: cpuMsPerStep(layers('kd'), teacher),
     baseline: cpuMsPerStep(layers('kd')),
   };
-  console.log(JSON.stringify({ date: new Date().toISOString(), backend: backend.backend, batch: BATCH, steps, rows }, null, 2));
+  console.log(
+    JSON.stringify({ date: new Date().toISOString(), backend: backend.backend, batch: BATCH, steps, rows }, null, 2),
+  );
 }
 
 void main();

@@ -129,6 +129,8 @@ export type PanelCommand =
 /** A file the user exports from a chart or table; the host asks where to save it. */
 export interface ExportRequest {
   type: 'export';
+  /** Chosen by the webview, unique among its requests; the result carries it back. */
+  id: number;
   format: ExportFormat;
   fileName: string;
   /** Base64 of the bytes for PNG, the text itself for CSV. */
@@ -137,6 +139,8 @@ export interface ExportRequest {
 
 export interface ExportResult {
   type: 'export/result';
+  /** The id of the request this answers. */
+  id: number;
   ok: boolean;
   path?: string;
   message?: string;

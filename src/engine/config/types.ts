@@ -1,6 +1,8 @@
 // The shape of a resolved experiment: what `*.kd.json` files become after `extends`
 // is merged, a cell is picked and defaults are filled in. The JSON Schema in
 // schemas/kd.schema.json describes the same shape as written by a user (with defaults optional).
+import type { SweepRunInfo } from '../../protocol/sweep';
+import type { SweepPlan } from '../sweep/expand';
 
 import type { BackendName } from '../../protocol/runner';
 export type { BackendName };
@@ -230,7 +232,23 @@ export type LossSpec =
   | { type: 'sp'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'cc'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'pkt'; weight: number; teacherLayer?: string; studentLayer?: string }
-  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] };
+  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] }
+  | {
+      type: 'crd';
+      weight: number;
+      /** Embedding dimension of both heads. */
+      feat: number;
+      /** Negatives per example. */
+      nceK: number;
+      temperature: number;
+      /** Memory-bank momentum. Default 0.5. */
+      momentum?: number;
+      /** 'nce' (the paper's, default) or 'softmax' (softmax-contrastive). */
+      objective?: 'nce' | 'softmax';
+      /** Default: the layer feeding the logits. */
+      teacherLayer?: string;
+      studentLayer?: string;
+    };
 
 export type LossType = LossSpec['type'];
 
@@ -305,6 +323,8 @@ export interface Experiment {
   train: TrainConfig;
   /** Also train the student alone with the same seed and budget. */
   baseline: boolean;
+  /** Set on a run of a sweep (recorded in its config.json): the sweep, point, swept values and seed. */
+  sweep?: SweepRunInfo;
 }
 
 /** A parsed file: one or more experiments in order. */
@@ -315,4 +335,6 @@ export interface ExperimentFile {
   experiments: Experiment[];
   /** True when the file declares `cells`. */
   notebook: boolean;
+  /** The expanded sweeps, keyed by experiment name, for experiments that declare `sweep`. */
+  sweeps?: Record<string, SweepPlan>;
 }

@@ -46,6 +46,8 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
   const tapped = studentLayers.length > 0 ? tapModel(model, studentLayers) : model;
   const adapters = terms.flatMap((t) => t.trainableVariables());
   const variables = [...modelVariables(model), ...adapters];
+  // Checkpointed after the adapters (positions matter): the terms' untrained state, e.g. CRD's memory.
+  const termState = terms.flatMap((t) => t.stateVariables());
   const optimizer = createOptimizer(train.optimizer);
   const stepsPerEpoch = stepsPerEpochOf(dataset, train);
 
@@ -54,7 +56,7 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
     role: options.role,
     model,
     optimizer,
-    adapters,
+    adapters: [...adapters, ...termState],
     dataset,
     train,
     checkpointDir: options.checkpointDir,
@@ -147,6 +149,7 @@ export function trainStep(
       studentFeatures: out.features,
       teacherFeatures: teacherBatch?.features ?? {},
       epoch,
+      indices: batch.indices,
     };
     const weighted = terms.map((term) => tf.mul(term.weight, term.compute(inputs)) as tf.Scalar);
     const penalty = weightDecayPenalty(variables, weightDecay);
