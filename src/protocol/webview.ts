@@ -4,7 +4,16 @@
 // restore it after a window reload. A webview sends `ready` first; the host then pushes the whole
 // view model, then incremental run events that the webview folds with the same reducer.
 import type { MetricStats } from './sweep';
-import type { ModelMetrics, ModelsEvent, ModelSummary, RunEvent, RunStatus, RunSummary, StageRole } from './events';
+import type {
+  ModelMetrics,
+  ModelsEvent,
+  ModelSummary,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  SamplesEvent,
+  StageRole,
+} from './events';
 
 export const EXPERIMENT_PANEL_VIEW_TYPE = 'distillationStudio.experimentPanel';
 export const COMPARE_PANEL_VIEW_TYPE = 'distillationStudio.comparePanel';
@@ -94,6 +103,8 @@ export interface PanelViewModel {
   summary?: RunSummary;
   /** The latest log lines (bounded). */
   logs: LogLine[];
+  /** A few augmented training examples, when the run augments its data. */
+  samples?: SamplesEvent;
 }
 
 /** Every export format, listed once: the type and the run-time check of webview messages both come from it. */

@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import { DEFAULT_KINDS, DEFAULTS } from './defaults';
 import { isObject, type JsonObject, type JsonValue, type Segment, valueAt } from './json';
 import { mergeJson } from './merge';
-import { DATA_PATH_FIELDS, modelPaths } from './paths';
+import { DATA_PATH_FIELDS, FOLDER_DATASETS, modelPaths } from './paths';
 import { kdSchema } from './schemaDocument';
+import { CIFAR_URL, FASHION_MNIST_URL } from '../data/downloads';
 import { MODEL_KINDS } from './schemaErrors';
 import { suggestion } from './suggest';
 import { kindOf } from '../io/safeRead';
@@ -100,7 +101,11 @@ function checkData(experiment: JsonObject, error: Report, statAt: StatAt): void 
   }
   if (!isObject(data)) return;
   if (data.dataset === undefined) {
-    error(['data', 'dataset'], 'required: expected one of mnist, idx, csv, images, synthetic', true);
+    error(
+      ['data', 'dataset'],
+      'required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic',
+      true,
+    );
     return;
   }
   const fields = typeof data.dataset === 'string' ? DATA_PATH_FIELDS[data.dataset] : undefined;
@@ -109,14 +114,27 @@ function checkData(experiment: JsonObject, error: Report, statAt: StatAt): void 
     if (typeof file !== 'string' || file.length === 0) continue;
     const stat = statAt(['data', field], file);
     if (stat === 'skip') continue;
-    const wantsFolder = data.dataset === 'images';
-    if (!stat) error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}`);
+    const wantsFolder = FOLDER_DATASETS.includes(data.dataset as string);
+    if (!stat)
+      error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}${whereToGet(data.dataset)}`);
     else if (wantsFolder && !stat.isDirectory())
-      error(['data', field], `expected a folder with one sub-folder per class, found a file: ${file}`);
+      error(
+        ['data', field],
+        `expected a folder${data.dataset === 'images' ? ' with one sub-folder per class' : ''}, found a file: ${file}`,
+      );
     else if (!wantsFolder && stat.isDirectory()) error(['data', field], `expected a file, found a folder: ${file}`);
     else if (!wantsFolder && !stat.isFile())
       error(['data', field], `expected a regular file, found ${kindOf(stat)}: ${file}`);
   }
+}
+
+/** Where a dataset that does not ship with the extension can be downloaded. */
+function whereToGet(dataset: unknown): string {
+  if (dataset === 'cifar10' || dataset === 'cifar100')
+    return `; download the binary version from ${CIFAR_URL} and extract it there`;
+  if (dataset === 'fashion-mnist')
+    return `; download the four IDX files from ${FASHION_MNIST_URL} (data/fashion) into it`;
+  return '';
 }
 
 function checkModels(experiment: JsonObject, cell: CellContext | undefined, error: Report, statAt: StatAt): void {

@@ -248,7 +248,7 @@ describe('config: broken files', () => {
       }),
     );
     assert.deepStrictEqual(messages(problems), [
-      '$.data.dataset: required: expected one of mnist, idx, csv, images, synthetic',
+      '$.data.dataset: required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic',
       '$.distill.peers[0]: needs one of "layers", "preset", "load" or "fromCell"',
     ]);
   });
