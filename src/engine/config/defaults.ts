@@ -31,6 +31,9 @@ export const DEFAULTS = {
   losses: {
     ce: {},
     kd: { temperature: 4, scaleByTemperatureSquared: true },
+    reverseKl: { temperature: 1, scaleByTemperatureSquared: true },
+    jsd: { beta: 0.5, temperature: 1, scaleByTemperatureSquared: true },
+    tvd: { temperature: 1, scaleByTemperatureSquared: true },
     dkd: { alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
     hint: {},
     at: { p: 2 },

@@ -124,6 +124,9 @@ export type ModelSpec = LayerListModel | MlpPreset | LeNet5Preset | ResNetPreset
 export type LossSpec =
   | { type: 'ce'; weight: number; labelSmoothing?: number }
   | { type: 'kd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'reverseKl'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'jsd'; weight: number; beta: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'tvd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'dkd'; weight: number; alpha: number; beta: number; temperature: number; warmupEpochs: number }
   | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }

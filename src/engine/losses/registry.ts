@@ -10,11 +10,14 @@ import { ceDefinition } from './ce';
 import { dkdDefinition } from './dkd';
 import { fspDefinition } from './fsp';
 import { hintDefinition } from './hint';
+import { jsdDefinition } from './jsd';
 import { kdDefinition } from './kd';
 import { nstDefinition } from './nst';
 import { pktDefinition } from './pkt';
+import { reverseKlDefinition } from './reverseKl';
 import { rkdDefinition } from './rkd';
 import { spDefinition } from './sp';
+import { tvdDefinition } from './tvd';
 
 const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   ce: ceDefinition,
@@ -28,6 +31,9 @@ const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   cc: ccDefinition,
   pkt: pktDefinition,
   fsp: fspDefinition,
+  reverseKl: reverseKlDefinition,
+  jsd: jsdDefinition,
+  tvd: tvdDefinition,
 };
 
 /** The config names of all registered losses. */

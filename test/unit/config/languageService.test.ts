@@ -86,6 +86,9 @@ describe("config: the schema in VS Code's JSON language service", () => {
     assert.deepStrictEqual(types, [
       '"ce"',
       '"kd"',
+      '"reverseKl"',
+      '"jsd"',
+      '"tvd"',
       '"dkd"',
       '"hint"',
       '"at"',

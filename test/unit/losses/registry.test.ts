@@ -30,6 +30,9 @@ const EVERY: LossSpec[] = [
   { type: 'cc', weight: 0.02 },
   { type: 'pkt', weight: 30000, teacherLayer: 'embed' },
   { type: 'fsp', weight: 50, teacherLayers: ['t1', 't2'], studentLayers: ['s1', 's2'] },
+  { type: 'reverseKl', weight: 0.5, temperature: 1, scaleByTemperatureSquared: true },
+  { type: 'jsd', weight: 0.5, beta: 0.5, temperature: 1, scaleByTemperatureSquared: true },
+  { type: 'tvd', weight: 0.5, temperature: 1, scaleByTemperatureSquared: true },
 ];
 
 describe('losses: registry', () => {
@@ -66,6 +69,9 @@ describe('losses: registry', () => {
         'cc',
         'pkt:embed->logits',
         'fsp:t1,t2->s1,s2',
+        'reverseKl',
+        'jsd',
+        'tvd',
         'kd#2',
         'hint:t1->narrow#2',
         'kd#3',
@@ -73,9 +79,9 @@ describe('losses: registry', () => {
     );
     assert.strictEqual(new Set(terms.map((t) => t.name)).size, terms.length);
     assert.deepStrictEqual(terms.map((t) => t.weight).slice(0, 4), [0.1, 0.9, 1, 100]);
-    assert.strictEqual(terms[11].spec, EVERY[1]);
+    assert.strictEqual(terms[14].spec, EVERY[1]);
     // Each hint term owns its own regressor.
-    assert.notStrictEqual(terms[3].trainableVariables()[0], terms[12].trainableVariables()[0]);
+    assert.notStrictEqual(terms[3].trainableVariables()[0], terms[15].trainableVariables()[0]);
     terms.forEach((t) => t.dispose());
   });
 
