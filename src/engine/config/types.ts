@@ -57,7 +57,25 @@ export interface SyntheticData extends DataCommon {
   /** Seed of the generating distribution (independent of the experiment seed). Default 0. */
   dataSeed?: number;
 }
-export type DataConfig = MnistData | IdxData | CsvData | ImageFolderData | SyntheticData;
+export type TokenizerConfig =
+  | { type: 'word' | 'char'; vocabSize?: number; lowercase?: boolean }
+  | { type: 'wordpiece'; vocab: string; lowercase?: boolean };
+export interface TextData extends DataCommon {
+  dataset: 'text';
+  /** CSV/TSV with a header row, or JSON Lines. */
+  train: string;
+  test?: string;
+  testSplit?: number;
+  /** Default 'text'. */
+  textColumn?: string;
+  /** Default 'label'. */
+  labelColumn?: string;
+  /** Default { type: 'word' }. */
+  tokenizer?: TokenizerConfig;
+  /** Tokens per example, [CLS] included. Default 64. */
+  maxLength?: number;
+}
+export type DataConfig = MnistData | IdxData | CsvData | ImageFolderData | SyntheticData | TextData;
 
 export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear' | 'gelu' | 'swish';
 

@@ -10,9 +10,10 @@ import { readIdxSource } from './idxSource';
 import { readImageFolderSource } from './images';
 import { readMnist } from './mnist';
 import { normalizeSplits } from './normalize';
-import { sizeOf, type RawSource } from './source';
+import { DATA_SEED, sizeOf, type RawSource } from './source';
 import { holdOut, limitRows } from './splits';
 import { readSyntheticSource } from './synthetic';
+import { readTextSource, type TextSource } from './text';
 import type { Dataset, LoadOptions } from './types';
 
 export type { Batch, Dataset, LoadOptions, Split } from './types';
@@ -22,8 +23,6 @@ export { mnistDirectory } from './mnist';
 
 const DEFAULT_VALIDATION_SPLIT = 0.1;
 const DEFAULT_TEST_SPLIT = 0.2;
-/** Fixed seed of the data-defining choices (test split, limits). */
-const DATA_SEED = 20150309;
 
 function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | RawSource {
   switch (config.dataset) {
@@ -37,9 +36,11 @@ function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | R
       return readImageFolderSource(config, baseDir);
     case 'synthetic':
       return readSyntheticSource(config);
+    case 'text':
+      return readTextSource(config, baseDir);
     default:
       throw new Error(
-        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic)`,
+        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic, text)`,
       );
   }
 }
@@ -90,5 +91,6 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
     train: normalized.train,
     validation: normalized.others[0],
     test: normalized.others[1],
+    ...('vocabulary' in source ? { vocabulary: (source as TextSource).vocabulary } : {}),
   };
 }

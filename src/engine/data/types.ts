@@ -1,5 +1,6 @@
 // Datasets live in memory as typed arrays, never as one big tensor: the trainer makes a
 // tensor per batch, so memory holds the data once.
+import type { TextVocabulary } from '../text/tokenizer';
 
 export interface Split {
   /** Row-major examples: count × prod(inputShape), already normalised. */
@@ -19,6 +20,8 @@ export interface Dataset {
   /** Carved from the training data with the experiment seed; empty when validationSplit is 0. */
   validation: Split;
   test: Split;
+  /** Text datasets: the tokenizer's vocabulary and the label mapping, saved with the run as vocab.json. */
+  vocabulary?: TextVocabulary;
 }
 
 export interface Batch {

@@ -6,7 +6,8 @@ import type { BackendName, Experiment } from '../config/types';
 import type { RunEvent, RunStatus, RunSummary } from '../../protocol/events';
 import { selectBackend } from '../backend/select';
 import { loadDataset } from '../data';
-import { CONFIG_FILE, createRunDir, RunWriter } from '../store/runStore';
+import { CONFIG_FILE, createRunDir, RunWriter, VOCAB_FILE } from '../store/runStore';
+import { writeJsonAtomic } from '../store/atomic';
 import { compareLogits, evaluate } from '../train/evaluate';
 import { RunContext, RunStopped } from './context';
 import { schemeFor } from '../schemes';
@@ -87,6 +88,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       level: 'info',
       message: `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test, input ${JSON.stringify(dataset.inputShape)}, ${dataset.classes} classes`,
     });
+    // The tokenizer's vocabulary and the label mapping, so the exported student can read new text.
+    if (dataset.vocabulary) writeJsonAtomic(path.join(runDir, VOCAB_FILE), dataset.vocabulary);
     ctx = new RunContext(experiment, dataset, writer, options.runsDir, emit, shouldStop);
     result = await schemeFor(experiment.distill.scheme)(ctx);
     if (result.teacher) {
