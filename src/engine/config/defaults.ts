@@ -31,9 +31,6 @@ export const DEFAULTS = {
   losses: {
     ce: {},
     kd: { temperature: 4, scaleByTemperatureSquared: true },
-    reverseKl: { temperature: 1, scaleByTemperatureSquared: true },
-    jsd: { beta: 0.5, temperature: 1, scaleByTemperatureSquared: true },
-    tvd: { temperature: 1, scaleByTemperatureSquared: true },
     dkd: { alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
     hint: {},
     at: { p: 2 },
@@ -43,6 +40,9 @@ export const DEFAULTS = {
     cc: {},
     pkt: {},
     fsp: {},
+    reverseKl: { temperature: 1, scaleByTemperatureSquared: true },
+    jsd: { beta: 0.5, temperature: 1, scaleByTemperatureSquared: true },
+    tvd: { temperature: 1, scaleByTemperatureSquared: true },
   } satisfies Record<LossType, object>,
   distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
 } as const;

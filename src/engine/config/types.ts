@@ -129,6 +129,30 @@ export interface ResNetPreset extends ModelCommon {
   /** Channels of the first stage; doubled at each next stage. Default 16. */
   width?: number;
 }
+export interface TransformerPreset extends ModelCommon {
+  preset: 'transformer';
+  /** Encoder blocks, named block_1 … block_N. */
+  layers: number;
+  dModel: number;
+  heads: number;
+  /** Width of the feed-forward layer inside each block. */
+  ffn: number;
+  /** Default 0.1. */
+  dropout?: number;
+  /** Default 'cls'. */
+  pooling?: 'cls' | 'mean';
+}
+export interface BiLstmPreset extends ModelCommon {
+  preset: 'bilstm';
+  /** Hidden units of each direction. */
+  units: number;
+  /** Embedding width. Default 64. */
+  embedding?: number;
+  /** Units of the ReLU layer before the logits. Default 2·units. */
+  hidden?: number;
+  /** Default 'lstm'. */
+  cell?: 'lstm' | 'gru';
+}
 export interface LoadedModel extends ModelCommon {
   /** Path to a TF.js Layers `model.json` (relative to the experiment file). */
   load: string;
@@ -137,7 +161,15 @@ export interface FromCellModel extends ModelCommon {
   /** Reuse the model trained by an earlier cell of the same file (its latest finished run). */
   fromCell: string;
 }
-export type ModelSpec = LayerListModel | MlpPreset | LeNet5Preset | ResNetPreset | LoadedModel | FromCellModel;
+export type ModelSpec =
+  | LayerListModel
+  | MlpPreset
+  | LeNet5Preset
+  | ResNetPreset
+  | TransformerPreset
+  | BiLstmPreset
+  | LoadedModel
+  | FromCellModel;
 
 export type LossSpec =
   | { type: 'ce'; weight: number; labelSmoothing?: number }

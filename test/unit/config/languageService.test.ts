@@ -86,9 +86,6 @@ describe("config: the schema in VS Code's JSON language service", () => {
     assert.deepStrictEqual(types, [
       '"ce"',
       '"kd"',
-      '"reverseKl"',
-      '"jsd"',
-      '"tvd"',
       '"dkd"',
       '"hint"',
       '"at"',
@@ -98,6 +95,9 @@ describe("config: the schema in VS Code's JSON language service", () => {
       '"cc"',
       '"pkt"',
       '"fsp"',
+      '"reverseKl"',
+      '"jsd"',
+      '"tvd"',
     ]);
     const snippets = await completionLabels(ls, '{ "distill": { "losses": [ | ] } }', '|');
     assert.ok(snippets.includes('kd (Hinton)'), snippets.join(', '));
