@@ -43,6 +43,7 @@ export const DEFAULTS = {
     reverseKl: { temperature: 1, scaleByTemperatureSquared: true },
     jsd: { beta: 0.5, temperature: 1, scaleByTemperatureSquared: true },
     tvd: { temperature: 1, scaleByTemperatureSquared: true },
+    cosine: {},
   } satisfies Record<LossType, object>,
   distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
 } as const;

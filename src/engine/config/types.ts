@@ -177,6 +177,7 @@ export type LossSpec =
   | { type: 'reverseKl'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'jsd'; weight: number; beta: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'tvd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'cosine'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'dkd'; weight: number; alpha: number; beta: number; temperature: number; warmupEpochs: number }
   | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }

@@ -6,6 +6,7 @@ export { kdLoss } from './kd';
 export { reverseKlLoss } from './reverseKl';
 export { jsdLoss } from './jsd';
 export { tvdLoss } from './tvd';
+export { cosineLoss } from './cosine';
 export { dkdLoss, dkdParts, dkdWarmupFactor, type DkdParts } from './dkd';
 export { hintLoss, type Regressor } from './hint';
 export { atLoss, attentionMap } from './at';

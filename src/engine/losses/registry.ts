@@ -7,6 +7,7 @@ import type { LossContext, LossTerm } from './types';
 import { atDefinition } from './at';
 import { ccDefinition } from './cc';
 import { ceDefinition } from './ce';
+import { cosineDefinition } from './cosine';
 import { dkdDefinition } from './dkd';
 import { fspDefinition } from './fsp';
 import { hintDefinition } from './hint';
@@ -34,6 +35,7 @@ const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   reverseKl: reverseKlDefinition,
   jsd: jsdDefinition,
   tvd: tvdDefinition,
+  cosine: cosineDefinition,
 };
 
 /** The config names of all registered losses. */

@@ -12,6 +12,8 @@ export interface LossInputs {
   teacherFeatures: Record<string, tf.Tensor>;
   /** 1-based epoch, for losses with a warm-up (DKD). */
   epoch: number;
+  /** The batch as the models read it; for text, token ids whose zeros are padding (sequence losses mask them). */
+  modelInputs?: tf.Tensor;
 }
 
 export interface LossContext {

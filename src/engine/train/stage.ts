@@ -140,6 +140,7 @@ export function trainStep(
       studentFeatures: out.features,
       teacherFeatures: teacherBatch?.features ?? {},
       epoch,
+      modelInputs: xs,
     };
     const weighted = terms.map((term) => tf.mul(term.weight, term.compute(inputs)) as tf.Scalar);
     const penalty = weightDecayPenalty(variables, weightDecay);

@@ -98,6 +98,7 @@ describe("config: the schema in VS Code's JSON language service", () => {
       '"reverseKl"',
       '"jsd"',
       '"tvd"',
+      '"cosine"',
     ]);
     const snippets = await completionLabels(ls, '{ "distill": { "losses": [ | ] } }', '|');
     assert.ok(snippets.includes('kd (Hinton)'), snippets.join(', '));

@@ -308,3 +308,19 @@ export function tvdRef(student: Arr, teacher: Arr, T: number, scale: boolean): n
   );
   return scale ? value * T * T : value;
 }
+
+/** DistilBERT's cosine embedding loss: mean of 1 − cos over last-axis vectors, over real tokens when a mask is given. */
+export function cosineRef(student: Arr, teacher: Arr, mask?: number[]): number {
+  const width = student.shape[student.shape.length - 1];
+  const vectors = student.data.length / width;
+  let total = 0;
+  let count = 0;
+  for (let v = 0; v < vectors; v++) {
+    if (mask && mask[v] === 0) continue;
+    const s = student.data.slice(v * width, (v + 1) * width);
+    const t = teacher.data.slice(v * width, (v + 1) * width);
+    total += 1 - dot(s, t) / (norm(s) * norm(t));
+    count++;
+  }
+  return total / count;
+}

@@ -33,6 +33,7 @@ const EVERY: LossSpec[] = [
   { type: 'reverseKl', weight: 0.5, temperature: 1, scaleByTemperatureSquared: true },
   { type: 'jsd', weight: 0.5, beta: 0.5, temperature: 1, scaleByTemperatureSquared: true },
   { type: 'tvd', weight: 0.5, temperature: 1, scaleByTemperatureSquared: true },
+  { type: 'cosine', weight: 0.1, teacherLayer: 't1', studentLayer: 's1' },
 ];
 
 describe('losses: registry', () => {
@@ -72,6 +73,7 @@ describe('losses: registry', () => {
         'reverseKl',
         'jsd',
         'tvd',
+        'cosine:t1->s1',
         'kd#2',
         'hint:t1->narrow#2',
         'kd#3',
@@ -79,9 +81,9 @@ describe('losses: registry', () => {
     );
     assert.strictEqual(new Set(terms.map((t) => t.name)).size, terms.length);
     assert.deepStrictEqual(terms.map((t) => t.weight).slice(0, 4), [0.1, 0.9, 1, 100]);
-    assert.strictEqual(terms[14].spec, EVERY[1]);
+    assert.strictEqual(terms[15].spec, EVERY[1]);
     // Each hint term owns its own regressor.
-    assert.notStrictEqual(terms[3].trainableVariables()[0], terms[15].trainableVariables()[0]);
+    assert.notStrictEqual(terms[3].trainableVariables()[0], terms[16].trainableVariables()[0]);
     terms.forEach((t) => t.dispose());
   });
 

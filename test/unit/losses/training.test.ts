@@ -40,6 +40,7 @@ const SPECS: LossSpec[] = [
   { type: 'reverseKl', weight: 1, temperature: 2, scaleByTemperatureSquared: true },
   { type: 'jsd', weight: 1, beta: 0.3, temperature: 2, scaleByTemperatureSquared: true },
   { type: 'tvd', weight: 1, temperature: 1, scaleByTemperatureSquared: true },
+  { type: 'cosine', weight: 1, teacherLayer: 't1', studentLayer: 's1' },
 ];
 
 const studentArrays = {
