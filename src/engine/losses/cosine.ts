@@ -24,6 +24,30 @@ export function cosineLoss(student: tf.Tensor, teacher: tf.Tensor, tokenIds?: tf
 }
 
 export const cosineDefinition: LossDefinition<'cosine'> = {
+  type: 'cosine',
+  docs: "DistilBERT's cosine embedding loss: mean of 1 − cos(student, teacher) over the hidden-state vectors of two layers of equal shape (per position for sequences, padding left out). For different widths use `hint` (MSE through a learned projection).",
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'cosine: the teacher layer whose hidden states are matched, e.g. `block_4` of a transformer preset.',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'cosine: the student layer of the same output shape, e.g. `block_2`.',
+      },
+    },
+    required: ['teacherLayer', 'studentLayer'],
+  },
+  example: { weight: 0.1, teacherLayer: 't1', studentLayer: 's1' },
+  snippet: {
+    label: 'cosine (DistilBERT)',
+    body: { weight: '^${1:0.1}', teacherLayer: '$2', studentLayer: '$3' },
+  },
   needsTeacher: true,
   create(spec, ctx) {
     const t = knownShape('cosine', ctx, 'teacher', spec.teacherLayer);

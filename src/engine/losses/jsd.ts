@@ -34,6 +34,48 @@ export function jsdLoss(
 }
 
 export const jsdDefinition: LossDefinition<'jsd'> = {
+  type: 'jsd',
+  docs: "Generalised Jensen–Shannon divergence of GKD (TRL's GKDTrainer): β·KL(P ‖ M) + (1−β)·KL(Q ‖ M) with M = β·P + (1−β)·Q, P the teacher's and Q the student's softened distribution; β = 0 is forward KL, β = 1 reverse KL. × T² when `scaleByTemperatureSquared`.",
+  defaults: {
+    beta: 0.5,
+    temperature: 1,
+    scaleByTemperatureSquared: true,
+  },
+  schema: {
+    properties: {
+      beta: {
+        type: 'number',
+        description:
+          'jsd: interpolation β of the mixture M = β·P_teacher + (1−β)·P_student. 0 is forward KL(teacher ‖ student), 1 reverse KL(student ‖ teacher), 0.5 the symmetric Jensen–Shannon divergence.',
+        minimum: 0,
+        maximum: 1,
+      },
+      temperature: {
+        type: 'number',
+        description:
+          "jsd: softmax temperature T applied to both sides' logits. 1 (the default) compares the models' own distributions, as LLM distillation does.",
+        exclusiveMinimum: 0,
+      },
+      scaleByTemperatureSquared: {
+        type: 'boolean',
+        description: 'jsd: multiply the loss by T², as `kd` does, so its gradients keep their size as T changes.',
+      },
+    },
+  },
+  example: {
+    weight: 0.5,
+    beta: 0.3,
+    temperature: 2,
+    scaleByTemperatureSquared: true,
+  },
+  snippet: {
+    label: 'jsd (GKD)',
+    body: {
+      weight: '^${1:0.5}',
+      beta: '^${2:0.5}',
+      temperature: '^${3:1}',
+    },
+  },
   needsTeacher: true,
   create(spec) {
     requireParameter('jsd', 'beta', spec.beta, (v) => v >= 0 && v <= 1, 'in [0, 1]');

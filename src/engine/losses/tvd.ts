@@ -18,6 +18,38 @@ export function tvdLoss(
 }
 
 export const tvdDefinition: LossDefinition<'tvd'> = {
+  type: 'tvd',
+  docs: "Total variation distance ½·Σ|P − Q| between the teacher's and the student's softened distributions, × T² when `scaleByTemperatureSquared`.",
+  defaults: {
+    temperature: 1,
+    scaleByTemperatureSquared: true,
+  },
+  schema: {
+    properties: {
+      temperature: {
+        type: 'number',
+        description:
+          "tvd: softmax temperature T applied to both sides' logits. 1 (the default) compares the models' own distributions, as LLM distillation does.",
+        exclusiveMinimum: 0,
+      },
+      scaleByTemperatureSquared: {
+        type: 'boolean',
+        description: 'tvd: multiply the loss by T², as `kd` does, so its gradients keep their size as T changes.',
+      },
+    },
+  },
+  example: {
+    weight: 0.5,
+    temperature: 2,
+    scaleByTemperatureSquared: true,
+  },
+  snippet: {
+    label: 'tvd',
+    body: {
+      weight: '^${1:0.5}',
+      temperature: '^${2:1}',
+    },
+  },
   needsTeacher: true,
   create(spec) {
     requireParameter('tvd', 'temperature', spec.temperature, (v) => v > 0, 'positive');

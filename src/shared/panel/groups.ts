@@ -2,7 +2,7 @@
 // block share a prefix that ends in a numbered token ("stage2_block1_conv1", "stage2_block1_add"
 // → "stage2_block1"). A group needs two or more layers and a named part after the prefix, so
 // "dense_1" and "dense_2" stay separate layers.
-import type { LayerSummary } from '../../src/protocol/events';
+import type { LayerSummary } from '../../protocol/events';
 
 export interface LayerGroup {
   key: string;
@@ -18,7 +18,7 @@ const NUMBERED = /^[A-Za-z]+\d+$/;
 export function groupKeyOf(name: string): string | undefined {
   const parts = name.split('_');
   for (let j = parts.length - 2; j >= 0; j--) {
-    if (!NUMBERED.test(parts[j])) continue;
+    if (!NUMBERED.test(parts[j] ?? '')) continue;
     const rest = parts.slice(j + 1).join('_');
     if (/[A-Za-z]/.test(rest)) return parts.slice(0, j + 1).join('_');
   }
