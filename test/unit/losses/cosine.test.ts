@@ -8,15 +8,17 @@ import { assertClose, checkGradient, oneHot, randomArr, scalarOf, tensor } from 
 
 const student = randomArr([2, 3, 4], 1);
 const teacher = randomArr([2, 3, 4], 2);
-const ids = tf.tensor2d([
-  [2, 5, 0],
-  [2, 0, 0],
-]);
+let ids: tf.Tensor2D;
 
 describe('losses: cosine (DistilBERT)', () => {
   before(async () => {
     await tf.setBackend('cpu');
+    ids = tf.tensor2d([
+      [2, 5, 0],
+      [2, 0, 0],
+    ]);
   });
+  after(() => ids.dispose());
 
   it('is the mean of 1 − cos over examples, or over real token positions of sequences', () => {
     const flat = { shape: [6, 4], data: student.data };
