@@ -1,5 +1,7 @@
 // Bundles the extension, the runner, the CLI, the benchmark and the webviews with esbuild,
-// and copies the wasm binaries next to the bundles that load TF.js.
+// and copies the wasm binaries next to the bundles that load TF.js. `--watch` rebuilds on change
+// (npm run watch); `--production` minifies (npm run package ships that build). A missing entry
+// point is an error: a renamed file must not silently drop a bundle.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -14,12 +16,18 @@ const nodeEntries = [
   ['src/runner/main.ts', 'dist/runner.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
   ['bench/main.ts', 'dist/bench.js'],
-].filter(([src]) => existsSync(src));
+];
 
 const webEntries = [
   ['webview/panel/main.ts', 'dist/webview/panel.js'],
   ['webview/compare/main.ts', 'dist/webview/compare.js'],
-].filter(([src]) => existsSync(src));
+];
+
+const missing = [...nodeEntries, ...webEntries].map(([src]) => src).filter((src) => !existsSync(src));
+if (missing.length > 0) {
+  console.error(`build.mjs: missing entry point${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  process.exit(1);
+}
 
 const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'warning' };
 

@@ -134,6 +134,7 @@ async function importWebviewBench(): Promise<unknown> {
   let mod: { benchWebviewRendering?: () => Promise<unknown> | unknown };
   try {
     // Owned by the webview side; bundled when present. esbuild leaves a require in try/catch alone when the file is absent.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, see above
     mod = require('./webview/render') as typeof mod;
   } catch (error) {
     return {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite from a fresh clone: installs what is missing (npm packages, Debian's
 # Chromium and code-server's build needs), builds, runs unit, webview, integration (inside a real
-# VS Code: code-server) and end-to-end suites, checks types per layer (npm run typecheck),
-# then prints one line: "N passed, N failed".
+# VS Code: code-server) and end-to-end suites, checks types per layer, lint and format (each of the
+# three counts as one test), then prints one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,13 @@ fi
 npm run --silent typecheck > test-results/typecheck.log 2>&1
 typecheck=$?
 [ $typecheck -eq 0 ] || { echo "typecheck failed:"; cat test-results/typecheck.log; }
+# Lint and format are checks like any other: a finding counts as a failed test.
+npm run --silent lint > test-results/lint.log 2>&1
+lint=$?
+[ $lint -eq 0 ] || { echo "lint failed:"; cat test-results/lint.log; }
+npm run --silent format:check > test-results/format.log 2>&1
+format=$?
+[ $format -eq 0 ] || { echo "format check failed (npm run format fixes it):"; cat test-results/format.log; }
 
 # Suites that need a browser or VS Code set up their system packages first (idempotent, cached).
 suites=(unit)
@@ -46,6 +53,8 @@ for suite in "${suites[@]}"; do
   passed=$((passed + p))
   failed=$((failed + f))
 done
-if [ $typecheck -ne 0 ]; then failed=$((failed + 1)); fi
+for check in $typecheck $lint $format; do
+  if [ "$check" -ne 0 ]; then failed=$((failed + 1)); else passed=$((passed + 1)); fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

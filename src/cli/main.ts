@@ -16,6 +16,14 @@ import type { RunSummary } from '../protocol/events';
 import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
 import { formatComparison, formatSummary, table } from './tables';
+import { compareCommand, type CompareOptions } from './compare';
+import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
+import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
+import { UsageError } from '../engine/run/pickExperiment';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 import { RunProgress } from './progress';
 
 function formatProblems(problems: Problem[]): string {
@@ -24,6 +32,8 @@ function formatProblems(problems: Problem[]): string {
 
 interface RunCommandOptions {
   cell?: string;
+  sweepPoint?: string;
+  sweepId?: string;
   all?: boolean;
   backend?: BackendName;
   resume?: string;
@@ -37,6 +47,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     '\nstopping after this step (a checkpoint is saved; continue with --resume)… press Ctrl+C again to quit now\n',
   );
 
+  if (options.sweepPoint !== undefined) return runPointCommand(file, options, runsDir, shouldStop);
   let experiments: Experiment[];
   let resumeDir: string | undefined;
   if (options.resume) {
@@ -69,6 +80,35 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
   return RunnerExit.Done;
 }
 
+/** One point of a sweep (what a SLURM array task runs): into its fixed run folder, resuming it when stopped. */
+async function runPointCommand(
+  file: string | undefined,
+  options: RunCommandOptions,
+  runsDir: string,
+  shouldStop: () => boolean,
+): Promise<number> {
+  if (!file) throw new UsageError('--sweep-point needs the .kd.json file');
+  const index = Number(options.sweepPoint);
+  if (!/^\d+$/.test(options.sweepPoint ?? ''))
+    throw new UsageError(`--sweep-point takes a point index, got "${options.sweepPoint}"`);
+  const plan = pickSweep(await loadExperimentFile(path.resolve(file)), options.cell);
+  const progress = new RunProgress();
+  const { runDir, summary } = await runSweepPoint(plan, index, {
+    runsDir,
+    sweepId: options.sweepId ?? stableSweepId(plan),
+    backend: options.backend,
+    executor: process.env.SLURM_ARRAY_JOB_ID ? 'slurm' : 'local',
+    onEvent: (event) => (options.json ? process.stdout.write(JSON.stringify(event) + '\n') : progress.handle(event)),
+    shouldStop,
+  });
+  progress.stop();
+  if (!options.json)
+    process.stdout.write(
+      `\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
+    );
+  return exitCodeOf(summary.status);
+}
+
 async function main(argv: string[]): Promise<number> {
   let code: number = RunnerExit.Done;
   const program = new Command()
@@ -87,8 +127,35 @@ async function main(argv: string[]): Promise<number> {
     .option('--resume <runDir>', 'continue a stopped or crashed run from its last checkpoint')
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .option('--json', 'print the events as JSON lines instead of a progress bar')
+    .option('--sweep-point <index>', "run one point of the file's sweep (what a SLURM array task runs)")
+    .option('--sweep-id <id>', 'the sweep the point belongs to (default: an id derived from the file and its sweep)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {
       code = await runCommand(file, options);
+    });
+
+  program
+    .command('sweep')
+    .description(
+      "run the sweep of a file (every point × seed), here or on SLURM; 'kd sweep status DIR' and 'kd sweep cancel DIR' follow and cancel one",
+    )
+    .argument('[file]', 'the .kd.json file (or: status SWEEP_DIR, cancel SWEEP_DIR)')
+    .argument('[sweepDir]')
+    .option('--cell <name>', 'the cell whose sweep to run')
+    .option('--concurrency <n>', 'runs at once (local), or the array throttle %N (slurm)')
+    .addOption(new Option('--executor <name>', 'where the runs happen').choices(['local', 'slurm']).default('local'))
+    .option('--slurm-arg <arg>', 'an extra sbatch argument (repeatable), e.g. --slurm-arg=--partition=gpu', collect, [])
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKEND_NAMES))
+    .option('--runs-dir <dir>', 'the run store (on a shared filesystem for slurm)', 'runs')
+    .option('--dry-run', 'print the expanded points (and the job script for slurm) without running')
+    .option('--json', 'print JSON instead of text')
+    .option('--resume <sweepDir>', 'run (or resubmit) the points of a sweep that are not done')
+    .action(async (first: string | undefined, second: string | undefined, options: SweepOptions) => {
+      if (first === 'status' || first === 'cancel') {
+        if (!second) throw new UsageError(`kd sweep ${first} needs the sweep folder`);
+        code = first === 'status' ? await sweepStatusCommand(second, options) : await sweepCancelCommand(second);
+        return;
+      }
+      code = await sweepCommand(first, options);
     });
 
   program
@@ -194,15 +261,19 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('compare')
-    .description('compare runs side by side')
-    .argument('<runDirs...>')
-    .action((runDirs: string[]) => {
-      const summaries = runDirs.map((dir) => {
-        const run = readRun(path.resolve(dir));
-        if (!run.summary) throw new Error(`${dir}: the run has no summary yet (status ${run.status})`);
-        return run.summary;
-      });
-      process.stdout.write(formatComparison(summaries) + '\n');
+    .description(
+      'compare runs and sweeps; runs that differ only by seed are grouped (mean ± std, paired KD gain with its 95% CI)',
+    )
+    .argument('<dirs...>', 'run folders and sweep folders (runs/<experiment>/sweeps/<id>)')
+    .option(
+      '--group-by <what>',
+      'seed: group runs that differ only by seed (the default for sweeps); none: one row per run',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'csv', 'md', 'json']).default('table'),
+    )
+    .action((dirs: string[], options: CompareOptions) => {
+      process.stdout.write(compareCommand(dirs, options) + '\n');
     });
 
   try {
@@ -218,4 +289,4 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(process.argv).then((code) => process.exit(code));
+void main(process.argv).then((code) => process.exit(code));

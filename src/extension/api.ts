@@ -1,13 +1,28 @@
-// What activate() returns: the extension's parts, for the integration tests and for other
-// extensions that want to observe runs.
+// What activate() returns. Other extensions get a small, stable surface: the runs in the store and
+// the live events of the runs this window starts. The integration tests, which run the extension in
+// test mode, also get its parts (`testing`); nobody else does.
 import type * as vscode from 'vscode';
+import type { RunInfo } from '../engine/store/runStore';
 import type { Commands } from './commands';
 import type { Settings } from './config';
+import type { RunEventMessage } from './panelDeps';
 import type { RunIndex } from './runs/runIndex';
 import type { RunManager } from './runs/runManager';
 import type { RunsTreeProvider } from './tree/runsTree';
 
 export interface DistillationStudioApi {
+  /** The runs in the run store, newest first, as last read (the same list as the Runs view). */
+  runs(): readonly RunInfo[];
+  /** Fires when the list of runs or the state of one changes. */
+  onDidChangeRuns: vscode.Event<void>;
+  /** Every event of every run this window started, as the runner emits it. */
+  onRunEvent: vscode.Event<RunEventMessage>;
+  /** Present only when the extension runs in test mode (ExtensionMode.Test). */
+  testing?: TestingHooks;
+}
+
+/** The extension's parts, for its own integration tests. */
+export interface TestingHooks {
   manager: RunManager;
   index: RunIndex;
   tree: RunsTreeProvider;

@@ -107,14 +107,21 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   for (const document of vscode.workspace.textDocuments) revalidate(document);
   log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);
 
-  return {
-    manager,
-    index,
-    tree,
-    commands,
-    settings: () => settings,
-    inlineOutcomes: (uri) => outcomes.shown(uri),
+  const api: DistillationStudioApi = {
+    runs: () => index.runs(),
+    onDidChangeRuns: index.onDidChange,
+    onRunEvent: manager.onRunEvent,
   };
+  if (context.extensionMode === vscode.ExtensionMode.Test)
+    api.testing = {
+      manager,
+      index,
+      tree,
+      commands,
+      settings: () => settings,
+      inlineOutcomes: (uri) => outcomes.shown(uri),
+    };
+  return api;
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 // The one contract between the engine, the runner process, the CLI, the extension host and
 // the webviews. The runner writes each RunEvent as one JSON line on stdout and appends the same
 // line to runs/<experiment>/<run-id>/events.jsonl, so a live run and a finished one read alike.
+import type { SweepRunInfo } from './sweep';
 
 /** A stage of a run: one model being trained (teacher, student, baseline, peer-2, generation-1, assistant-1, ...). */
 export type StageRole = 'teacher' | 'student' | 'baseline' | 'peer' | 'generation' | 'assistant';
@@ -76,6 +77,8 @@ export interface RunSummary {
   /** Teacher latency / student latency. */
   speedup?: number;
   error?: string;
+  /** Set when the run is one point × seed of a sweep. */
+  sweep?: SweepRunInfo;
 }
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'stopped';

@@ -118,6 +118,8 @@ export type PanelCommand =
 /** A file the user exports from a chart or table; the host asks where to save it. */
 export interface ExportRequest {
   type: 'export';
+  /** Chosen by the webview, unique among its requests; the result carries it back. */
+  id: number;
   format: ExportFormat;
   fileName: string;
   /** Base64 of the bytes for PNG, the text itself for CSV. */
@@ -126,6 +128,8 @@ export interface ExportRequest {
 
 export interface ExportResult {
   type: 'export/result';
+  /** The id of the request this answers. */
+  id: number;
   ok: boolean;
   path?: string;
   message?: string;

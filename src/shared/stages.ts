@@ -25,3 +25,13 @@ export function roleOfStage(stage: string): StageRole {
   const family = parseStage(stage).family;
   return ROLES.find((r) => r === family) ?? 'student';
 }
+
+/** The order models are shown in (tables, diagrams): teachers first, the baseline last. */
+export const ROLE_RANK: Readonly<Record<StageRole, number>> = {
+  teacher: 0,
+  assistant: 1,
+  student: 2,
+  peer: 3,
+  generation: 3,
+  baseline: 4,
+};

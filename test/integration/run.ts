@@ -130,4 +130,4 @@ async function main(): Promise<number> {
   return worst;
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

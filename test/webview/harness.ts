@@ -46,7 +46,9 @@ export function buildWebviews(): void {
   try {
     execFileSync(process.execPath, ['build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
-    throw new Error(`node build.mjs failed:\n${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+    throw new Error(`node build.mjs failed:\n${String((error as { stderr?: Buffer }).stderr ?? error)}`, {
+      cause: error,
+    });
   }
   for (const bundle of ['panel', 'compare']) {
     if (!fs.existsSync(path.join(ROOT, 'dist/webview', `${bundle}.js`)))

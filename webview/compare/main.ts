@@ -12,12 +12,13 @@ import compareCss from './compare.css';
 import '../shared/elements';
 import { adoptStyles } from '../shared/styles';
 import { onThemeChange } from '../shared/theme';
-import { showToast } from '../shared/toast';
+import { ExportRequests } from '../shared/exports';
 import { onHostMessage, vscodeApi } from '../shared/vscodeApi';
 import { CompareView } from './view';
 
 adoptStyles(uplotCss, baseCss, compareCss);
 const api = vscodeApi<CompareWebviewState, CompareCommand>();
+const exportRequests = new ExportRequests();
 let state: CompareWebviewState = api.getState() ?? { runDirs: [] };
 let view: CompareViewModel = { title: 'Run comparison', runs: [] };
 let frameQueued = false;
@@ -29,7 +30,7 @@ const compare = new CompareView({
     api.setState(state);
   },
   openRun: (runDir) => api.postMessage({ type: 'openRun', runDir }),
-  exportFile: (format, fileName, data) => api.postMessage({ type: 'export', format, fileName, data }),
+  exportFile: (format, fileName, data) => api.postMessage(exportRequests.request(format, fileName, data)),
 });
 (document.getElementById('app') ?? document.body).append(compare.element);
 
@@ -61,8 +62,7 @@ onHostMessage<CompareNotification>((message) => {
       break;
     }
     case 'export/result':
-      if (message.ok) showToast(`Saved ${message.path ?? 'the file'}`);
-      else if (message.message) showToast(message.message, true);
+      exportRequests.settle(message);
       break;
   }
 });

@@ -11,7 +11,7 @@ import { clear, h, svg } from '../shared/dom';
 import { formatCount, formatExact, formatPercent, formatShape } from '../../src/shared/format';
 import { diagramGraph, GROUP_HEADER, type DiagramGraph, type DiagramItem } from './graph';
 import { layerGroups } from '../../src/shared/panel/groups';
-import { roleOfStage } from '../../src/shared/stages';
+import { ROLE_RANK, roleOfStage } from '../../src/shared/stages';
 
 export interface DiagramHost {
   ui(): PanelUiState;
@@ -27,15 +27,6 @@ export interface ModelColumn {
   role: StageRole;
   summary: ModelSummary;
 }
-
-const ROLE_RANK: Record<StageRole, number> = {
-  teacher: 0,
-  assistant: 1,
-  student: 2,
-  peer: 3,
-  generation: 3,
-  baseline: 4,
-};
 
 function architectureKey(summary: ModelSummary): string {
   return JSON.stringify(summary.layers.map((l) => [l.name, l.type, l.outputShape, l.params, l.inbound]));

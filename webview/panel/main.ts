@@ -16,7 +16,7 @@ import '../shared/elements';
 import { h } from '../shared/dom';
 import { adoptStyles } from '../shared/styles';
 import { onThemeChange } from '../shared/theme';
-import { showToast } from '../shared/toast';
+import { ExportRequests } from '../shared/exports';
 import { onHostMessage, vscodeApi } from '../shared/vscodeApi';
 import { ChartsView } from './chartsView';
 import { DiagramView } from './diagram';
@@ -28,6 +28,7 @@ const DEFAULT_UI: PanelUiState = { smoothing: 0, sizeBy: 'params', expandedGroup
 
 adoptStyles(uplotCss, baseCss, panelCss);
 const api = vscodeApi<PanelWebviewState, PanelCommand>();
+const exportRequests = new ExportRequests();
 const saved = api.getState();
 let ui: PanelUiState = { ...DEFAULT_UI, ...saved?.ui };
 let view: PanelViewModel = emptyView(saved?.target);
@@ -52,7 +53,7 @@ const header = new HeaderView();
 const stats = new StatsView();
 const charts = new ChartsView({
   ...uiHost,
-  exportFile: (format, fileName, data) => api.postMessage({ type: 'export', format, fileName, data }),
+  exportFile: (format, fileName, data) => api.postMessage(exportRequests.request(format, fileName, data)),
 });
 const diagram = new DiagramView({
   ...uiHost,
@@ -121,8 +122,7 @@ onHostMessage<PanelNotification>((message) => {
       schedule();
       break;
     case 'export/result':
-      if (message.ok) showToast(`Saved ${message.path ?? 'the file'}`);
-      else if (message.message) showToast(message.message, true);
+      exportRequests.settle(message);
       break;
   }
 });

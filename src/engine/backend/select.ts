@@ -21,6 +21,7 @@ const NATIVE_MODULES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 
 /** Directory holding the tfjs-backend-wasm binaries: next to the bundle in dist/, or in node_modules when run from source. */
 function wasmDir(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- read lazily, only to find the binaries
   const fs = require('fs') as typeof import('fs');
   const besideBundle = path.join(__dirname, 'tfjs-backend-wasm-simd.wasm');
   if (fs.existsSync(besideBundle)) return __dirname + path.sep;
@@ -111,7 +112,7 @@ export async function selectBackend(name: BackendName): Promise<BackendChoice> {
           candidate in NATIVE_MODULES
             ? ` (install ${NATIVE_MODULES[candidate as keyof typeof NATIVE_MODULES]} where the runner's Node can load it)`
             : '';
-        throw new Error(`backend "${candidate}" cannot be used: ${why}${hint}`);
+        throw new Error(`backend "${candidate}" cannot be used: ${why}${hint}`, { cause: error });
       }
       notes.push(`${candidate}: ${why}`);
     }

@@ -67,6 +67,7 @@ export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number 
 function scriptFiles(factory: ThreadedFactory): { dir: string; worker: string; glue: string } {
   // Loaded here, not at module load: only threaded start-up needs them.
   const { wasmWorkerContents } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when threads are wanted
     require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
       wasmWorkerContents: string;
     };
@@ -84,6 +85,7 @@ const START_TIMEOUT_MS = 30_000;
 
 async function loadThreaded(wasmDir: string, threads: number): Promise<wasmBackend.BackendWasm> {
   const factory =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when threads are wanted
     require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as ThreadedFactory;
   const binary = fs.readFileSync(path.join(wasmDir, BINARY));
   const files = scriptFiles(factory);

@@ -4,15 +4,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findNodeAtLocation } from 'jsonc-parser';
-import { resolveData, resolveDistill, resolveModel, resolveTrain, DEFAULTS } from './defaults';
-import { clone, isObject, type JsonObject, type Segment } from './json';
+import { buildExperiment } from './build';
+import { clone, isObject, type JsonObject, type JsonValue, type Segment } from './json';
+import { expandSweep, type SweepPlan } from '../sweep/expand';
 import { mergeObjects } from './merge';
 import { resolveFilePaths } from './paths';
 import { hasErrors, sortProblems, type Problem } from './problems';
 import { checkExperiment, type CellContext } from './semantic';
 import { validateExperimentShape, validateFileShape } from './schema';
 import { parseSource, problemAt, type SourceFile } from './source';
-import type { BackendName, Experiment, ExperimentFile } from './types';
+import type { ExperimentFile } from './types';
 
 export interface Analysis {
   /** Every problem found, errors and warnings, sorted by file and position. */
@@ -112,28 +113,13 @@ function readChain(
   }
 }
 
-const FILE_ONLY_KEYS = ['$schema', 'name', 'extends', 'cells'];
+// `sweep` is not merged: it belongs to the file or cell that writes it (and is not inherited by `extends`).
+const FILE_ONLY_KEYS = ['$schema', 'name', 'extends', 'cells', 'sweep'];
 
 function withoutKeys(value: JsonObject, keys: readonly string[]): JsonObject {
   const result: JsonObject = {};
   for (const [key, v] of Object.entries(value)) if (!keys.includes(key)) result[key] = v;
   return result;
-}
-
-function buildExperiment(raw: JsonObject, name: string, cell: string | undefined, sourceFile: string): Experiment {
-  return {
-    name,
-    ...(cell !== undefined ? { cell } : {}),
-    sourceFile,
-    seed: typeof raw.seed === 'number' ? raw.seed : DEFAULTS.seed,
-    backend: (typeof raw.backend === 'string' ? raw.backend : DEFAULTS.backend) as BackendName,
-    data: resolveData(raw.data),
-    ...(isObject(raw.teacher) ? { teacher: resolveModel(raw.teacher, raw.train) } : {}),
-    student: resolveModel(raw.student as JsonObject, raw.train),
-    distill: resolveDistill(raw.distill, raw.train),
-    train: resolveTrain(raw.train),
-    baseline: typeof raw.baseline === 'boolean' ? raw.baseline : DEFAULTS.baseline,
-  };
 }
 
 export function analyseExperimentText(filePath: string, text: string, read: ReadFile = readFileOrUndefined): Analysis {
@@ -157,7 +143,16 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
   const root = values[0] ?? {};
   const fileName = typeof root.name === 'string' && root.name.length > 0 ? root.name : fileStem(file);
   const topLayers: Layer[] = chain.map((source) => ({ source, prefix: [] }));
-  const units: { raw: JsonObject; layers: Layer[]; cell?: CellContext; cellName?: string }[] = [];
+  const units: {
+    raw: JsonObject;
+    layers: Layer[];
+    cell?: CellContext;
+    cellName?: string;
+    sweep?: { spec: JsonValue; source: SourceFile; prefix: Segment[] };
+  }[] = [];
+  const rootSource = chain[0];
+  if (cells && root.sweep !== undefined && rootSource)
+    problems.add(problemAt(rootSource, ['sweep'], 'in a file with cells, "sweep" belongs in the cell it sweeps'));
   if (cells && cellsSource) {
     const names = cells.map((c) => (isObject(c) && typeof c.name === 'string' ? c.name : undefined));
     const first = new Map<string, number>();
@@ -176,14 +171,23 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     cells.forEach((cell, index) => {
       if (!isObject(cell)) return;
       units.push({
-        raw: mergeObjects(top, withoutKeys(cell, ['name'])),
+        raw: mergeObjects(top, withoutKeys(cell, ['name', 'sweep'])),
         layers: [{ source: cellsSource, prefix: ['cells', index] }, ...topLayers],
         cell: { index, names },
         cellName: names[index],
+        ...(cell.sweep !== undefined
+          ? { sweep: { spec: cell.sweep, source: cellsSource, prefix: ['cells', index, 'sweep'] } }
+          : {}),
       });
     });
   } else {
-    units.push({ raw: top, layers: topLayers });
+    units.push({
+      raw: top,
+      layers: topLayers,
+      ...(root.sweep !== undefined && rootSource
+        ? { sweep: { spec: root.sweep, source: rootSource, prefix: ['sweep'] } }
+        : {}),
+    });
   }
 
   for (const unit of units) {
@@ -211,5 +215,28 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
       file,
     ),
   );
-  return { problems: sorted, file: { path: file, name: fileName, experiments, notebook: cells !== undefined } };
+  const sweeps: Record<string, SweepPlan> = {};
+  units.forEach((unit, i) => {
+    const experiment = experiments[i];
+    if (!unit.sweep || !experiment) return;
+    const { plan, problems: found } = expandSweep(
+      { ...unit.sweep, raw: unit.raw, base: experiment, cell: unit.cell },
+      experiment.name,
+      experiment.cell,
+    );
+    found.forEach((p) => problems.add(p));
+    if (plan) sweeps[experiment.name] = plan;
+  });
+  const all = sortProblems(problems.items);
+  if (hasErrors(all)) return { problems: all };
+  return {
+    problems: all,
+    file: {
+      path: file,
+      name: fileName,
+      experiments,
+      notebook: cells !== undefined,
+      ...(Object.keys(sweeps).length > 0 ? { sweeps } : {}),
+    },
+  };
 }

@@ -127,6 +127,8 @@ const ENUM_NOUNS: Record<string, string> = {
   activation: 'activation',
   normalize: 'normalization',
   padding: 'padding',
+  depth: 'depth',
+  shortcut: 'shortcut',
   selfMode: 'self-distillation mode',
   teacherWeighting: 'teacher weighting',
 };
@@ -271,6 +273,19 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
           add(path, `needs one of ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`);
         } else {
           add(path, 'does not match any allowed form');
+        }
+        break;
+      }
+      case 'not': {
+        // `not: { required: [a, b] }` is how the schema says two keys exclude each other.
+        const excluded = isObject(error.schema) && Array.isArray(error.schema.required) ? error.schema.required : [];
+        if (excluded.length === 2) {
+          add(
+            [...path, String(excluded[1])],
+            `"${String(excluded[1])}" cannot be combined with "${String(excluded[0])}"`,
+          );
+        } else {
+          add(path, error.message ?? 'is not allowed here');
         }
         break;
       }

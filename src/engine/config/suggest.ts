@@ -1,7 +1,7 @@
 // "Did you mean …?" for misspelt names.
 
 /** Edit distance counting a swap of two neighbouring letters as one edit (the commonest typo). */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   const width = y.length + 1;

@@ -1,6 +1,8 @@
 // The shape of a resolved experiment: what `*.kd.json` files become after `extends`
 // is merged, a cell is picked and defaults are filled in. The JSON Schema in
 // schemas/kd.schema.json describes the same shape as written by a user (with defaults optional).
+import type { SweepRunInfo } from '../../protocol/sweep';
+import type { SweepPlan } from '../sweep/expand';
 
 import type { BackendName } from '../../protocol/runner';
 export type { BackendName };
@@ -103,7 +105,32 @@ export type LayerSpec =
   | { type: 'batchNormalization'; name?: string; momentum?: number; epsilon?: number }
   | { type: 'dropout'; name?: string; rate: number }
   | { type: 'flatten'; name?: string }
-  | { type: 'activation'; name?: string; activation: Activation };
+  | { type: 'activation'; name?: string; activation: Activation }
+  | {
+      type: 'depthwiseConv2d';
+      name?: string;
+      kernelSize: number | [number, number];
+      strides?: number | [number, number];
+      padding?: 'valid' | 'same';
+      depthMultiplier?: number;
+      activation?: Activation;
+      useBias?: boolean;
+    }
+  | ResidualLayerSpec;
+
+/**
+ * y = body(x) + shortcut(x), then the optional activation. The shortcut is x itself ('identity',
+ * shapes must match) or a 1×1 convolution and batch norm ('projection'; a bias-free dense layer on
+ * vectors) that matches the body's output shape and stride.
+ */
+export interface ResidualLayerSpec {
+  type: 'residual';
+  name?: string;
+  layers: LayerSpec[];
+  /** Default 'identity'. */
+  shortcut?: 'identity' | 'projection';
+  activation?: Activation;
+}
 
 interface ModelCommon {
   /** Training budget for this model when it is trained on its own (a teacher trained as stage 1). Overrides the experiment's `train`. */
@@ -123,7 +150,8 @@ export interface LeNet5Preset extends ModelCommon {
   /** Width multiplier on the channel and unit counts. Default 1. */
   width?: number;
 }
-export interface ResNetPreset extends ModelCommon {
+/** The original form: explicit blocks per stage, `width` = channels of the first stage. */
+export interface ResNetBlocksPreset extends ModelCommon {
   preset: 'resnet';
   /** Residual blocks per stage, e.g. [1, 1, 1]. */
   blocks: number[];
@@ -154,6 +182,48 @@ export interface BiLstmPreset extends ModelCommon {
   /** Default 'lstm'. */
   cell?: 'lstm' | 'gru';
 }
+export const RESNET_DEPTHS = [8, 14, 18, 20, 32, 34, 44, 56, 110, '8x4', '32x4'] as const;
+export type ResNetDepth = (typeof RESNET_DEPTHS)[number];
+/** A reference architecture by depth; `width` multiplies every channel count. */
+export interface ResNetDepthPreset extends ModelCommon {
+  preset: 'resnet';
+  depth: ResNetDepth;
+  /** Channel multiplier. Default 1. */
+  width?: number;
+}
+export type ResNetPreset = ResNetBlocksPreset | ResNetDepthPreset;
+export const VGG_DEPTHS = [11, 13, 16, 19] as const;
+export interface VggPreset extends ModelCommon {
+  preset: 'vgg';
+  depth: (typeof VGG_DEPTHS)[number];
+  /** Channel multiplier. Default 1. */
+  width?: number;
+}
+export const WRN_DEPTHS = [10, 16, 22, 28, 34, 40] as const;
+export interface WrnPreset extends ModelCommon {
+  preset: 'wrn';
+  depth: (typeof WRN_DEPTHS)[number];
+  /** Widening factor k of WRN-depth-k. Default 1. */
+  widen?: number;
+  /** Channel multiplier on top of `widen`. Default 1. */
+  width?: number;
+}
+export interface MobileNetV2Preset extends ModelCommon {
+  preset: 'mobilenetV2';
+  /** Width multiplier (0.5 is RepDistiller's MobileNetV2 student). Default 1. */
+  width?: number;
+  /** Expansion ratio t of the inverted residuals. Default 6. */
+  expansion?: number;
+}
+export type PresetModel =
+  | MlpPreset
+  | LeNet5Preset
+  | ResNetPreset
+  | VggPreset
+  | WrnPreset
+  | MobileNetV2Preset
+  | TransformerPreset
+  | BiLstmPreset;
 export interface LoadedModel extends ModelCommon {
   /** Path to a TF.js Layers `model.json` (relative to the experiment file). */
   load: string;
@@ -162,15 +232,7 @@ export interface FromCellModel extends ModelCommon {
   /** Reuse the model trained by an earlier cell of the same file (its latest finished run). */
   fromCell: string;
 }
-export type ModelSpec =
-  | LayerListModel
-  | MlpPreset
-  | LeNet5Preset
-  | ResNetPreset
-  | TransformerPreset
-  | BiLstmPreset
-  | LoadedModel
-  | FromCellModel;
+export type ModelSpec = LayerListModel | PresetModel | LoadedModel | FromCellModel;
 
 export type LossSpec =
   | { type: 'ce'; weight: number; labelSmoothing?: number }
@@ -194,7 +256,23 @@ export type LossSpec =
   | { type: 'sp'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'cc'; weight: number; teacherLayer?: string; studentLayer?: string }
   | { type: 'pkt'; weight: number; teacherLayer?: string; studentLayer?: string }
-  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] };
+  | { type: 'fsp'; weight: number; teacherLayers: [string, string]; studentLayers: [string, string] }
+  | {
+      type: 'crd';
+      weight: number;
+      /** Embedding dimension of both heads. */
+      feat: number;
+      /** Negatives per example. */
+      nceK: number;
+      temperature: number;
+      /** Memory-bank momentum. Default 0.5. */
+      momentum?: number;
+      /** 'nce' (the paper's, default) or 'softmax' (softmax-contrastive). */
+      objective?: 'nce' | 'softmax';
+      /** Default: the layer feeding the logits. */
+      teacherLayer?: string;
+      studentLayer?: string;
+    };
 
 export type LossType = LossSpec['type'];
 
@@ -269,6 +347,8 @@ export interface Experiment {
   train: TrainConfig;
   /** Also train the student alone with the same seed and budget. */
   baseline: boolean;
+  /** Set on a run of a sweep (recorded in its config.json): the sweep, point, swept values and seed. */
+  sweep?: SweepRunInfo;
 }
 
 /** A parsed file: one or more experiments in order. */
@@ -279,4 +359,6 @@ export interface ExperimentFile {
   experiments: Experiment[];
   /** True when the file declares `cells`. */
   notebook: boolean;
+  /** The expanded sweeps, keyed by experiment name, for experiments that declare `sweep`. */
+  sweeps?: Record<string, SweepPlan>;
 }

@@ -38,6 +38,7 @@ async function readTable(file: string): Promise<Table> {
   } catch (error) {
     throw new Error(
       `cannot read CSV file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      { cause: error },
     );
   }
   const lines: number[] = [];
@@ -54,7 +55,7 @@ async function readTable(file: string): Promise<Table> {
       },
     });
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
   if (records.length === 0) throw new Error(`${file}: the file holds no rows`);
   return { file, records, lines };

@@ -90,7 +90,7 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxFile {
     try {
       bytes = zlib.gunzipSync(bytes);
     } catch (error) {
-      throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`);
+      throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`, { cause: error });
     }
   }
   if (bytes.length < 4)
@@ -180,6 +180,7 @@ export async function readIdx(file: string): Promise<IdxFile> {
   } catch (error) {
     throw new Error(
       `cannot read IDX file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      { cause: error },
     );
   }
   return decodeIdx(raw, file);

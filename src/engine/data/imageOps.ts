@@ -41,7 +41,7 @@ export function decodeImage(bytes: Buffer, file: string): Rgba {
       return { width: image.width, height: image.height, data: image.data };
     }
   } catch (error) {
-    throw new Error(`${file}: cannot decode image (${(error as Error).message})`);
+    throw new Error(`${file}: cannot decode image (${(error as Error).message})`, { cause: error });
   }
   throw new Error(`${file}: not a PNG or JPEG file`);
 }

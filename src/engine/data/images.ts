@@ -24,6 +24,7 @@ async function classFolders(root: string): Promise<string[]> {
   } catch (error) {
     throw new Error(
       `cannot read image folder ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`,
+      { cause: error },
     );
   }
   const folders: string[] = [];

@@ -1,7 +1,7 @@
 // Attention transfer (Zagoruyko & Komodakis, ICLR 2017): the student mimics where the teacher's
 // feature maps are active. Activation-based attention, as in the authors' code and RepDistiller.
 import * as tf from '@tensorflow/tfjs';
-import { pairLabel, type LossDefinition } from './definition';
+import { LAYER_PAIR, pairLabel, type LossDefinition } from './definition';
 import { featureMapShape, featuresOf, requireParameter } from './layers';
 import { constant, l2Normalize, matchSpatial } from './ops';
 
@@ -36,16 +36,7 @@ export const atDefinition: LossDefinition<'at'> = {
           type: 'object',
           required: ['teacherLayer', 'studentLayer'],
           properties: {
-            teacherLayer: {
-              type: 'string',
-              minLength: 1,
-              description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-            },
-            studentLayer: {
-              type: 'string',
-              minLength: 1,
-              description: 'Name of the student layer to match.',
-            },
+            ...LAYER_PAIR,
           },
           additionalProperties: false,
         },

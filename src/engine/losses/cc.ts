@@ -5,7 +5,7 @@
 // mean squared error between the two matrices. Teacher and student widths may differ: only
 // b × b matrices are compared.
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from './definition';
+import { LAYER_PAIR, type LossDefinition } from './definition';
 import { constant, gram, l2Normalize } from './ops';
 import { relationTerm } from './relation';
 
@@ -42,16 +42,7 @@ export const ccDefinition: LossDefinition<'cc'> = {
   defaults: {},
   schema: {
     properties: {
-      teacherLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-      },
-      studentLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the student layer to match.',
-      },
+      ...LAYER_PAIR,
     },
   },
   example: {

@@ -17,6 +17,10 @@ export interface TermBody {
   compute(inputs: LossInputs): tf.Scalar;
   /** Adapter variables owned by the term (disposed with it). */
   variables?: tf.Variable[];
+  /** State the term carries from step to step (memory banks, counters): never trained, checkpointed with the run. */
+  state?: tf.Variable[];
+  /** Frees the state and anything else the term holds besides its variables (default: disposes `state`). */
+  dispose?(): void;
   /** Adapter display names keyed by student layer. */
   adapters?: Record<string, string>;
 }
@@ -56,6 +60,16 @@ export interface LossDefinition<K extends LossType> {
 export function pairLabel(teacherLayer: string, studentLayer: string): string {
   return `${teacherLayer}->${studentLayer}`;
 }
+
+/** The schema of a teacher/student layer pair, shared by the losses that match layers. */
+export const LAYER_PAIR = {
+  teacherLayer: {
+    type: 'string',
+    minLength: 1,
+    description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+  },
+  studentLayer: { type: 'string', minLength: 1, description: 'Name of the student layer to match.' },
+} as const satisfies Record<string, SchemaFragment>;
 
 /** Layers (output shapes without the batch axis) the examples of the definitions may name. */
 export const EXAMPLE_LAYERS = {

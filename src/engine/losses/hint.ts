@@ -1,7 +1,7 @@
 // FitNets (Romero et al., ICLR 2015): a student layer (the "guided" layer), passed through a
 // learned regressor, is pulled towards a teacher layer (the "hint") by a mean squared error.
 import * as tf from '@tensorflow/tfjs';
-import { pairLabel, type LossDefinition } from './definition';
+import { LAYER_PAIR, pairLabel, type LossDefinition } from './definition';
 import { adapterSeed, applyLinear, createLinearAdapter, type LinearAdapter } from './adapters';
 import { featuresOf, knownShape } from './layers';
 import { constant, flattenPerSample, matchSpatial } from './ops';
@@ -41,16 +41,7 @@ export const hintDefinition: LossDefinition<'hint'> = {
   defaults: {},
   schema: {
     properties: {
-      teacherLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-      },
-      studentLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the student layer to match.',
-      },
+      ...LAYER_PAIR,
     },
     required: ['teacherLayer', 'studentLayer'],
   },

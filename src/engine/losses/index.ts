@@ -16,3 +16,5 @@ export { spLoss, similarityMatrix } from './sp';
 export { ccLoss, correlationMatrix, CC_GAMMA, CC_ORDER } from './cc';
 export { pktLoss, conditionalProbabilities, PKT_EPS } from './pkt';
 export { fspLoss, fspMatrix } from './fsp';
+export { nceLoss, softmaxContrastLoss, CRD_EPS } from './crd';
+export { contrastIndices, MemoryBank } from './crdMemory';

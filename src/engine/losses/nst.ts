@@ -2,7 +2,7 @@
 // activation pattern is a sample; the student's set of channel patterns should follow the same
 // distribution as the teacher's, measured by the maximum mean discrepancy.
 import * as tf from '@tensorflow/tfjs';
-import { pairLabel, type LossDefinition } from './definition';
+import { LAYER_PAIR, pairLabel, type LossDefinition } from './definition';
 import { featureMapShape, featuresOf } from './layers';
 import { constant, l2Normalize, matchSpatial } from './ops';
 
@@ -36,16 +36,7 @@ export const nstDefinition: LossDefinition<'nst'> = {
   defaults: {},
   schema: {
     properties: {
-      teacherLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-      },
-      studentLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the student layer to match.',
-      },
+      ...LAYER_PAIR,
     },
     required: ['teacherLayer', 'studentLayer'],
   },

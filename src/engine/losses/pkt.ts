@@ -2,7 +2,7 @@
 // examples of a batch, turned into conditional probabilities, matched with a KL divergence.
 // Follows the authors' code (also RepDistiller's PKT), including its epsilons.
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from './definition';
+import { LAYER_PAIR, type LossDefinition } from './definition';
 import { constant } from './ops';
 import { relationTerm } from './relation';
 
@@ -29,16 +29,7 @@ export const pktDefinition: LossDefinition<'pkt'> = {
   defaults: {},
   schema: {
     properties: {
-      teacherLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-      },
-      studentLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the student layer to match.',
-      },
+      ...LAYER_PAIR,
     },
   },
   example: {

@@ -8,6 +8,7 @@ import type { LossContext, LossTerm } from './types';
 import { atDefinition } from './at';
 import { ccDefinition } from './cc';
 import { ceDefinition } from './ce';
+import { crdDefinition } from './crd';
 import { cosineDefinition } from './cosine';
 import { dkdDefinition } from './dkd';
 import { fspDefinition } from './fsp';
@@ -33,6 +34,7 @@ const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   cc: ccDefinition,
   pkt: pktDefinition,
   fsp: fspDefinition,
+  crd: crdDefinition,
   reverseKl: reverseKlDefinition,
   jsd: jsdDefinition,
   tvd: tvdDefinition,
@@ -65,6 +67,7 @@ function create(spec: LossSpec, ctx: LossContext, name?: string): LossTerm {
   }
   const body = definition.create(spec as LossSpecOf<LossType>, ctx);
   const variables: tf.Variable[] = body.variables ?? [];
+  const state: tf.Variable[] = body.state ?? [];
   const adapters = body.adapters ?? {};
   return {
     name: name ?? body.label,
@@ -74,9 +77,14 @@ function create(spec: LossSpec, ctx: LossContext, name?: string): LossTerm {
     teacherLayers: body.teacherLayers,
     studentLayers: body.studentLayers,
     trainableVariables: () => variables,
+    stateVariables: () => state,
     adapters: () => ({ ...adapters }),
     compute: (inputs) => body.compute(inputs),
-    dispose: () => variables.forEach((v) => v.dispose()),
+    dispose: () => {
+      variables.forEach((v) => v.dispose());
+      if (body.dispose) body.dispose();
+      else state.forEach((v) => v.dispose());
+    },
   };
 }
 

@@ -7,7 +7,7 @@
 // translation-invariant): O(b²·d + b³) work, where forming every difference vector, as the
 // reference code does, costs O(b³·d) and b²·d memory.
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from './definition';
+import { LAYER_PAIR, type LossDefinition } from './definition';
 import { requireParameter } from './layers';
 import { constant, gram, positive, smoothL1, zeroLike } from './ops';
 import { relationTerm } from './relation';
@@ -101,16 +101,7 @@ export const rkdDefinition: LossDefinition<'rkd'> = {
   },
   schema: {
     properties: {
-      teacherLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-      },
-      studentLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the student layer to match.',
-      },
+      ...LAYER_PAIR,
       distanceWeight: {
         type: 'number',
         description: 'rkd: weight of the distance term.',

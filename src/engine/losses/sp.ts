@@ -1,7 +1,7 @@
 // Similarity-preserving KD (Tung & Mori, ICCV 2019): examples that the teacher finds similar
 // should look similar to the student, compared through batch × batch similarity matrices.
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from './definition';
+import { LAYER_PAIR, type LossDefinition } from './definition';
 import { constant, gram, l2Normalize } from './ops';
 import { relationTerm } from './relation';
 
@@ -23,16 +23,7 @@ export const spDefinition: LossDefinition<'sp'> = {
   defaults: {},
   schema: {
     properties: {
-      teacherLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
-      },
-      studentLayer: {
-        type: 'string',
-        minLength: 1,
-        description: 'Name of the student layer to match.',
-      },
+      ...LAYER_PAIR,
     },
   },
   example: {

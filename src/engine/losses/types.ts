@@ -12,6 +12,8 @@ export interface LossInputs {
   teacherFeatures: Record<string, tf.Tensor>;
   /** 1-based epoch, for losses with a warm-up (DKD). */
   epoch: number;
+  /** Each example's index in the training split (training steps only): per-example state such as CRD's memory. */
+  indices?: Int32Array;
   /** The batch as the models read it; for text, token ids whose zeros are padding (sequence losses mask them). */
   modelInputs?: tf.Tensor;
 }
@@ -22,6 +24,8 @@ export interface LossContext {
   studentShapes: Record<string, number[]>;
   classes: number;
   seed: number;
+  /** Examples in the training split: sizes per-example state (CRD's memory banks). */
+  trainSize?: number;
 }
 
 /** One weighted term of a distillation objective. */
@@ -36,6 +40,11 @@ export interface LossTerm {
   studentLayers: string[];
   /** Learned adaptation layers (regressors) owned by the term, trained with the student, never exported. */
   trainableVariables(): tf.Variable[];
+  /**
+   * State carried from step to step (CRD's memory banks and counters): not trained, saved and
+   * restored with the stage's checkpoint after the adapters, so a resumed run continues exactly.
+   */
+  stateVariables(): tf.Variable[];
   /** Names of the adaptation layers for diagrams, keyed by student layer name. */
   adapters(): Record<string, string>;
   /** The unweighted loss value; must be differentiable with respect to student tensors and adapters. */

@@ -66,6 +66,34 @@ export class GraphBuilder {
     return apply(layer, x);
   }
 
+  /** One k×k filter per input channel (times depthMultiplier): MobileNet's spatial step. */
+  depthwiseConv2d(
+    x: SymbolicTensor,
+    name: string,
+    options: {
+      kernelSize: Pair;
+      strides?: Pair;
+      padding?: 'valid' | 'same';
+      depthMultiplier?: number;
+      activation?: Activation;
+      useBias?: boolean;
+      init?: 'glorot' | 'he';
+    },
+  ): SymbolicTensor {
+    requireImage(x, name);
+    const layer = tf.layers.depthwiseConv2d({
+      name,
+      kernelSize: options.kernelSize,
+      strides: options.strides ?? 1,
+      padding: options.padding ?? 'valid',
+      depthMultiplier: options.depthMultiplier ?? 1,
+      activation: options.activation ?? 'linear',
+      useBias: options.useBias ?? true,
+      depthwiseInitializer: this.kernelInit(options.init),
+    });
+    return apply(layer, x);
+  }
+
   pool(
     x: SymbolicTensor,
     name: string,

@@ -75,7 +75,7 @@ function readModelJson(file: string): ModelJson {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null)
     throw new Error(`${file}: not a TF.js model.json (expected an object)`);
@@ -150,6 +150,6 @@ export async function loadModel(modelJsonPath: string): Promise<tf.LayersModel> 
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
-    throw new Error(`${file}: cannot build the model (${(error as Error).message})`);
+    throw new Error(`${file}: cannot build the model (${(error as Error).message})`, { cause: error });
   }
 }

@@ -25,6 +25,10 @@ export class LayerNames {
     return name;
   }
 
+  isFree(name: string): boolean {
+    return !this.used.has(name);
+  }
+
   /** The next free `${prefix}_${n}` (n counts from 1 per prefix). */
   next(prefix: string): string {
     let n = this.counters.get(prefix) ?? 0;

@@ -1,7 +1,8 @@
 // The built-in architectures. Each ends with a dense `logits` layer (no activation) and names its
 // layers after their role, so loss terms can tap them by readable names.
-import type { LeNet5Preset, MlpPreset, ResNetPreset } from '../config/types';
+import type { LeNet5Preset, MlpPreset, ResNetBlocksPreset } from '../config/types';
 import { GraphBuilder, tappableLayers, type SymbolicTensor } from './graph';
+import { basicBlock, imageShape, positive } from './presetParts';
 import type { BuildContext, BuiltModel } from './types';
 
 /** mlp: hidden_1 … hidden_n (each optionally followed by dropout_i), logits. */
@@ -46,12 +47,12 @@ export function buildLeNet5(spec: LeNet5Preset, ctx: BuildContext): BuiltModel {
 }
 
 /**
- * resnet: a CIFAR-style residual net. stem (3×3 conv, BN, ReLU), then stages of basic blocks
+ * resnet with `blocks`: a CIFAR-style residual net. stem (3×3 conv, BN, ReLU), then stages of basic blocks
  * (3×3 conv, BN, ReLU, 3×3 conv, BN, add the shortcut, ReLU); the first block of every stage after
  * the first halves the resolution (stride 2) and doubles the channels, with a 1×1 projection
  * shortcut wherever the shape changes. Then global average pooling (gap) and logits.
  */
-export function buildResNet(spec: ResNetPreset, ctx: BuildContext): BuiltModel {
+export function buildResNetBlocks(spec: ResNetBlocksPreset, ctx: BuildContext): BuiltModel {
   imageShape(ctx.inputShape, 'resnet');
   if (spec.blocks.length === 0) throw new Error('resnet needs at least one stage (blocks: [n, …])');
   const g = new GraphBuilder(ctx.inputShape, ctx.seed);
@@ -60,67 +61,16 @@ export function buildResNet(spec: ResNetPreset, ctx: BuildContext): BuiltModel {
   let x = g.conv2d(g.input, 'stem', { filters: base, kernelSize: 3, padding: 'same', useBias: false, init: 'he' });
   x = g.batchNorm(x, 'stem_bn');
   x = g.activation(x, 'stem_relu', 'relu');
-  let channels = base;
   spec.blocks.forEach((count, s) => {
     const filters = base * 2 ** s;
     for (let b = 0; b < positive(count, 'resnet blocks per stage'); b += 1) {
       const name = `stage${s + 1}_block${b + 1}`;
       const stride = s > 0 && b === 0 ? 2 : 1;
-      x = basicBlock(g, x, name, filters, stride, channels !== filters || stride !== 1);
-      channels = filters;
+      // TF.js's batch-norm defaults: this form predates the reference presets and keeps its numbers.
+      x = basicBlock(g, x, name, filters, stride, { momentum: 0.99, epsilon: 1e-3 });
     }
   });
   x = g.globalAveragePooling(x, 'gap');
   const model = g.model(g.dense(x, 'logits', ctx.classes), ctx.name);
   return { model, tappable: tappableLayers(model) };
-}
-
-function basicBlock(
-  g: GraphBuilder,
-  x: SymbolicTensor,
-  name: string,
-  filters: number,
-  stride: number,
-  project: boolean,
-): SymbolicTensor {
-  let y = g.conv2d(x, `${name}_conv1`, {
-    filters,
-    kernelSize: 3,
-    strides: stride,
-    padding: 'same',
-    useBias: false,
-    init: 'he',
-  });
-  y = g.batchNorm(y, `${name}_bn1`);
-  y = g.activation(y, `${name}_relu1`, 'relu');
-  y = g.conv2d(y, `${name}_conv2`, { filters, kernelSize: 3, padding: 'same', useBias: false, init: 'he' });
-  y = g.batchNorm(y, `${name}_bn2`);
-  let shortcut = x;
-  if (project) {
-    shortcut = g.conv2d(x, `${name}_proj`, {
-      filters,
-      kernelSize: 1,
-      strides: stride,
-      padding: 'same',
-      useBias: false,
-      init: 'he',
-    });
-    shortcut = g.batchNorm(shortcut, `${name}_proj_bn`);
-  }
-  const sum = g.add([y, shortcut], `${name}_add`);
-  return g.activation(sum, `${name}_out`, 'relu');
-}
-
-function imageShape(shape: number[], preset: string): [number, number, number] {
-  if (shape.length !== 3) {
-    throw new Error(
-      `preset "${preset}" needs image inputs [height, width, channels]; the data has shape [${shape.join(', ')}]`,
-    );
-  }
-  return [shape[0], shape[1], shape[2]];
-}
-
-function positive(n: number, what: string): number {
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${what} must be a positive integer, got ${n}`);
-  return n;
 }

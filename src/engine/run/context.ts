@@ -74,6 +74,7 @@ export class RunContext {
       studentShapes: layerShapes(student),
       classes: this.dataset.classes,
       seed: this.experiment.seed,
+      trainSize: this.dataset.train.count,
     });
   }
 

@@ -57,6 +57,7 @@ export async function describeExperiment(
     studentShapes: layerShapes(live.student),
     classes: data.classes,
     seed: experiment.seed,
+    trainSize: data.train.count,
   });
   const links = layerLinks(terms);
   terms.forEach((t) => t.dispose());

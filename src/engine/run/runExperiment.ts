@@ -19,6 +19,8 @@ export interface RunOptions {
   backend?: BackendName;
   /** Continue this run folder from its checkpoints instead of starting a new run. */
   resumeDir?: string;
+  /** The new run's id (its folder name); a sweep names its points' folders so they can be found. */
+  runId?: string;
   onEvent?: (event: RunEvent) => void;
   shouldStop?: () => boolean;
 }
@@ -38,13 +40,13 @@ export function experimentOfRun(runDir: string): Experiment {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Experiment;
   } catch (error) {
-    throw new Error(`${file}: cannot read the run's config (${(error as Error).message})`);
+    throw new Error(`${file}: cannot read the run's config (${(error as Error).message})`, { cause: error });
   }
 }
 
 /** Runs `experiment`; with `resumeDir`, pass the experiment stored in that run (experimentOfRun). */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
-  const runDir = options.resumeDir ?? createRunDir(options.runsDir, experiment);
+  const runDir = options.resumeDir ?? createRunDir(options.runsDir, experiment, options.runId);
   const runId = path.basename(runDir);
   const writer = new RunWriter(runDir);
   const startedAt = now();
@@ -56,7 +58,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   };
   const shouldStop = options.shouldStop ?? (() => false);
   let backend = 'none';
-  let status: Exclude<RunStatus, 'running'> = 'failed';
+  let status: Exclude<RunStatus, 'running'>;
   let error: string | undefined;
   let ctx: RunContext | undefined;
   let result: SchemeResult | undefined;
@@ -129,6 +131,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     product,
     ...comparisons,
     error,
+    ...(experiment.sweep ? { sweep: experiment.sweep } : {}),
   };
   const productMetrics = models[product];
   const baselineMetrics = result?.baseline ? models[result.baseline] : undefined;

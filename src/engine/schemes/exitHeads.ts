@@ -105,6 +105,7 @@ function asOwned(term: LossTerm): LossTerm {
     teacherLayers: [],
     studentLayers: [],
     trainableVariables: () => term.trainableVariables(),
+    stateVariables: () => term.stateVariables(),
     adapters: () => term.adapters(),
     compute: (inputs) => term.compute(inputs),
     dispose: () => undefined,
@@ -126,6 +127,7 @@ function exitTerm(
     studentLayers: [head.layer],
     // The head's variables are listed by the first term of its exit only, so each is trained once.
     trainableVariables: () => (ownsHead ? head.variables : []),
+    stateVariables: () => [],
     adapters: () => ({ [head.layer]: head.name }),
     compute: (inputs: LossInputs) => {
       const features = inputs.studentFeatures[head.layer];
@@ -149,6 +151,7 @@ function selfTaught(term: LossTerm): LossTerm {
     teacherLayers: [],
     studentLayers: [...new Set([...term.studentLayers, ...term.teacherLayers])],
     trainableVariables: () => term.trainableVariables(),
+    stateVariables: () => term.stateVariables(),
     adapters: () => term.adapters(),
     compute: (inputs: LossInputs) => {
       const teacherFeatures: Record<string, tf.Tensor> = {};

@@ -45,6 +45,8 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
   const tapped = studentLayers.length > 0 ? tapModel(model, studentLayers) : model;
   const adapters = terms.flatMap((t) => t.trainableVariables());
   const variables = [...modelVariables(model), ...adapters];
+  // Checkpointed after the adapters (positions matter): the terms' untrained state, e.g. CRD's memory.
+  const termState = terms.flatMap((t) => t.stateVariables());
   const optimizer = createOptimizer(train.optimizer);
   const stepsPerEpoch = stepsPerEpochOf(dataset, train);
 
@@ -53,7 +55,7 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
     role: options.role,
     model,
     optimizer,
-    adapters,
+    adapters: [...adapters, ...termState],
     dataset,
     train,
     checkpointDir: options.checkpointDir,
@@ -140,6 +142,7 @@ export function trainStep(
       studentFeatures: out.features,
       teacherFeatures: teacherBatch?.features ?? {},
       epoch,
+      indices: batch.indices,
       modelInputs: xs,
     };
     const weighted = terms.map((term) => tf.mul(term.weight, term.compute(inputs)) as tf.Scalar);

@@ -8,7 +8,7 @@ import { compareRunOf } from '../../shared/compare/model';
 import { COMMANDS } from '../commandIds';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { saveExport } from '../panel/exportFile';
-import { webviewHtml } from '../panel/html';
+import { PanelHost } from '../panelHost';
 
 /** Events that change a comparison row. */
 const ROW_EVENTS = new Set<RunEvent['type']>(['run-start', 'models', 'epoch', 'stage-end', 'summary', 'run-end']);
@@ -32,28 +32,21 @@ export function compareTitle(runDirs: string[]): string {
   return experiments.length === 1 ? `Runs of ${experiments[0]}` : 'Run comparison';
 }
 
-export class ComparePanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ComparePanel extends PanelHost<CompareCommand, CompareNotification> {
   private runDirs: string[] = [];
-  private ready = false;
-  private disposed = false;
   private readonly dirty = new Set<string>();
   private refreshTimer?: NodeJS.Timeout;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     runDirs: string[],
     deps: PanelDeps,
     extensionUri: vscode.Uri,
     private readonly openRun: ((runDir: string) => void) | undefined,
     private readonly onDisposed: () => void,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'compare', 'Run comparison');
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: CompareCommand) => void this.onMessage(message)),
-      panel.onDidDispose(() => this.dispose()),
-      deps.onRunEvent((message) => this.onRunEvent(message)),
-    );
+    super(panel, extensionUri, 'compare', compareTitle(runDirs));
+    this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     this.setRuns(runDirs);
   }
 
@@ -61,10 +54,6 @@ export class ComparePanel implements vscode.Disposable {
     this.runDirs = [...new Set(runDirs.map((d) => path.resolve(d)))];
     this.panel.title = compareTitle(this.runDirs);
     this.sendWhole();
-  }
-
-  reveal(): void {
-    this.panel.reveal();
   }
 
   private sendWhole(): void {
@@ -83,12 +72,12 @@ export class ComparePanel implements vscode.Disposable {
     }, REFRESH_DELAY_MS);
   }
 
-  private async onMessage(message: CompareCommand): Promise<void> {
+  protected onReady(): void {
+    this.sendWhole();
+  }
+
+  protected async onMessage(message: Exclude<CompareCommand, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendWhole();
-        break;
       case 'openRun':
         if (!this.runDirs.includes(path.resolve(message.runDir))) return;
         if (this.openRun) this.openRun(message.runDir);
@@ -100,16 +89,8 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
-  private post(message: CompareNotification): void {
-    if (!this.disposed && this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected release(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
     this.onDisposed();
   }
 }

@@ -6,6 +6,7 @@ import type { PanelDeps } from '../panelDeps';
 import { webviewOptions } from '../panel/html';
 import { runsOfExperiment } from '../panel/runLookup';
 import { ComparePanel } from './comparePanel';
+import { registerPanelRestore } from '../panelHost';
 
 export interface ComparePanels {
   show(runs: string[] | { experiment: string }): void;
@@ -36,12 +37,10 @@ export function registerComparePanel(
   };
 
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(COMPARE_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        panel.webview.options = webviewOptions(context.extensionUri);
-        current?.dispose();
-        adopt(panel, runDirsFromState(state));
-      },
+    registerPanelRestore(context, COMPARE_PANEL_VIEW_TYPE, (panel, state) => {
+      current?.dispose();
+      adopt(panel, runDirsFromState(state));
+      return true;
     }),
     { dispose: () => current?.dispose() },
   );

@@ -15,7 +15,7 @@ import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { describeExperiment, type DescribeCall } from './describe';
 import { EventsTail } from './eventsTail';
 import { saveExport } from './exportFile';
-import { webviewHtml } from './html';
+import { PanelHost } from '../panelHost';
 import { findLayer } from './layerLocation';
 import { newestRunOf, sameExperiment } from './runLookup';
 
@@ -30,32 +30,24 @@ export function targetKey(target: PanelTarget): string {
     : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
 }
 
-export class ExperimentPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> {
   private tail?: EventsTail;
   private running = false;
-  private ready = false;
   private described?: ModelsEvent;
   private describeError?: string;
   private describeCall?: DescribeCall;
   private readTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
-  private disposed = false;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     readonly target: PanelTarget,
     private readonly deps: PanelDeps,
     extensionUri: vscode.Uri,
     private readonly onDisposed: (panel: ExperimentPanel) => void,
   ) {
-    panel.title = panelTitle(target);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', panel.title);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: PanelCommand) => void this.onMessage(message)),
-      panel.onDidDispose(() => this.dispose()),
-      deps.onRunEvent((message) => this.onRunEvent(message)),
-    );
+    super(panel, extensionUri, 'panel', panelTitle(target));
+    this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     this.follow(this.initialRunDir());
     if (target.kind === 'file') {
       const { file, cell } = target;
@@ -70,10 +62,6 @@ export class ExperimentPanel implements vscode.Disposable {
     this.pollTimer = setInterval(() => {
       if (this.running) this.readNow();
     }, POLL_MS);
-  }
-
-  reveal(): void {
-    this.panel.reveal();
   }
 
   private initialRunDir(): string | undefined {
@@ -164,12 +152,12 @@ export class ExperimentPanel implements vscode.Disposable {
     }
   }
 
-  private async onMessage(message: PanelCommand): Promise<void> {
+  protected onReady(): void {
+    this.sendWhole();
+  }
+
+  protected async onMessage(message: Exclude<PanelCommand, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendWhole();
-        break;
       case 'revealLayer':
         await this.revealLayer(message.stage, message.layer, message.index);
         break;
@@ -223,18 +211,10 @@ export class ExperimentPanel implements vscode.Disposable {
       void vscode.window.setStatusBarMessage(`Layer "${layer}" is built by this model specification`, 4000);
   }
 
-  private post(message: PanelNotification): void {
-    if (!this.disposed && this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected release(): void {
     this.describeCall?.cancel();
     if (this.readTimer) clearTimeout(this.readTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
     this.onDisposed(this);
   }
 }

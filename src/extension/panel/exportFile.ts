@@ -14,12 +14,13 @@ export async function saveExport(request: ExportRequest): Promise<ExportResult> 
       saveLabel: 'Export',
       title: `Export ${name}`,
     });
-    if (!uri) return { type: 'export/result', ok: false };
+    if (!uri) return { type: 'export/result', id: request.id, ok: false };
     await vscode.workspace.fs.writeFile(uri, bytes);
-    return { type: 'export/result', ok: true, path: uri.fsPath };
+    return { type: 'export/result', id: request.id, ok: true, path: uri.fsPath };
   } catch (error) {
     return {
       type: 'export/result',
+      id: request.id,
       ok: false,
       message: `Export failed: ${error instanceof Error ? error.message : String(error)}`,
     };

@@ -7,6 +7,7 @@ import type { PanelDeps } from '../panelDeps';
 import { ExperimentPanel, targetKey } from './experimentPanel';
 import { panelTitle } from '../../shared/panelTitle';
 import { webviewOptions } from './html';
+import { registerPanelRestore } from '../panelHost';
 
 /** What callers may pass: the protocol's target, or the same without its `kind`. */
 export type ShowTarget = PanelTarget | { file: string; cell?: string } | { runDir: string };
@@ -47,17 +48,12 @@ export function registerExperimentPanel(context: vscode.ExtensionContext, deps: 
   };
 
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(EXPERIMENT_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        const target = targetFromState(state);
-        if (!target) {
-          panel.dispose();
-          return;
-        }
-        panel.webview.options = webviewOptions(context.extensionUri);
-        panels.get(targetKey(target))?.dispose();
-        adopt(panel, target);
-      },
+    registerPanelRestore(context, EXPERIMENT_PANEL_VIEW_TYPE, (panel, state) => {
+      const target = targetFromState(state);
+      if (!target) return false;
+      panels.get(targetKey(target))?.dispose();
+      adopt(panel, target);
+      return true;
     }),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );

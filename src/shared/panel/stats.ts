@@ -4,7 +4,7 @@
 import type { ModelMetrics, ModelSummary, StageRole } from '../../protocol/events';
 import type { PanelViewModel } from '../../protocol/webview';
 import { productStage } from './model';
-import { baseStage, roleOfStage } from '../stages';
+import { baseStage, ROLE_RANK, roleOfStage } from '../stages';
 import {
   DASH,
   formatBytes,
@@ -53,15 +53,6 @@ interface ColumnData extends StatsColumn {
   bestVal?: { value: number; epoch: number };
   lastVal?: { value: number; epoch: number };
 }
-
-const ROLE_RANK: Record<StageRole, number> = {
-  teacher: 0,
-  assistant: 1,
-  student: 2,
-  peer: 3,
-  generation: 3,
-  baseline: 4,
-};
 
 function columnsOf(view: PanelViewModel): ColumnData[] {
   const product = productStage(view);

@@ -1,13 +1,13 @@
 import { strict as assert } from 'assert';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, fixture, until } from './helpers';
+import { api, EXTENSION_ID, fixture, until } from './helpers';
 
 describe('activation', () => {
   it('activates by itself in a workspace holding *.kd.json files', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, 'the extension is installed');
     // workspaceContains:**/*.kd.json: nobody calls activate() here.
-    await until(() => (extension.isActive ? true : undefined));
+    await until('the extension to activate', () => (extension.isActive ? true : undefined));
   });
 
   it('registers its commands', async () => {
@@ -39,7 +39,26 @@ describe('activation', () => {
     ]);
   });
 
-  it('shows the Runs view', async () => {
+  it('shows the Runs view, listing the runs of the store', async () => {
     await vscode.commands.executeCommand('distillationStudio.runs.focus');
+    const studio = await api();
+    // The tree's root items are the experiments of the run store (empty on a fresh workspace), and
+    // the view's welcome content is declared for exactly this view.
+    studio.index.refreshNow();
+    const roots = studio.tree.getChildren();
+    assert.ok(
+      roots.every((node) => node.kind === 'experiment'),
+      'experiments at the root',
+    );
+    const experiments = new Set(studio.index.runs().map((r) => r.experiment));
+    assert.equal(roots.length, experiments.size, 'one root per experiment of the run store');
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      contributes: { views: Record<string, { id: string }[]>; viewsWelcome: { view: string }[] };
+    };
+    assert.deepEqual(
+      manifest.contributes.views.distillation?.map((v) => v.id),
+      ['distillationStudio.runs'],
+    );
+    assert.ok(manifest.contributes.viewsWelcome.some((w) => w.view === 'distillationStudio.runs'));
   });
 });

@@ -48,12 +48,12 @@ describe('Start Distillation', () => {
     assert.equal(treeItem.contextValue, 'run:done');
 
     // The lens counts the run, and its outcome is shown after the experiment.
-    const lenses = await until(async () => {
+    const lenses = await until('the lenses to show the finished run', async () => {
       const titles = await lensTitles(file);
       return titles.some((l) => /^1 run · best student \d+\.\d%$/.test(l.title)) ? titles : undefined;
     });
     assert.ok(lenses.length >= 3);
-    const outcomeShown = await until(() =>
+    const outcomeShown = await until('the inline outcome "✓ done" below the experiment', () =>
       studio.inlineOutcomes(editor.document.uri).find((o) => o.text.startsWith('✓ done')),
     );
     assert.equal(outcomeShown.line, editor.document.lineCount - 2, 'after the closing brace of the experiment');

@@ -21,7 +21,9 @@ describe('a killed runner', () => {
 
     // The host goes on: the store reads the run as crashed, lenses still come, and a run can start.
     studio.index.refreshNow();
-    const run = await until(() => studio.index.runs().find((r) => r.dir === runDir));
+    const run = await until('the crashed run in the run index', () =>
+      studio.index.runs().find((r) => r.dir === runDir),
+    );
     assert.equal(run.status, 'failed');
     assert.equal(run.crashed, true);
     assert.ok((await lensTitles(file)).length > 0);

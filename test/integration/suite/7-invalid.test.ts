@@ -12,7 +12,7 @@ describe('an invalid experiment', () => {
     const job = await vscode.commands.executeCommand('distillationStudio.start', { file });
     assert.equal(job, undefined);
     assert.equal(studio.manager.active().length, before);
-    const diagnostics = await until(() => {
+    const diagnostics = await until('diagnostics from Distillation Studio', () => {
       const list = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Distillation Studio');
       return list.length > 0 ? list : undefined;
     });

@@ -16,7 +16,7 @@ describe('panels', () => {
   it('Show Architecture opens the experiment panel of a file', async () => {
     await api();
     await vscode.commands.executeCommand('distillationStudio.showPanel', { file: fixture('quick.kd.json') });
-    const tab = await until(() => webviewTabs('distillationStudio.experimentPanel')[0]);
+    const tab = await until('an experiment panel tab', () => webviewTabs('distillationStudio.experimentPanel')[0]);
     assert.match(tab.label, /quick/);
   });
 
@@ -25,11 +25,13 @@ describe('panels', () => {
     const runs = studio.index.refreshNow().filter((r) => r.status === 'done');
     assert.ok(runs.length >= 2, 'earlier suites left finished runs');
     await vscode.commands.executeCommand('distillationStudio.showPanel', { runDir: runs[0].dir });
-    await until(() => (webviewTabs('distillationStudio.experimentPanel').length >= 2 ? true : undefined));
+    await until('a second experiment panel tab', () =>
+      webviewTabs('distillationStudio.experimentPanel').length >= 2 ? true : undefined,
+    );
     await vscode.commands.executeCommand(
       'distillationStudio.compareRuns',
       runs.slice(0, 2).map((r) => r.dir),
     );
-    await until(() => webviewTabs('distillationStudio.comparePanel')[0]);
+    await until('a comparison panel tab', () => webviewTabs('distillationStudio.comparePanel')[0]);
   });
 });

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DistillationStudioApi } from '../../../src/extension/api';
+import type { DistillationStudioApi, TestingHooks } from '../../../src/extension/api';
 import type { RunEventMessage } from '../../../src/extension/panelDeps';
 import type { RunJob } from '../../../src/extension/runs/runManager';
 import type { RunEvent } from '../../../src/protocol/events';
@@ -19,10 +19,13 @@ export function fixture(name: string): string {
   return path.join(workspaceDir(), name);
 }
 
-export async function api(): Promise<DistillationStudioApi> {
+/** The extension's parts, which it hands out in test mode only. */
+export async function api(): Promise<TestingHooks> {
   const extension = vscode.extensions.getExtension<DistillationStudioApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not installed`);
-  return extension.isActive ? extension.exports : extension.activate();
+  const exported = extension.isActive ? extension.exports : await extension.activate();
+  if (!exported.testing) throw new Error(`${EXTENSION_ID} runs outside test mode: no testing hooks`);
+  return exported.testing;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function api(): Promise<DistillationStudioApi> {
  * was queued: its events arrive asynchronously from the runner's output.
  */
 export function eventOf<T extends RunEvent['type']>(
-  studio: DistillationStudioApi,
+  studio: TestingHooks,
   job: RunJob,
   type: T,
 ): Promise<{ runDir: string; event: Extract<RunEvent, { type: T }> }> {
@@ -45,17 +48,27 @@ export function eventOf<T extends RunEvent['type']>(
 }
 
 /** Stops whatever a failed test left going, so the next test starts from a quiet host. */
-export async function settle(studio: DistillationStudioApi): Promise<void> {
+export async function settle(studio: TestingHooks): Promise<void> {
   const jobs = studio.manager.active();
   for (const job of jobs) studio.manager.stop(job.id);
   await Promise.all(jobs.map((j) => j.finished));
 }
 
-/** Polls until `probe` returns a value other than undefined (the suites' timeout bounds it). */
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, intervalMs = 100): Promise<T> {
+/**
+ * Polls until `probe` returns a value other than undefined; after `timeoutMs` it fails naming what
+ * it waited for, rather than leaving the suite's timeout to say only that something took too long.
+ */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -3,7 +3,7 @@
 // {passed, failed, skipped} to KD_TEST_RESULTS (default test-results/integration.json).
 import * as fs from 'fs';
 import * as path from 'path';
-import Mocha = require('mocha');
+import Mocha from 'mocha';
 
 const REPORTER = path.join('scripts', 'mocha-counting-reporter.js');
 

@@ -42,7 +42,7 @@ const CORPUS: Record<string, Expected[]> = {
       column: 9,
       path: '$.distill.losses[1].type',
       message:
-        /^unknown loss "kld" \(did you mean "kd"\?\); expected one of ce, kd, dkd, hint, at, nst, rkd, sp, cc, pkt, fsp, reverseKl, jsd, tvd, cosine$/,
+        /^unknown loss "kld" \(did you mean "kd"\?\); expected one of ce, kd, dkd, hint, at, nst, rkd, sp, cc, pkt, fsp, crd, reverseKl, jsd, tvd, cosine$/,
     },
   ],
   'missing-dataset.kd.json': [
@@ -181,7 +181,7 @@ describe('config: broken files', () => {
   it('an unknown top-level key suggests the right one', () => {
     const { problems } = problemsFor(baseExperiment({ baselin: true }));
     assert.deepStrictEqual(messages(problems), [
-      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, cells',
+      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells',
     ]);
   });
 

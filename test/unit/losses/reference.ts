@@ -102,6 +102,7 @@ export function linearRef(x: Arr, kernel: number[][], bias: number[]): Arr {
 }
 
 export function hintRef(student: Arr, teacher: Arr, kernel?: number[][], bias?: number[]): number {
+  // eslint-disable-next-line prefer-const -- s is reassigned below, t is not
   let [s, t] =
     student.shape.length === 4 && teacher.shape.length === 4 ? matchRef(student, teacher) : [student, teacher];
   if (kernel && bias) s = linearRef(s, kernel, bias);

@@ -11,6 +11,7 @@ const ctx: LossContext = {
   studentShapes: mutable(EXAMPLE_LAYERS.student),
   classes: 10,
   seed: 3,
+  trainSize: 16,
 };
 
 function mutable(shapes: Readonly<Record<string, readonly number[]>>): Record<string, number[]> {
@@ -39,7 +40,7 @@ describe('losses: registry', () => {
       LOSS_TYPES.filter((t) => !lossNeedsTeacher(t)),
       ['ce'],
     );
-    assert.throws(() => lossNeedsTeacher('crd' as LossType), /unknown loss type "crd"; known types: ce, kd, dkd/);
+    assert.throws(() => lossNeedsTeacher('vid' as LossType), /unknown loss type "vid"; known types: ce, kd, dkd/);
     assert.throws(
       () => createLossTerm({ type: 'vid', weight: 1 } as unknown as LossSpec, ctx),
       /unknown loss type "vid"/,
@@ -57,6 +58,7 @@ describe('losses: registry', () => {
       studentFeatures: Object.fromEntries(Object.entries(ctx.studentShapes).map(([k, v], i) => [k, random(v, 10 + i)])),
       teacherFeatures: Object.fromEntries(Object.entries(ctx.teacherShapes).map(([k, v], i) => [k, random(v, 20 + i)])),
       epoch: 10,
+      indices: Int32Array.from([0, 1, 2, 3]),
     };
     for (const definition of LOSS_DEFINITIONS) {
       const term = createLossTerm({ type: definition.type, ...definition.example } as LossSpec, ctx);
@@ -84,6 +86,7 @@ describe('losses: registry', () => {
       ['cc', 'cc'],
       ['pkt', 'pkt:embed->embed'],
       ['fsp', 'fsp:t1,t2->s1,s2'],
+      ['crd', 'crd:embed->embed'],
     ] as const)
       assert.strictEqual(names[EVERY.indexOf(spec(type))], name);
     assert.deepStrictEqual(names.slice(EVERY.length), ['kd#2', 'hint:t1->narrow#2', 'kd#3']);
@@ -115,7 +118,7 @@ describe('losses: registry', () => {
     const before = tf.memory().numTensors;
     const terms = createLossTerms(EVERY, ctx);
     const owning = terms.filter((t) => t.trainableVariables().length > 0).map((t) => t.name);
-    assert.deepStrictEqual(owning, ['hint:t1->narrow']);
+    assert.deepStrictEqual(owning, ['hint:t1->narrow', 'crd:embed->embed']);
     assert.deepStrictEqual(terms.find((t) => t.name.startsWith('hint:'))?.adapters(), { narrow: '1x1 conv 4->8' });
     terms.forEach((t) => t.dispose());
     assert.strictEqual(tf.memory().numTensors, before);

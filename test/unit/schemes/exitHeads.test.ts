@@ -25,6 +25,7 @@ function stub(
     studentLayers: layers.student ?? [],
     teacherLayers: layers.teacher ?? [],
     trainableVariables: () => adapter,
+    stateVariables: () => [],
     adapters: () => ({}),
     dispose: () => tf.dispose(adapter),
     compute: (inputs) => {

@@ -23,6 +23,7 @@ function squaredTerm(
     teacherLayers: [],
     studentLayers: [],
     trainableVariables: () => [],
+    stateVariables: () => [],
     adapters: () => ({}),
     dispose: () => undefined,
     compute: (inputs) => tf.mean(tf.square(tf.sub(inputs.studentLogits, target(inputs)))) as tf.Scalar,

@@ -11,7 +11,10 @@ import {
 } from '../../../src/engine/schemes/teacherEnsemble';
 import type { TeacherSource } from '../../../src/engine/train/teacherOutputs';
 
-const close = (a: number[], b: number[]) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${a} vs ${b}`));
+const close = (a: number[], b: number[]) => {
+  assert.strictEqual(a.length, b.length, `${a} vs ${b}: lengths differ`);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${a} vs ${b}`));
+};
 
 describe('multi-teacher combination (teacherEnsemble.ts)', () => {
   before(async () => {

@@ -147,13 +147,14 @@ describe('exports and CSP', () => {
   it('accepts a real PNG and refuses anything else claiming to be one', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
     assert.deepStrictEqual(
-      exportBytes({ type: 'export', format: 'png', fileName: 'a.png', data: png.toString('base64') }),
+      exportBytes({ type: 'export', id: 1, format: 'png', fileName: 'a.png', data: png.toString('base64') }),
       png,
     );
     assert.throws(
       () =>
         exportBytes({
           type: 'export',
+          id: 2,
           format: 'png',
           fileName: 'a.png',
           data: Buffer.from('<svg>').toString('base64'),
@@ -161,18 +162,18 @@ describe('exports and CSP', () => {
       /not a PNG/,
     );
     assert.strictEqual(
-      exportBytes({ type: 'export', format: 'csv', fileName: 'a.csv', data: 'a,b\n' }).toString(),
+      exportBytes({ type: 'export', id: 1, format: 'csv', fileName: 'a.csv', data: 'a,b\n' }).toString(),
       'a,b\n',
     );
   });
 
   it('keeps only a plain file name with the right extension', () => {
     assert.strictEqual(
-      exportFileName({ type: 'export', format: 'csv', fileName: '../../etc/passwd', data: '' }),
+      exportFileName({ type: 'export', id: 1, format: 'csv', fileName: '../../etc/passwd', data: '' }),
       'passwd.csv',
     );
     assert.strictEqual(
-      exportFileName({ type: 'export', format: 'png', fileName: 'loss chart.png', data: '' }),
+      exportFileName({ type: 'export', id: 1, format: 'png', fileName: 'loss chart.png', data: '' }),
       'loss_chart.png',
     );
   });
