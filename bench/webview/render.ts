@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PanelViewModel } from '../../src/protocol/webview';
-import { emptyView } from '../../webview/panel/model';
+import { emptyView } from '../../src/shared/panel/model';
 import { ROOT, startHarness } from '../../test/webview/harness';
 
 export const BENCH_POINTS = 100_000;

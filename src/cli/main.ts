@@ -12,7 +12,8 @@ import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { listRuns, readRun } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
-import { compact, duration, formatComparison, formatSummary, pct, table } from './format';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
+import { formatComparison, formatSummary, table } from './tables';
 import { RunProgress } from './progress';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -125,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       );
       for (const [stage, model] of Object.entries(event.models)) {
         process.stdout.write(
-          `\n${stage}: ${compact(model.params)} parameters, ${compact(model.macs)} MACs, ${(model.bytes / 1024).toFixed(0)} KiB\n`,
+          `\n${stage}: ${formatCount(model.params)} parameters, ${formatCount(model.macs)} MACs, ${formatBytes(model.bytes)}\n`,
         );
         process.stdout.write(
           table([
@@ -134,8 +135,8 @@ async function main(argv: string[]): Promise<number> {
               l.name,
               l.type,
               JSON.stringify(l.outputShape),
-              compact(l.params),
-              compact(l.macs),
+              formatCount(l.params),
+              formatCount(l.macs),
             ]),
           ]) + '\n',
         );
@@ -181,13 +182,13 @@ async function main(argv: string[]): Promise<number> {
           r.experiment,
           r.runId,
           r.status,
-          pct(product?.best.test),
-          r.summary?.kdGain === undefined ? '—' : `${(r.summary.kdGain * 100).toFixed(2)}`,
-          r.summary ? duration(r.summary.durationMs) : '—',
+          formatPercent(product?.best.test),
+          formatPoints(r.summary?.kdGain),
+          formatDuration(r.summary?.durationMs),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'status', 'student acc', 'KD gain (pts)', 'duration'], ...rows]) + '\n',
+        table([['experiment', 'run', 'status', 'student acc', 'KD gain', 'duration'], ...rows]) + '\n',
       );
     });
 

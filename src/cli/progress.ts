@@ -2,7 +2,7 @@
 // one line per epoch otherwise (CI logs, job schedulers).
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunEvent } from '../protocol/events';
-import { pct } from './format';
+import { formatPercent } from '../shared/format';
 
 export class RunProgress {
   private bar: SingleBar | undefined;
@@ -65,13 +65,13 @@ export class RunProgress {
       case 'epoch':
         if (!this.tty)
           this.line(
-            `  ${event.stage} epoch ${event.epoch}/${event.epochs}: loss ${event.trainLoss.toFixed(4)}, train ${pct(event.trainAcc)}, val ${pct(event.valAcc)}, ${(event.durationMs / 1000).toFixed(1)}s`,
+            `  ${event.stage} epoch ${event.epoch}/${event.epochs}: loss ${event.trainLoss.toFixed(4)}, train ${formatPercent(event.trainAcc)}, val ${formatPercent(event.valAcc)}, ${(event.durationMs / 1000).toFixed(1)}s`,
           );
         break;
       case 'stage-end':
         this.stop();
         this.line(
-          `stage ${event.stage} done: test ${pct(event.metrics.best.test)} at best-val epoch ${event.metrics.best.epoch} (last ${pct(event.metrics.last.test)})`,
+          `stage ${event.stage} done: test ${formatPercent(event.metrics.best.test)} at best-val epoch ${event.metrics.best.epoch} (last ${formatPercent(event.metrics.last.test)})`,
         );
         break;
       case 'log':

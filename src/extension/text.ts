@@ -2,27 +2,11 @@
 // the inline outcome below a cell, notification messages. Pure, so every wording is unit-tested.
 import type { RunInfo } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
+import { formatDuration, formatNumber, formatPercent, formatPoints, formatRatio } from '../shared/format';
 
-/** 0.9123 → "91.2%". */
-export function percent(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '—' : `${(value * 100).toFixed(digits)}%`;
-}
-
-/** 0.013 → "+1.3 pts", -0.002 → "−0.2 pts". */
-export function points(value: number, digits = 1): string {
-  const p = value * 100;
-  const fixed = Math.abs(p).toFixed(digits);
-  // A gain that rounds to zero is shown without a sign, so "+0.0" never suggests an effect.
-  if (Number(fixed) === 0) return `${fixed} pts`;
-  return `${p > 0 ? '+' : '−'}${fixed} pts`;
-}
-
-export function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = s % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
+/** Accuracies in one-line texts (lens, tree, outcome) carry one decimal: "91.2%". */
+function percent(value: number | undefined): string {
+  return formatPercent(value, 1);
 }
 
 /** The distilled model's test accuracy at its best-validation epoch. */
@@ -45,7 +29,7 @@ export function keyMetrics(summary: RunSummary | undefined): string {
   const accuracy = studentAccuracy(summary);
   const parts: string[] = [];
   if (accuracy !== undefined) parts.push(`student ${percent(accuracy)}`);
-  if (summary?.kdGain !== undefined) parts.push(`${points(summary.kdGain)} vs baseline`);
+  if (summary?.kdGain !== undefined) parts.push(`${formatPoints(summary.kdGain)} vs baseline`);
   return parts.join(' · ');
 }
 
@@ -76,7 +60,7 @@ export function outcomeText(run: RunInfo, live?: { loss?: number }): string {
       return `⟳ running · ${progressText(run.progress, live?.loss)}`;
     case 'done': {
       const metrics = keyMetrics(run.summary);
-      const time = run.summary ? ` · ${duration(run.summary.durationMs)}` : '';
+      const time = run.summary ? ` · ${formatDuration(run.summary.durationMs)}` : '';
       return `✓ done${metrics ? ` · ${metrics}` : ''}${time}`;
     }
     case 'stopped':
@@ -117,18 +101,18 @@ export function runTooltipMarkdown(run: RunInfo): string {
     for (const [stage, m] of Object.entries(summary.models)) {
       const name = stage === summary.product ? `**${escapeMarkdown(stage)}** (distilled)` : escapeMarkdown(stage);
       lines.push(
-        `| ${name} | ${percent(m.best.test, 2)} | ${m.best.epoch} | ${percent(m.last.test, 2)} | ${m.summary.params.toLocaleString('en-US')} |`,
+        `| ${name} | ${formatPercent(m.best.test)} | ${m.best.epoch} | ${formatPercent(m.last.test)} | ${m.summary.params.toLocaleString('en-US')} |`,
       );
     }
     lines.push('');
     const facts: string[] = [];
-    if (summary.kdGain !== undefined) facts.push(`KD gain over baseline: **${points(summary.kdGain, 2)}**`);
-    if (summary.agreement !== undefined) facts.push(`agreement with teacher: ${percent(summary.agreement, 2)}`);
+    if (summary.kdGain !== undefined) facts.push(`KD gain over baseline: **${formatPoints(summary.kdGain)}**`);
+    if (summary.agreement !== undefined) facts.push(`agreement with teacher: ${formatPercent(summary.agreement)}`);
     if (summary.klTeacherStudent !== undefined)
-      facts.push(`KL(teacher‖student): ${summary.klTeacherStudent.toFixed(4)}`);
-    if (summary.compressionRatio !== undefined) facts.push(`compression: ${summary.compressionRatio.toFixed(1)}×`);
-    if (summary.speedup !== undefined) facts.push(`speed-up: ${summary.speedup.toFixed(1)}×`);
-    facts.push(`backend ${summary.backend} · ${duration(summary.durationMs)}`);
+      facts.push(`KL(teacher‖student): ${formatNumber(summary.klTeacherStudent)}`);
+    if (summary.compressionRatio !== undefined) facts.push(`compression: ${formatRatio(summary.compressionRatio)}`);
+    if (summary.speedup !== undefined) facts.push(`speed-up: ${formatRatio(summary.speedup)}`);
+    facts.push(`backend ${summary.backend} · ${formatDuration(summary.durationMs)}`);
     lines.push(facts.join('  \n'));
   } else if (run.status === 'running') {
     lines.push(progressText(run.progress));

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { RunEvent } from '../../src/protocol/events';
 import type { CompareRunView, CompareViewModel, CompareWebviewState } from '../../src/protocol/webview';
-import { compareRunOf, COMPARE_COLUMNS } from '../../webview/compare/model';
+import { compareRunOf, COMPARE_COLUMNS } from '../../src/shared/compare/model';
 import { FIXTURES, readFixtureEvents } from './fixtures/read';
 import { buildWebviews, ROOT, startHarness, type WebviewHarness, type WebviewPage } from './harness';
 

@@ -4,9 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { RunEvent, RunSummary } from '../../src/protocol/events';
 import type { PanelViewModel, PanelWebviewState } from '../../src/protocol/webview';
-import { emptyView, reduceAll, withDescribedModels } from '../../webview/panel/model';
-import { layerGroups } from '../../webview/panel/groups';
-import { formatPercent, formatPoints } from '../../webview/shared/format';
+import { emptyView, reduceAll, withDescribedModels } from '../../src/shared/panel/model';
+import { layerGroups } from '../../src/shared/panel/groups';
+import { formatPercent, formatPoints } from '../../src/shared/format';
 import { FIXTURES, readFixtureEvents, readFixtureModels } from './fixtures/read';
 import { buildWebviews, ROOT, startHarness, type WebviewHarness, type WebviewPage } from './harness';
 

@@ -4,10 +4,10 @@ import type { CompareRunView, CompareViewModel, CompareWebviewState, ExportForma
 import { LiveChart } from '../shared/chart';
 import { toCsv } from '../shared/csv';
 import { clear, h } from '../shared/dom';
-import { formatPercent } from '../shared/format';
+import { formatPercent } from '../../src/shared/format';
 import { chartTheme } from '../shared/theme';
 import { blobToBase64 } from '../shared/bytes';
-import { bestCells, COMPARE_COLUMNS, compareCsvRows, sortRuns } from './model';
+import { bestCells, COMPARE_COLUMNS, compareCsvRows, sortRuns } from '../../src/shared/compare/model';
 
 export interface CompareHost {
   state(): Omit<CompareWebviewState, 'runDirs'>;

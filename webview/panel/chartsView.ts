@@ -5,10 +5,10 @@ import { LiveChart, type ChartSeries } from '../shared/chart';
 import { toCsv } from '../shared/csv';
 import { clear, h } from '../shared/dom';
 import { Smoother } from '../shared/smoother';
-import { formatPercent } from '../shared/format';
+import { formatPercent } from '../../src/shared/format';
 import { chartTheme, type ChartTheme } from '../shared/theme';
 import { blobToBase64 } from '../shared/bytes';
-import { defaultChartStage } from './model';
+import { defaultChartStage } from '../../src/shared/panel/model';
 
 export interface ChartsHost {
   ui(): PanelUiState;

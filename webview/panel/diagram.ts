@@ -8,9 +8,10 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { LayerSummary, ModelSummary, StageRole } from '../../src/protocol/events';
 import type { LayerLink, PanelUiState, PanelViewModel, SizeMetric } from '../../src/protocol/webview';
 import { clear, h, svg } from '../shared/dom';
-import { formatCount, formatExact, formatPercent, formatShape } from '../shared/format';
+import { formatCount, formatExact, formatPercent, formatShape } from '../../src/shared/format';
 import { diagramGraph, GROUP_HEADER, type DiagramGraph, type DiagramItem } from './graph';
-import { layerGroups } from './groups';
+import { layerGroups } from '../../src/shared/panel/groups';
+import { roleOfStage } from '../../src/shared/stages';
 
 export interface DiagramHost {
   ui(): PanelUiState;
@@ -36,12 +37,6 @@ const ROLE_RANK: Record<StageRole, number> = {
   baseline: 4,
 };
 
-function roleOf(name: string): StageRole {
-  const base = name.split('.')[0].replace(/-\d+$/, '');
-  const roles: StageRole[] = ['teacher', 'student', 'baseline', 'peer', 'generation', 'assistant'];
-  return roles.find((r) => r === base) ?? 'student';
-}
-
 function architectureKey(summary: ModelSummary): string {
   return JSON.stringify(summary.layers.map((l) => [l.name, l.type, l.outputShape, l.params, l.inbound]));
 }
@@ -60,7 +55,7 @@ export function modelColumns(view: PanelViewModel): ModelColumn[] {
     const column: ModelColumn = {
       model,
       stages: [model],
-      role: view.stages.find((s) => s.name === model)?.role ?? roleOf(model),
+      role: view.stages.find((s) => s.name === model)?.role ?? roleOfStage(model),
       summary,
     };
     byKey.set(key, column);

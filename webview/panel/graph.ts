@@ -3,7 +3,7 @@
 // inbound layers. Pure: the diagram renderer hands the graph to elkjs and draws the result.
 import type { LayerSummary, ModelSummary } from '../../src/protocol/events';
 import type { SizeMetric } from '../../src/protocol/webview';
-import { layerGroups, type LayerGroup } from './groups';
+import { layerGroups, type LayerGroup } from '../../src/shared/panel/groups';
 
 export const BLOCK_WIDTH = 220;
 export const BLOCK_MIN_HEIGHT = 42;

@@ -1,7 +1,7 @@
 // The panel's header (experiment, status, run, progress), the describe notice and the log.
 import type { PanelViewModel, StageView } from '../../src/protocol/webview';
 import { clear, h } from '../shared/dom';
-import { formatDuration } from '../shared/format';
+import { formatDuration } from '../../src/shared/format';
 
 function progressOf(stage: StageView): { fraction: number; text: string } | undefined {
   const total = stage.plannedEpochs * stage.stepsPerEpoch;

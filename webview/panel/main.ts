@@ -21,7 +21,7 @@ import { onHostMessage, vscodeApi } from '../shared/vscodeApi';
 import { ChartsView } from './chartsView';
 import { DiagramView } from './diagram';
 import { HeaderView, LogView } from './headerView';
-import { emptyView, reduceAll, withDescribe } from './model';
+import { emptyView, reduceAll, withDescribe } from '../../src/shared/panel/model';
 import { StatsView } from './statsView';
 
 const DEFAULT_UI: PanelUiState = { smoothing: 0, sizeBy: 'params', expandedGroups: [], hiddenSeries: [] };

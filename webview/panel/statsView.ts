@@ -1,8 +1,8 @@
 // Renders the capacity-gap table and the capacity-gap warning.
 import type { PanelViewModel } from '../../src/protocol/webview';
 import { clear, h } from '../shared/dom';
-import { formatRatio } from '../shared/format';
-import { capacityGap, statsTable, type StatsTable } from './stats';
+import { formatRatio } from '../../src/shared/format';
+import { capacityGap, statsTable, type StatsTable } from '../../src/shared/panel/stats';
 
 export class StatsView {
   readonly element: HTMLElement;

@@ -3,7 +3,7 @@
 // the wheel, pans with shift-drag, the middle button or the arrow keys, resets on double click or
 // Home, toggles series from its legend (mouse or keyboard), and exports a PNG with title and legend.
 import uPlot from 'uplot';
-import { decimateMinMax } from './decimate';
+import { decimateMinMax } from '../../src/shared/decimate';
 import type { ChartTheme } from './theme';
 import { h } from './dom';
 

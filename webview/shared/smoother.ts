@@ -1,6 +1,6 @@
 // Smoothing for live charts: the EMA of each column is extended as points arrive rather than
 // recomputed, and recomputed only when the weight changes or the history was replaced.
-import { emaExtend, emaStart, type EmaState } from './ema';
+import { emaExtend, emaStart, type EmaState } from '../../src/shared/ema';
 
 /** EMA of each loss column, extended as points arrive and recomputed when the weight changes or history is replaced. */
 export class Smoother {

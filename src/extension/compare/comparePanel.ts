@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { RunEvent } from '../../protocol/events';
 import type { CompareCommand, CompareNotification, CompareRunView, CompareViewModel } from '../../protocol/webview';
 import { readEvents, readRun } from '../../engine/store/runStore';
-import { compareRunOf } from '../../../webview/compare/model';
+import { compareRunOf } from '../../shared/compare/model';
 import { COMMANDS } from '../commandIds';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { saveExport } from '../panel/exportFile';

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { ModelsEvent, RunEvent } from '../../protocol/events';
 import type { PanelCommand, PanelNotification, PanelTarget } from '../../protocol/webview';
 import { readRun } from '../../engine/store/runStore';
-import { emptyView, reduceAll, withDescribe, withDescribedModels } from '../../../webview/panel/model';
+import { emptyView, reduceAll, withDescribe, withDescribedModels } from '../../shared/panel/model';
+import { panelTitle } from '../../shared/panelTitle';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { describeExperiment, type DescribeCall } from './describe';
 import { EventsTail } from './eventsTail';
@@ -27,12 +28,6 @@ export function targetKey(target: PanelTarget): string {
   return target.kind === 'run'
     ? `run:${path.resolve(target.runDir)}`
     : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
-}
-
-export function panelTitle(target: PanelTarget): string {
-  if (target.kind === 'run') return `Run ${path.basename(target.runDir)}`;
-  const name = path.basename(target.file).replace(/\.kd\.json$/i, '');
-  return target.cell ? `${name} · ${target.cell}` : name;
 }
 
 export class ExperimentPanel implements vscode.Disposable {

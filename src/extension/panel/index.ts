@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { EXPERIMENT_PANEL_VIEW_TYPE, type PanelTarget } from '../../protocol/webview';
 import type { PanelDeps } from '../panelDeps';
-import { ExperimentPanel, panelTitle, targetKey } from './experimentPanel';
+import { ExperimentPanel, targetKey } from './experimentPanel';
+import { panelTitle } from '../../shared/panelTitle';
 import { webviewOptions } from './html';
 
 /** What callers may pass: the protocol's target, or the same without its `kind`. */

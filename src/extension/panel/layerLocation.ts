@@ -4,6 +4,7 @@
 // distill.assistants[k], distill.teachers[k]); a cell's spec falls back to the file's top level,
 // which cells inherit.
 import { findNodeAtLocation, parseTree, type JSONPath, type Node } from 'jsonc-parser';
+import { parseStage } from '../../shared/stages';
 
 export interface LayerQuery {
   cell?: string;
@@ -23,22 +24,20 @@ export interface LayerLocation {
 
 /** The JSON path of the spec that builds a stage's model, inside an experiment (or cell) object. */
 export function specPath(stage: string): JSONPath {
-  const base = stage.split('.')[0];
-  const numbered = /^(teacher|peer|assistant|generation)-(\d+)$/.exec(base);
-  if (numbered) {
-    const k = Number(numbered[2]);
-    switch (numbered[1]) {
+  const { family, index } = parseStage(stage);
+  if (index !== undefined) {
+    switch (family) {
       case 'teacher':
-        return ['distill', 'teachers', k - 1];
+        return ['distill', 'teachers', index - 1];
       case 'assistant':
-        return ['distill', 'assistants', k - 1];
+        return ['distill', 'assistants', index - 1];
       case 'peer':
-        return k === 1 ? ['student'] : ['distill', 'peers', k - 2];
+        return index === 1 ? ['student'] : ['distill', 'peers', index - 2];
       default:
         return ['student'];
     }
   }
-  return base === 'teacher' ? ['teacher'] : ['student'];
+  return family === 'teacher' ? ['teacher'] : ['student'];
 }
 
 function cellNode(root: Node, cell: string): Node | undefined {

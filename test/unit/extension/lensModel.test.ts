@@ -105,7 +105,7 @@ describe('inline outcome model', () => {
     assert.deepEqual(
       outcomes.map((o) => [o.cell, o.tone, o.text]),
       [
-        ['teacher', 'done', '✓ done · student 91.2% · +1.3 pts vs baseline · 12s'],
+        ['teacher', 'done', '✓ done · student 91.2% · +1.30 pts vs baseline · 12s'],
         ['kd', 'queued', '… queued'],
       ],
     );

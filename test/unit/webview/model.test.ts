@@ -8,7 +8,7 @@ import {
   reduce,
   reduceAll,
   withDescribedModels,
-} from '../../../webview/panel/model';
+} from '../../../src/shared/panel/model';
 import { FIXTURES, readFixtureEvents } from '../../webview/fixtures/read';
 
 const time = '2025-01-01T00:00:00.000Z';

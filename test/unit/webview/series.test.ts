@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { decimateMinMax, lowerBound, upperBound } from '../../../webview/shared/decimate';
-import { ema, emaExtend, emaStart } from '../../../webview/shared/ema';
+import { decimateMinMax, lowerBound, upperBound } from '../../../src/shared/decimate';
+import { ema, emaExtend, emaStart } from '../../../src/shared/ema';
 import { toCsv } from '../../../webview/shared/csv';
 import { Smoother } from '../../../webview/shared/smoother';
 

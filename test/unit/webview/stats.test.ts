@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import type { ModelSummary, RunEvent } from '../../../src/protocol/events';
-import { emptyView, reduce, reduceAll, withDescribedModels } from '../../../webview/panel/model';
-import { capacityGap, CAPACITY_GAP_WARN_RATIO, statsTable, baseStage } from '../../../webview/panel/stats';
+import { emptyView, reduce, reduceAll, withDescribedModels } from '../../../src/shared/panel/model';
+import { capacityGap, CAPACITY_GAP_WARN_RATIO, statsTable } from '../../../src/shared/panel/stats';
+import { baseStage } from '../../../src/shared/stages';
 import { FIXTURES, readFixtureEvents } from '../../webview/fixtures/read';
 
 function summary(name: string, params: number, macs = params): ModelSummary {

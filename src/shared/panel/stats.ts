@@ -1,9 +1,10 @@
 // The capacity-gap statistics: one column per model (teacher, assistants, the distilled student,
 // peers, baseline), one row per measure. Sizes come from the architecture (known before a run,
 // from the describe output); accuracy, latency, agreement and KL fill in as the run measures them.
-import type { ModelMetrics, ModelSummary, StageRole } from '../../src/protocol/events';
-import type { PanelViewModel } from '../../src/protocol/webview';
+import type { ModelMetrics, ModelSummary, StageRole } from '../../protocol/events';
+import type { PanelViewModel } from '../../protocol/webview';
 import { productStage } from './model';
+import { baseStage, roleOfStage } from '../stages';
 import {
   DASH,
   formatBytes,
@@ -14,7 +15,7 @@ import {
   formatPercent,
   formatPoints,
   formatRatio,
-} from '../shared/format';
+} from '../format';
 
 /** Above this teacher/student parameter ratio the gap tends to hurt distillation (Mirzadeh et al., 2020). */
 export const CAPACITY_GAP_WARN_RATIO = 10;
@@ -53,17 +54,6 @@ interface ColumnData extends StatsColumn {
   lastVal?: { value: number; epoch: number };
 }
 
-/** "student.kd" → "student": the stages of one model's schedule share its column. */
-export function baseStage(stage: string): string {
-  return stage.split('.')[0];
-}
-
-function roleOf(key: string): StageRole {
-  const base = key.replace(/-\d+$/, '');
-  const roles: StageRole[] = ['teacher', 'student', 'baseline', 'peer', 'generation', 'assistant'];
-  return roles.find((r) => r === base) ?? 'student';
-}
-
 const ROLE_RANK: Record<StageRole, number> = {
   teacher: 0,
   assistant: 1,
@@ -81,7 +71,7 @@ function columnsOf(view: PanelViewModel): ColumnData[] {
     const key = baseStage(stage);
     let data = columns.get(key);
     if (!data) {
-      data = { key, label: key, role: role ?? roleOf(key), isProduct: key === productKey };
+      data = { key, label: key, role: role ?? roleOfStage(key), isProduct: key === productKey };
       columns.set(key, data);
     } else if (role) {
       data.role = role;

@@ -2,7 +2,7 @@
 // block share a prefix that ends in a numbered token ("stage2_block1_conv1", "stage2_block1_add"
 // → "stage2_block1"). A group needs two or more layers and a named part after the prefix, so
 // "dense_1" and "dense_2" stay separate layers.
-import type { LayerSummary } from '../../src/protocol/events';
+import type { LayerSummary } from '../../protocol/events';
 
 export interface LayerGroup {
   key: string;

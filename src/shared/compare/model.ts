@@ -1,7 +1,7 @@
 // The comparison's rows, columns, best cells and sort order. Pure: the host builds each row from a
 // run's files, the webview sorts and highlights.
-import type { ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../src/protocol/events';
-import type { BestLast, CompareRunView } from '../../src/protocol/webview';
+import type { ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../protocol/events';
+import type { BestLast, CompareRunView } from '../../protocol/webview';
 import {
   formatCount,
   formatDuration,
@@ -10,7 +10,8 @@ import {
   formatPercent,
   formatPoints,
   formatRatio,
-} from '../shared/format';
+} from '../format';
+import { baseStage } from '../stages';
 
 export interface RunFiles {
   runDir: string;
@@ -19,10 +20,6 @@ export interface RunFiles {
   status: RunStatus;
   summary?: RunSummary;
   events: RunEvent[];
-}
-
-function baseStage(stage: string): string {
-  return stage.split('.')[0];
 }
 
 function bestLast(metrics: ModelMetrics | undefined): BestLast | undefined {

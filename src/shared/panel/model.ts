@@ -6,7 +6,7 @@
 // hundreds of thousands of steps, and copying every column on every event would make live updates
 // quadratic. Every other part of the view is replaced, never mutated, so a renderer can tell what
 // changed by identity.
-import type { RunEvent, StageRole } from '../../src/protocol/events';
+import type { RunEvent, StageRole } from '../../protocol/events';
 import type {
   DescribeView,
   EpochSeries,
@@ -14,14 +14,16 @@ import type {
   PanelTarget,
   PanelViewModel,
   StageView,
-} from '../../src/protocol/webview';
-import { lowerBound } from '../shared/decimate';
+} from '../../protocol/webview';
+import { lowerBound } from '../decimate';
+import { panelTitle } from '../panelTitle';
+import { roleOfStage } from '../stages';
 
 export const MAX_LOG_LINES = 200;
 
 export function emptyView(target?: PanelTarget, title = ''): PanelViewModel {
   return {
-    title: title || titleOf(target),
+    title: title || panelTitle(target),
     target,
     describe: { status: 'idle' },
     models: {},
@@ -30,18 +32,6 @@ export function emptyView(target?: PanelTarget, title = ''): PanelViewModel {
     metrics: {},
     logs: [],
   };
-}
-
-function titleOf(target: PanelTarget | undefined): string {
-  if (!target) return 'Experiment';
-  if (target.kind === 'run') return baseName(target.runDir);
-  const file = baseName(target.file).replace(/\.kd\.json$/i, '');
-  return target.cell ? `${file}.${target.cell}` : file;
-}
-
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/).filter((p) => p.length > 0);
-  return parts[parts.length - 1] ?? path;
 }
 
 function emptyLoss(): LossSeries {
@@ -65,13 +55,6 @@ function newStage(name: string, role: StageRole): StageView {
   };
 }
 
-/** A stage name's role when no stage-start told it (a stage seen only through its steps). */
-function guessRole(stage: string): StageRole {
-  const base = stage.split('.')[0].replace(/-\d+$/, '');
-  const roles: StageRole[] = ['teacher', 'student', 'baseline', 'peer', 'generation', 'assistant'];
-  return roles.find((r) => r === base) ?? 'student';
-}
-
 /** Drops the points from index `n` on, in every column of a loss series. */
 function truncateLoss(loss: LossSeries, n: number): void {
   loss.step.length = n;
@@ -93,7 +76,7 @@ function withStage(
   update: (stage: StageView) => StageView,
 ): StageView[] {
   const index = view.stages.findIndex((s) => s.name === name);
-  if (index < 0) return [...view.stages, update(newStage(name, role ?? guessRole(name)))];
+  if (index < 0) return [...view.stages, update(newStage(name, role ?? roleOfStage(name)))];
   const stages = view.stages.slice();
   stages[index] = update({ ...view.stages[index] });
   return stages;
