@@ -84,7 +84,9 @@ export type LayerSpec =
   | { type: 'batchNormalization'; name?: string; momentum?: number; epsilon?: number }
   | { type: 'dropout'; name?: string; rate: number }
   | { type: 'flatten'; name?: string }
-  | { type: 'activation'; name?: string; activation: Activation };
+  | { type: 'activation'; name?: string; activation: Activation }
+  /** max(x, alpha·x): a layer of its own, as in Keras (TF.js has no leaky ReLU activation string). */
+  | { type: 'leakyRelu'; name?: string; alpha?: number };
 
 interface ModelCommon {
   /** Training budget for this model when it is trained on its own (a teacher trained as stage 1). Overrides the experiment's `train`. */
