@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { applyBudget, describeBudget, QUICK, type Budget, type JsonObject } from './budget';
-import { writeCifar100Binary } from './cifarFixture';
+import { writeCifar100Binary, writeFashionMnistIdx } from './fixtures';
 import { quickRows, RECIPES, recipeNamed, type Recipe } from './recipes';
 import { markdownTable, measureRows, type CellResult, type Group } from './table';
 
@@ -55,9 +55,10 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-function kd(args: string[]): { status: number; stdout: string } {
+function kd(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number; stdout: string } {
   const run = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
+    env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 256 * 1024 * 1024,
@@ -122,7 +123,12 @@ function reproduce(recipe: Recipe, options: Options): boolean {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `kd-reproduce-${recipe.name}-`));
   const budget: Budget = options.quick ? { ...QUICK } : { ...options.budget };
   const cells = options.quick && recipe.quickCells ? recipe.quickCells : recipe.cells;
-  if (options.quick && recipe.quickCells) budget.dataPath = writeCifar100Binary(path.join(work, 'cifar-100-binary'));
+  // Data that does not ship is replaced by a tiny set in the same format for the quick slice.
+  const env = { ...process.env };
+  if (options.quick && recipe.quickData === 'cifar100')
+    budget.dataPath = writeCifar100Binary(path.join(work, 'cifar-100-binary'));
+  if (options.quick && recipe.quickData === 'fashion-mnist')
+    env.KD_FASHION_MNIST_DIR = writeFashionMnistIdx(path.join(work, 'fashion-mnist'));
   const file = path.join(work, path.basename(exampleFile));
   fs.writeFileSync(file, JSON.stringify(applyBudget(example, budget), null, 2));
   const runsDir = path.resolve(options.runsDir ?? (options.quick ? path.join(work, 'runs') : path.join(ROOT, 'runs')));
@@ -133,7 +139,7 @@ function reproduce(recipe: Recipe, options: Options): boolean {
     const swept = Boolean(cellLevel(example, cell)?.sweep ?? example.sweep);
     process.stderr.write(`\n[reproduce] ${recipe.name}: ${swept ? 'sweep' : 'run'} of cell "${cell}"\n`);
     const common = [file, '--cell', cell, '--runs-dir', runsDir];
-    const ran = swept ? kd(['sweep', ...common]) : kd(['run', ...common]);
+    const ran = kd([swept ? 'sweep' : 'run', ...common], env);
     if (ran.status !== 0) {
       process.stderr.write(`[reproduce] ${recipe.name}: cell "${cell}" failed (exit ${ran.status})\n`);
       break;

@@ -25,6 +25,8 @@ export interface Recipe {
   cells: string[];
   /** The cells `--quick` runs: all of them unless the full ones need data that does not ship. */
   quickCells?: string[];
+  /** Data that does not ship with the project: the quick slice runs on a tiny generated set in its format. */
+  quickData?: 'cifar100' | 'fashion-mnist';
   rows: PublishedRow[];
 }
 
@@ -63,6 +65,7 @@ export const RECIPES: Recipe[] = [
     source: "RepDistiller's method table (Tian et al. 2020), on Fashion-MNIST with a conv pair that runs here",
     unit: 'accuracy',
     cells: ['teacher', 'methods'],
+    quickData: 'fashion-mnist',
     rows: [
       { label: 'teacher', cell: 'teacher', model: 'student' },
       { label: 'student alone', cell: 'methods', model: 'baseline', method: 'kd' },
@@ -76,6 +79,7 @@ export const RECIPES: Recipe[] = [
     unit: 'accuracy',
     cells: ['teacher', 'kd', 'crd'],
     quickCells: ['smoke'],
+    quickData: 'cifar100',
     rows: [
       { label: 'teacher resnet32x4', cell: 'teacher', model: 'student', published: 79.42 },
       { label: 'student resnet8x4 alone', cell: 'kd', model: 'baseline', published: 72.5 },
