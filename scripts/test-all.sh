@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite from a fresh clone: installs what is missing (npm packages, Debian's
 # Chromium and code-server's build needs), builds, runs unit, webview, integration (inside a real
-# VS Code: code-server) and end-to-end suites, then prints one line: "N passed, N failed".
+# VS Code: code-server) and end-to-end suites, checks types per layer (npm run typecheck),
+# then prints one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ mkdir -p test-results
 if ! npm run --silent build; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
-npx tsc -p . --noEmit > test-results/typecheck.log 2>&1
+npm run --silent typecheck > test-results/typecheck.log 2>&1
 typecheck=$?
 [ $typecheck -eq 0 ] || { echo "typecheck failed:"; cat test-results/typecheck.log; }
 

@@ -1,22 +1,22 @@
 // `kd`: the engine headless, for servers, CI and job schedulers. Same run store as the extension.
-// Exit codes: 0 success, 1 a run failed, 2 invalid input, 130 stopped.
+// Exit codes: those of the runner (src/protocol/runner.ts): 0 success, 1 a run failed, 2 invalid
+// input, 130 stopped.
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import { loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
-import type { BackendName, Experiment } from '../engine/config/types';
+import type { Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
-import { EXIT, exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
+import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { listRuns, readRun } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
+import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
 import { formatComparison, formatSummary, table } from './tables';
 import { RunProgress } from './progress';
-
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.severity}  ${p.path}  ${p.message}`).join('\n');
@@ -66,11 +66,11 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     if (summary.status !== 'done') return exitCodeOf(summary.status);
   }
   if (summaries.length > 1 && !options.json) process.stdout.write(`${formatComparison(summaries)}\n`);
-  return EXIT.done;
+  return RunnerExit.Done;
 }
 
 async function main(argv: string[]): Promise<number> {
-  let code: number = EXIT.done;
+  let code: number = RunnerExit.Done;
   const program = new Command()
     .name('kd')
     .description('Distillation Studio: knowledge distillation experiments from .kd.json files')
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'the .kd.json file')
     .option('--cell <name>', 'run this cell of a notebook-like file')
     .option('--all', 'run every cell in order, stopping at the first failure')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKENDS))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides the file)').choices(BACKEND_NAMES))
     .option('--resume <runDir>', 'continue a stopped or crashed run from its last checkpoint')
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .option('--json', 'print the events as JSON lines instead of a progress bar')
@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
         );
       } else {
         process.stdout.write(formatProblems(problems) + '\n');
-        code = problems.some((p) => p.severity === 'error') ? EXIT.invalid : EXIT.done;
+        code = problems.some((p) => p.severity === 'error') ? RunnerExit.Invalid : RunnerExit.Done;
       }
     });
 
@@ -210,10 +210,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof Error && error.name === 'CommanderError') {
       const exitCode = (error as Error & { exitCode: number }).exitCode;
-      return exitCode === 0 ? EXIT.done : EXIT.invalid;
+      return exitCode === 0 ? RunnerExit.Done : RunnerExit.Invalid;
     }
     process.stderr.write(`kd: ${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? EXIT.invalid : EXIT.failed;
+    return isInvalidInput(error) ? RunnerExit.Invalid : RunnerExit.Failed;
   }
   return code;
 }

@@ -6,8 +6,6 @@ import { formatPercent } from '../shared/format';
 
 export class RunProgress {
   private bar: SingleBar | undefined;
-  private stage = '';
-  private epochs = 0;
   private readonly tty: boolean;
 
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
@@ -23,8 +21,6 @@ export class RunProgress {
         break;
       case 'stage-start':
         this.stop();
-        this.stage = event.stage;
-        this.epochs = event.epochs;
         this.line(
           `stage ${event.stage}: ${event.epochs} epochs × ${event.stepsPerEpoch} steps, losses ${event.terms.join(' + ')}`,
         );

@@ -1,10 +1,9 @@
 // The extension's settings, typed. Nothing else reads `distillationStudio.*`.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { BackendName } from '../engine/config/types';
+import { isBackendName, type BackendName } from '../protocol/runner';
 
 const SECTION = 'distillationStudio';
-const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface Settings {
   backend: BackendName;
@@ -27,7 +26,7 @@ export function readSettings(fallbackRoot: string): Settings {
   const max = Math.floor(config.get<number>('maxConcurrentRuns', 1));
   const nodePath = config.get<string>('nodePath', '').trim();
   return {
-    backend: (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendName) : 'auto',
+    backend: isBackendName(backend) ? backend : 'auto',
     runsDir: path.resolve(root, runsDirectory),
     maxConcurrentRuns: Number.isFinite(max) && max >= 1 ? max : 1,
     nodePath: nodePath || undefined,

@@ -13,7 +13,7 @@ import { isExperimentDocument, OutcomeDecorations } from './editor/outcomeDecora
 import { registerComparePanel } from './compare';
 import { registerExperimentPanel } from './panel';
 import type { PanelDeps } from './panelDeps';
-import { nodeExecutable } from './runs/runnerCommand';
+import { runnerCommand } from './runs/runnerCommand';
 import { RunIndex } from './runs/runIndex';
 import { RunManager } from './runs/runManager';
 import { RunPresenter } from './runs/runPresenter';
@@ -39,9 +39,13 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const panelDeps: PanelDeps = {
     runsDir: () => settings.runsDir,
     onRunEvent: manager.onRunEvent,
-    runnerPath,
-    nodePath: () => nodeExecutable(settings.nodePath, process.execPath, process.env).command,
-    runnerEnv: () => nodeExecutable(settings.nodePath, process.execPath, process.env).env,
+    runnerCommand: (request) =>
+      runnerCommand(request, {
+        runnerPath,
+        configuredNode: settings.nodePath,
+        execPath: process.execPath,
+        env: process.env,
+      }),
   };
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {

@@ -1,7 +1,9 @@
 // What the experiment and comparison panels receive from the host: where runs live, the live
-// event stream of runs the host is handling, and how to start the runner (for `--describe`).
+// event stream of runs the host is handling, and how to start the runner (to describe an experiment).
 import type * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/events';
+import type { RunnerRequest } from '../protocol/runner';
+import type { RunnerCommand } from './runs/runnerCommand';
 
 export type { PanelTarget } from '../protocol/webview';
 
@@ -16,13 +18,6 @@ export interface PanelDeps {
   runsDir(): string;
   /** Every event of every run the host started, as it arrives from the runner. */
   onRunEvent: vscode.Event<RunEventMessage>;
-  /** Absolute path of dist/runner.js. */
-  runnerPath: string;
-  /** The Node executable to run the runner with (the editor's own when none is configured). */
-  nodePath(): string;
-  /**
-   * The environment to spawn the runner with. Needed with the editor's own executable: desktop
-   * VS Code's Electron only behaves as Node with ELECTRON_RUN_AS_NODE=1.
-   */
-  runnerEnv(): NodeJS.ProcessEnv;
+  /** The command line of a runner for a request (the settings' Node, the bundled runner). */
+  runnerCommand(request: RunnerRequest): RunnerCommand;
 }

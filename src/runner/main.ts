@@ -1,66 +1,46 @@
 // The runner process: runs one experiment with the engine and streams its events as JSON lines on
 // stdout (the extension host reads them). Human-readable logs go to stderr.
-// Exit codes: 0 done, 1 failed, 2 invalid experiment or arguments, 130 stopped.
+// Its flags and exit codes are the runner contract (src/protocol/runner.ts).
 import * as path from 'path';
-import { Command } from 'commander';
 import { loadExperimentFile } from '../engine/config';
-import { EXIT, exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
-import type { BackendName } from '../engine/config/types';
+import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { describeExperiment } from '../engine/run/describe';
-import { pickExperiment, UsageError } from '../engine/run/pickExperiment';
+import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import type { RunEvent } from '../protocol/events';
+import { RunnerExit } from '../protocol/runner';
+import { parseRunnerArgs } from './args';
 
 function writeEvent(event: RunEvent): void {
   process.stdout.write(JSON.stringify(event) + '\n');
 }
 
 async function main(): Promise<number> {
-  const program = new Command()
-    .name('kd-runner')
-    .option('--file <file>', 'the .kd.json experiment file')
-    .option('--cell <name>', 'the cell to run in a notebook-like file')
-    .option('--runs-dir <dir>', 'the run store', 'runs')
-    .option('--backend <name>', 'auto | tensorflow-gpu | tensorflow | wasm | cpu')
-    .option('--resume <runDir>', 'continue a stopped or crashed run from its last checkpoint')
-    .option('--describe', 'print the models event (architectures and matched layers) and exit')
-    .exitOverride();
-  program.parse(process.argv);
-  const options = program.opts<{
-    file?: string;
-    cell?: string;
-    runsDir: string;
-    backend?: BackendName;
-    resume?: string;
-    describe?: boolean;
-  }>();
-  const runsDir = path.resolve(options.runsDir);
-
   const shouldStop = stopOnSignals('stop requested: finishing the current step and saving a checkpoint\n');
-
   try {
-    if (options.resume) {
-      const experiment = experimentOfRun(path.resolve(options.resume));
-      const { summary } = await runExperiment(experiment, {
+    const request = parseRunnerArgs(process.argv);
+    const runsDir = path.resolve(request.runsDir);
+    if (request.kind === 'resume') {
+      const resumeDir = path.resolve(request.runDir);
+      const { summary } = await runExperiment(experimentOfRun(resumeDir), {
         runsDir,
-        backend: options.backend,
-        resumeDir: path.resolve(options.resume),
+        backend: request.backend,
+        resumeDir,
         onEvent: writeEvent,
         shouldStop,
       });
       return exitCodeOf(summary.status);
     }
-    if (!options.file) throw new UsageError('--file or --resume is required');
-    const file = await loadExperimentFile(path.resolve(options.file));
-    const experiment = pickExperiment(file, options.cell);
-    if (options.describe) {
+    const file = await loadExperimentFile(path.resolve(request.file));
+    const experiment = pickExperiment(file, request.cell);
+    if (request.kind === 'describe') {
       writeEvent(await describeExperiment(experiment, runsDir, file));
-      return EXIT.done;
+      return RunnerExit.Done;
     }
     const { summary } = await runExperiment(experiment, {
       runsDir,
-      backend: options.backend,
+      backend: request.backend,
       onEvent: writeEvent,
       shouldStop,
     });
@@ -68,7 +48,7 @@ async function main(): Promise<number> {
     return exitCodeOf(summary.status);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return isInvalidInput(error) ? EXIT.invalid : EXIT.failed;
+    return isInvalidInput(error) ? RunnerExit.Invalid : RunnerExit.Failed;
   }
 }
 
@@ -76,6 +56,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(EXIT.failed);
+    process.exit(RunnerExit.Failed);
   },
 );

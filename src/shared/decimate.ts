@@ -1,6 +1,7 @@
 // Min/max decimation per pixel column: beyond a few points per column a line chart shows nothing
 // more, but drawing them costs time. Each column keeps its first and last x and, for every series,
 // the minimum and the maximum in the order they occur, so spikes survive and the envelope is exact.
+// Every index below stays inside [0, length) by the loops' bounds, hence the non-null assertions.
 
 export interface Decimated {
   x: number[];
@@ -13,7 +14,7 @@ export function lowerBound(column: ArrayLike<number>, value: number): number {
   let hi = column.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (column[mid] < value) lo = mid + 1;
+    if (column[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -25,7 +26,7 @@ export function upperBound(column: ArrayLike<number>, value: number): number {
   let hi = column.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (column[mid] <= value) lo = mid + 1;
+    if (column[mid]! <= value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -33,7 +34,7 @@ export function upperBound(column: ArrayLike<number>, value: number): number {
 
 function sliceOf<T>(column: ArrayLike<T>, from: number, to: number): T[] {
   const out = new Array<T>(to - from);
-  for (let i = from; i < to; i++) out[i - from] = column[i];
+  for (let i = from; i < to; i++) out[i - from] = column[i]!;
   return out;
 }
 
@@ -52,8 +53,8 @@ export function decimateMinMax(
   const buckets = Math.max(1, Math.floor(columns));
   if (to - from <= 2 * buckets) return { x: sliceOf(x, from, to), ys: ys.map((y) => sliceOf(y, from, to)) };
 
-  const x0 = x[from];
-  const span = x[to - 1] - x0 || 1;
+  const x0 = x[from]!;
+  const span = x[to - 1]! - x0 || 1;
   const outX: number[] = [];
   const outYs: (number | null)[][] = ys.map(() => []);
   let i = from;
@@ -66,7 +67,7 @@ export function decimateMinMax(
       let hi = to;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (x[mid] < edge) lo = mid + 1;
+        if (x[mid]! < edge) lo = mid + 1;
         else hi = mid;
       }
       end = lo;
@@ -76,19 +77,20 @@ export function decimateMinMax(
     const last = end - 1;
     i = end;
     if (first === last) {
-      outX.push(x[first]);
-      for (let s = 0; s < ys.length; s++) outYs[s].push(ys[s][first]);
+      outX.push(x[first]!);
+      for (let s = 0; s < ys.length; s++) outYs[s]!.push(ys[s]![first]!);
       continue;
     }
-    outX.push(x[first], x[last]);
+    outX.push(x[first]!, x[last]!);
     for (let s = 0; s < ys.length; s++) {
-      const y = ys[s];
+      const y = ys[s]!;
+      const out = outYs[s]!;
       let min = Infinity;
       let max = -Infinity;
       let minAt = -1;
       let maxAt = -1;
       for (let j = first; j <= last; j++) {
-        const v = y[j];
+        const v = y[j]!;
         if (v === null || !(v === v) || v === Infinity || v === -Infinity) continue;
         if (v < min) {
           min = v;
@@ -99,9 +101,9 @@ export function decimateMinMax(
           maxAt = j;
         }
       }
-      if (minAt < 0) outYs[s].push(null, null);
-      else if (minAt <= maxAt) outYs[s].push(min, max);
-      else outYs[s].push(max, min);
+      if (minAt < 0) out.push(null, null);
+      else if (minAt <= maxAt) out.push(min, max);
+      else out.push(max, min);
     }
   }
   return { x: outX, ys: outYs };

@@ -22,7 +22,7 @@ export function emaExtend(
   const w = state.weight;
   for (let i = from; i < values.length; i++) {
     const v = values[i];
-    if (v === null || !Number.isFinite(v)) {
+    if (v === null || v === undefined || !Number.isFinite(v)) {
       out[i] = null;
       continue;
     }

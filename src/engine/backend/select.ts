@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'module';
 import * as path from 'path';
-import type { BackendName } from '../config/types';
+import { BACKEND_NAMES, type BackendName } from '../../protocol/runner';
 import { registerWasmKernels } from './wasmKernels';
 import { startThreadedWasm, wantedWasmThreads, wasmThreadsInUse } from './wasmThreads';
 
@@ -97,7 +97,7 @@ export async function selectBackend(name: BackendName): Promise<BackendChoice> {
   tf.enableProdMode();
   const notes: string[] = [];
   const order: Exclude<BackendName, 'auto'>[] =
-    name === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [name];
+    name === 'auto' ? BACKEND_NAMES.filter((n): n is Exclude<BackendName, 'auto'> => n !== 'auto') : [name];
   for (const candidate of order) {
     try {
       notes.push(...(await ATTEMPTS[candidate]()));

@@ -22,13 +22,24 @@ interface WasmImports {
   [module: string]: unknown;
 }
 
+// Node has WebAssembly as a global, but its types come with the DOM library, which the engine does
+// not load: the little used here is declared locally.
+interface WasmInstance {
+  readonly exports: object;
+}
+type WasmModule = object;
+interface WasmGlobal {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, Record<string, unknown>>,
+  ): Promise<{ instance: WasmInstance; module: WasmModule }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+
 interface FactoryConfig {
   locateFile(file: string, prefix: string): string;
   mainScriptUrlOrBlob: string;
-  instantiateWasm(
-    imports: WasmImports,
-    receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
-  ): object;
+  instantiateWasm(imports: WasmImports, receive: (instance: WasmInstance, module: WasmModule) => void): object;
 }
 
 type ThreadedFactory = ((config: FactoryConfig) => Promise<ThreadedModule>) & { toString(): string };
@@ -88,10 +99,7 @@ async function loadThreaded(wasmDir: string, threads: number): Promise<wasmBacke
     mainScriptUrlOrBlob: files.glue,
     instantiateWasm(imports, receive) {
       const env = { ...imports.env, emscripten_num_logical_cores: () => 2 * threads };
-      WebAssembly.instantiate(binary, { ...imports, env } as WebAssembly.Imports).then(
-        (result) => receive(result.instance, result.module),
-        fail,
-      );
+      wasmApi.instantiate(binary, { ...imports, env }).then((result) => receive(result.instance, result.module), fail);
       return {};
     },
   });

@@ -74,7 +74,8 @@ function ownerOf(layers: readonly Layer[], at: readonly Segment[]): Layer {
         return layer;
     }
   }
-  return layers[0];
+  // The file itself is always a layer: nothing deeper owns the path, so it does.
+  return layers[0] as Layer;
 }
 
 /** The files of an `extends` chain, the given one first; stops at the first file that cannot be used. */
@@ -148,17 +149,17 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
     return value;
   });
   let top: JsonObject = {};
-  for (let i = values.length - 1; i >= 0; i--) top = mergeObjects(top, withoutKeys(values[i], FILE_ONLY_KEYS));
+  for (const value of [...values].reverse()) top = mergeObjects(top, withoutKeys(value, FILE_ONLY_KEYS));
   const cellsIndex = values.findIndex((v) => Array.isArray(v.cells));
-  const cells = cellsIndex >= 0 ? (values[cellsIndex].cells as unknown[]) : undefined;
+  const cellsSource = chain[cellsIndex];
+  const cells = cellsSource ? (values[cellsIndex]?.cells as unknown[]) : undefined;
 
-  const root = values[0];
+  const root = values[0] ?? {};
   const fileName = typeof root.name === 'string' && root.name.length > 0 ? root.name : fileStem(file);
   const topLayers: Layer[] = chain.map((source) => ({ source, prefix: [] }));
   const units: { raw: JsonObject; layers: Layer[]; cell?: CellContext; cellName?: string }[] = [];
-  if (cells) {
+  if (cells && cellsSource) {
     const names = cells.map((c) => (isObject(c) && typeof c.name === 'string' ? c.name : undefined));
-    const cellsSource = chain[cellsIndex];
     const first = new Map<string, number>();
     names.forEach((name, i) => {
       if (name === undefined) return;

@@ -7,7 +7,6 @@ import type {
   DistillConfig,
   DistillStage,
   LossSpec,
-  LossType,
   ModelSpec,
   OptimizerConfig,
   ScheduleConfig,
@@ -15,6 +14,26 @@ import type {
 } from './types';
 import { isObject, type JsonObject, type JsonValue } from './json';
 import { mergeJson } from './merge';
+import { kdSchema } from './schemaDocument';
+
+/**
+ * Each loss type's defaults as the shipped schema states them. The schema's loss parts are generated
+ * from the loss definitions (src/engine/losses/*.ts, `npm run schema`), so the loader fills in what
+ * the definitions say without loading the losses (and TensorFlow.js) into the editor.
+ */
+function lossDefaultsOfSchema(): Readonly<Record<string, JsonObject>> {
+  const loss = (kdSchema.definitions as JsonObject).loss as JsonObject;
+  const out: Record<string, JsonObject> = {};
+  for (const branch of loss.allOf as JsonObject[]) {
+    const type = ((branch.if as JsonObject).properties as JsonObject).type as JsonObject;
+    const properties = (branch.then as JsonObject).properties as JsonObject;
+    const defaults: JsonObject = {};
+    for (const [name, property] of Object.entries(properties))
+      if (isObject(property) && property.default !== undefined) defaults[name] = property.default;
+    out[String(type.const)] = defaults;
+  }
+  return out;
+}
 
 export const DEFAULTS = {
   seed: 0,
@@ -28,19 +47,7 @@ export const DEFAULTS = {
     adam: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
   },
   schedule: { constant: {}, step: { gamma: 0.1 }, cosine: { minLr: 0 } },
-  losses: {
-    ce: {},
-    kd: { temperature: 4, scaleByTemperatureSquared: true },
-    dkd: { alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
-    hint: {},
-    at: { p: 2 },
-    nst: {},
-    rkd: { distanceWeight: 25, angleWeight: 50 },
-    sp: {},
-    cc: {},
-    pkt: {},
-    fsp: {},
-  } satisfies Record<LossType, object>,
+  losses: lossDefaultsOfSchema(),
   distill: { scheme: 'offline', cacheTeacher: true, losses: [{ type: 'ce', weight: 1 }] },
 } as const;
 
@@ -75,8 +82,8 @@ export function resolveTrain(raw: JsonValue | undefined): TrainConfig {
 
 export function resolveLoss(raw: JsonValue): LossSpec {
   const given = object(raw);
-  const type = given.type as LossSpec['type'];
-  return { type, weight: given.weight, ...DEFAULTS.losses[type], ...given } as LossSpec;
+  const type = String(given.type);
+  return { type, weight: given.weight, ...DEFAULTS.losses[type], ...given } as unknown as LossSpec;
 }
 
 export function resolveData(raw: JsonValue | undefined): DataConfig {

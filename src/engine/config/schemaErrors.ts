@@ -180,10 +180,10 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
     // A model with two kinds gets one message; the branches' other complaints would only add noise.
     if (kindConflicts.has(error.instancePath) && branchOf(error.parentSchema)) {
       if (isKindConflict(error)) {
-        const present = MODEL_KINDS.filter((k) => isObject(error.data) && k in error.data);
+        const [first = '', second = ''] = MODEL_KINDS.filter((k) => isObject(error.data) && k in error.data);
         add(
-          [...path, present[1]],
-          `a model is one of ${MODEL_KINDS.join(', ')}: "${present[1]}" cannot be combined with "${present[0]}"`,
+          [...path, second],
+          `a model is one of ${MODEL_KINDS.join(', ')}: "${second}" cannot be combined with "${first}"`,
         );
       }
       continue;

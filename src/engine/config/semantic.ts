@@ -26,6 +26,7 @@ export interface CellContext {
   names: (string | undefined)[];
 }
 
+// The loss types of the schema (generated from the loss definitions).
 const KNOWN_LOSSES = Object.keys(DEFAULTS.losses);
 const TEACHER_SCHEMES = ['offline', 'assistant'];
 

@@ -66,10 +66,10 @@ export function positionOf(source: Pick<SourceFile, 'lineStarts'>, offset: numbe
   let high = source.lineStarts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (source.lineStarts[mid] <= offset) low = mid;
+    if ((source.lineStarts[mid] ?? 0) <= offset) low = mid;
     else high = mid - 1;
   }
-  return { line: low + 1, column: offset - source.lineStarts[low] + 1 };
+  return { line: low + 1, column: offset - (source.lineStarts[low] ?? 0) + 1 };
 }
 
 export function problemAtOffset(

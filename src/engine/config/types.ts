@@ -2,7 +2,8 @@
 // is merged, a cell is picked and defaults are filled in. The JSON Schema in
 // schemas/kd.schema.json describes the same shape as written by a user (with defaults optional).
 
-export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendName } from '../../protocol/runner';
+export type { BackendName };
 
 export type Normalization = 'none' | 'scale' | 'standardize';
 

@@ -22,6 +22,66 @@ export function atLoss(studentFeatures: tf.Tensor4D, teacherFeatures: tf.Tensor4
 }
 
 export const atDefinition: LossDefinition<'at'> = {
+  type: 'at',
+  docs: 'Attention transfer (Zagoruyko & Komodakis 2017): distance between normalised spatial attention maps (|A|^p summed over channels) of layer pairs.',
+  defaults: {
+    p: 2,
+  },
+  schema: {
+    properties: {
+      pairs: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['teacherLayer', 'studentLayer'],
+          properties: {
+            teacherLayer: {
+              type: 'string',
+              minLength: 1,
+              description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+            },
+            studentLayer: {
+              type: 'string',
+              minLength: 1,
+              description: 'Name of the student layer to match.',
+            },
+          },
+          additionalProperties: false,
+        },
+        description:
+          'at: the teacher and student layers whose attention maps are matched, e.g. the outputs of each stage.',
+      },
+      p: {
+        type: 'number',
+        description: 'at: power p of the attention map Σ|A|^p.',
+        exclusiveMinimum: 0,
+      },
+    },
+    required: ['pairs'],
+  },
+  example: {
+    weight: 1000,
+    p: 2,
+    pairs: [
+      {
+        teacherLayer: 't1',
+        studentLayer: 's1',
+      },
+    ],
+  },
+  snippet: {
+    label: 'at',
+    body: {
+      weight: 1000,
+      pairs: [
+        {
+          teacherLayer: '$1',
+          studentLayer: '$2',
+        },
+      ],
+    },
+  },
   needsTeacher: true,
   create(spec, ctx) {
     requireParameter('at', 'p', spec.p, (v) => v >= 1, 'at least 1');

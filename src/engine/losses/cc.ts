@@ -37,6 +37,26 @@ export function ccLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, gamma = CC_GA
 }
 
 export const ccDefinition: LossDefinition<'cc'> = {
+  type: 'cc',
+  docs: "Correlation congruence: correlations between the examples' embeddings agree. From the logits unless `teacherLayer` and `studentLayer` name feature layers.",
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the student layer to match.',
+      },
+    },
+  },
+  example: {
+    weight: 0.02,
+  },
   needsTeacher: true,
   create: (spec, ctx) => relationTerm('cc', spec, ctx, (student, teacher) => ccLoss(student, teacher)),
 };

@@ -15,6 +15,30 @@ export function ceLoss(logits: tf.Tensor2D, labels: tf.Tensor2D, labelSmoothing 
 }
 
 export const ceDefinition: LossDefinition<'ce'> = {
+  type: 'ce',
+  docs: 'Cross-entropy with the labels (the hard targets).',
+  defaults: {
+    labelSmoothing: 0,
+  },
+  schema: {
+    properties: {
+      labelSmoothing: {
+        type: 'number',
+        description: 'ce: label smoothing ε: targets become (1−ε)·one-hot + ε/classes.',
+        minimum: 0,
+        exclusiveMaximum: 1,
+      },
+    },
+  },
+  example: {
+    weight: 0.1,
+  },
+  snippet: {
+    label: 'ce',
+    body: {
+      weight: '^${1:0.1}',
+    },
+  },
   needsTeacher: false,
   create(spec) {
     const smoothing = spec.labelSmoothing ?? 0;

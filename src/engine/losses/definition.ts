@@ -1,5 +1,7 @@
-// What one loss method contributes to the registry: whether it needs a teacher, and how to build
-// the body of a term from its spec (validated against the models' layer shapes).
+// What one loss method is, in one place: its config name, one-line docs, defaults, the schema of
+// its parameters, example parameters for the generic tests, whether it needs a teacher, and how to
+// build the body of a term from its spec (validated against the models' layer shapes). The registry,
+// the shipped JSON Schema (`npm run schema`) and the generic tests all derive from these definitions.
 import type * as tf from '@tensorflow/tfjs';
 import type { LossSpec, LossType } from '../config/types';
 import type { LossContext, LossInputs } from './types';
@@ -19,7 +21,32 @@ export interface TermBody {
   adapters?: Record<string, string>;
 }
 
+/** A JSON-schema fragment as plain data; `description` is Markdown (the generator derives the plain one). */
+export type SchemaFragment = { [key: string]: SchemaValue };
+type SchemaValue = string | number | boolean | null | SchemaValue[] | SchemaFragment;
+
+/** The parameters of a loss other than `type` and `weight`. */
+type ParametersOf<K extends LossType> = Omit<LossSpecOf<K>, 'type' | 'weight'>;
+
 export interface LossDefinition<K extends LossType> {
+  /** The config name (`"type"` in a loss term). */
+  type: K;
+  /** One line of Markdown: what the loss computes, and its source. Shown in the editor and the docs. */
+  docs: string;
+  /** Values filled in for parameters the file leaves out (stated as `default` in the schema). */
+  defaults: Partial<ParametersOf<K>>;
+  /** The schema of the parameters: `properties` (without type and weight) and `required`. */
+  schema: {
+    properties: Record<keyof ParametersOf<K> & string, SchemaFragment>;
+    required?: (keyof ParametersOf<K> & string)[];
+  };
+  /**
+   * A valid term for the generic tests (registry, schema, language service): layer names refer to
+   * EXAMPLE_LAYERS below.
+   */
+  example: { weight: number } & ParametersOf<K>;
+  /** A completion snippet offered by the editor inside `losses` (VS Code snippet syntax allowed). */
+  snippet?: { label: string; body: Record<string, SchemaValue> };
   /** Reads teacher logits or teacher features. */
   needsTeacher: boolean;
   create(spec: LossSpecOf<K>, ctx: LossContext): TermBody;
@@ -29,3 +56,9 @@ export interface LossDefinition<K extends LossType> {
 export function pairLabel(teacherLayer: string, studentLayer: string): string {
   return `${teacherLayer}->${studentLayer}`;
 }
+
+/** Layers (output shapes without the batch axis) the examples of the definitions may name. */
+export const EXAMPLE_LAYERS = {
+  teacher: { t1: [4, 4, 8], t2: [2, 2, 16], embed: [32] },
+  student: { s1: [4, 4, 8], s2: [2, 2, 16], narrow: [4, 4, 4], embed: [8] },
+} as const;

@@ -70,6 +70,55 @@ export function dkdWarmupFactor(epoch: number, warmupEpochs: number): number {
 }
 
 export const dkdDefinition: LossDefinition<'dkd'> = {
+  type: 'dkd',
+  docs: 'Decoupled KD (Zhao et al. 2022): α·TCKD (target class) + β·NCKD (non-target classes), ramped in over `warmupEpochs`.',
+  defaults: {
+    alpha: 1,
+    beta: 8,
+    temperature: 4,
+    warmupEpochs: 5,
+  },
+  schema: {
+    properties: {
+      alpha: {
+        type: 'number',
+        description: 'dkd: weight α of the target-class term (TCKD).',
+        minimum: 0,
+      },
+      beta: {
+        type: 'number',
+        description: 'dkd: weight β of the non-target-class term (NCKD).',
+        minimum: 0,
+      },
+      temperature: {
+        type: 'number',
+        description:
+          'Softmax temperature T: higher values soften the distributions and expose the teacher\'s "dark knowledge". Hinton used up to 20.',
+        exclusiveMinimum: 0,
+      },
+      warmupEpochs: {
+        type: 'integer',
+        minimum: 0,
+        description: 'dkd: epochs over which the loss ramps up linearly from 0.',
+      },
+    },
+  },
+  example: {
+    weight: 1,
+    alpha: 1,
+    beta: 8,
+    temperature: 4,
+    warmupEpochs: 5,
+  },
+  snippet: {
+    label: 'dkd',
+    body: {
+      weight: 1,
+      alpha: 1,
+      beta: 8,
+      temperature: 4,
+    },
+  },
   needsTeacher: true,
   create(spec) {
     requireParameter('dkd', 'temperature', spec.temperature, (v) => v > 0, 'positive');

@@ -25,6 +25,39 @@ export function fspLoss(student: [tf.Tensor4D, tf.Tensor4D], teacher: [tf.Tensor
 }
 
 export const fspDefinition: LossDefinition<'fsp'> = {
+  type: 'fsp',
+  docs: 'Flow of solution procedure (Yim et al. 2017): the Gram matrix between two layers of the teacher is matched by that between two layers of the student.',
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayers: {
+        type: 'array',
+        items: {
+          type: 'string',
+          minLength: 1,
+        },
+        minItems: 2,
+        maxItems: 2,
+        description: 'fsp: two teacher layers `[start, end]` whose flow (Gram) matrix is matched.',
+      },
+      studentLayers: {
+        type: 'array',
+        items: {
+          type: 'string',
+          minLength: 1,
+        },
+        minItems: 2,
+        maxItems: 2,
+        description: 'fsp: two student layers `[start, end]`.',
+      },
+    },
+    required: ['teacherLayers', 'studentLayers'],
+  },
+  example: {
+    weight: 50,
+    teacherLayers: ['t1', 't2'],
+    studentLayers: ['s1', 's2'],
+  },
   needsTeacher: true,
   create(spec, ctx) {
     if (

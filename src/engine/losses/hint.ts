@@ -36,6 +36,37 @@ export function hintLoss(studentFeatures: tf.Tensor, teacherFeatures: tf.Tensor,
 }
 
 export const hintDefinition: LossDefinition<'hint'> = {
+  type: 'hint',
+  docs: 'FitNets hint: mean squared error between a teacher feature map and a student feature map passed through a learned regressor.',
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the student layer to match.',
+      },
+    },
+    required: ['teacherLayer', 'studentLayer'],
+  },
+  example: {
+    weight: 100,
+    teacherLayer: 't1',
+    studentLayer: 'narrow',
+  },
+  snippet: {
+    label: 'hint (FitNets)',
+    body: {
+      weight: 1,
+      teacherLayer: '$1',
+      studentLayer: '$2',
+    },
+  },
   needsTeacher: true,
   create(spec, ctx) {
     const tShape = knownShape('hint', ctx, 'teacher', spec.teacherLayer);

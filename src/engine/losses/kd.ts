@@ -23,6 +23,38 @@ export function kdLoss(
 }
 
 export const kdDefinition: LossDefinition<'kd'> = {
+  type: 'kd',
+  docs: 'Hinton knowledge distillation: KL(softmax(t/T) ‖ softmax(s/T)) on temperature-softened logits, multiplied by T² when `scaleByTemperatureSquared` (so its gradients keep their size as T changes).',
+  defaults: {
+    temperature: 4,
+    scaleByTemperatureSquared: true,
+  },
+  schema: {
+    properties: {
+      temperature: {
+        type: 'number',
+        description:
+          'Softmax temperature T: higher values soften the distributions and expose the teacher\'s "dark knowledge". Hinton used up to 20.',
+        exclusiveMinimum: 0,
+      },
+      scaleByTemperatureSquared: {
+        type: 'boolean',
+        description: 'kd: multiply the soft loss by T² (Hinton et al. 2015).',
+      },
+    },
+  },
+  example: {
+    weight: 0.9,
+    temperature: 4,
+    scaleByTemperatureSquared: true,
+  },
+  snippet: {
+    label: 'kd (Hinton)',
+    body: {
+      weight: '^${1:0.9}',
+      temperature: '^${2:4}',
+    },
+  },
   needsTeacher: true,
   create(spec) {
     requireParameter('kd', 'temperature', spec.temperature, (v) => v > 0, 'positive');

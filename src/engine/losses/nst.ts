@@ -31,6 +31,29 @@ export function nstLoss(studentFeatures: tf.Tensor4D, teacherFeatures: tf.Tensor
 }
 
 export const nstDefinition: LossDefinition<'nst'> = {
+  type: 'nst',
+  docs: 'Neuron selectivity transfer: maximum mean discrepancy (polynomial kernel) between teacher and student neuron activation distributions.',
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the student layer to match.',
+      },
+    },
+    required: ['teacherLayer', 'studentLayer'],
+  },
+  example: {
+    weight: 50,
+    teacherLayer: 't2',
+    studentLayer: 's2',
+  },
   needsTeacher: true,
   create(spec, ctx) {
     featureMapShape('nst', ctx, 'teacher', spec.teacherLayer, 'neuron selectivity transfer');

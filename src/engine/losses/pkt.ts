@@ -24,6 +24,28 @@ export function pktLoss(student: tf.Tensor2D, teacher: tf.Tensor2D): tf.Scalar {
 }
 
 export const pktDefinition: LossDefinition<'pkt'> = {
+  type: 'pkt',
+  docs: 'Probabilistic knowledge transfer: KL divergence between the conditional probability distributions of the embeddings (cosine-similarity kernel). From the logits unless `teacherLayer` and `studentLayer` name feature layers.',
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the student layer to match.',
+      },
+    },
+  },
+  example: {
+    weight: 30000,
+    teacherLayer: 'embed',
+    studentLayer: 'embed',
+  },
   needsTeacher: true,
   create: (spec, ctx) => relationTerm('pkt', spec, ctx, (student, teacher) => pktLoss(student, teacher)),
 };

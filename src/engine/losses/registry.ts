@@ -1,5 +1,6 @@
-// Every loss method under its config name. Adding a method is a file with its definition and one
-// entry here (plus its schema); the trainer only sees LossTerm.
+// Every loss method under its config name. Adding a method is a file exporting its definition and
+// one entry here (the compiler asks for it once the spec type is in config/types.ts); the schema is
+// generated from the definitions (`npm run schema`), and the trainer only sees LossTerm.
 import type * as tf from '@tensorflow/tfjs';
 import type { LossSpec, LossType } from '../config/types';
 import type { LossDefinition, LossSpecOf } from './definition';
@@ -30,8 +31,13 @@ const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   fsp: fspDefinition,
 };
 
-/** The config names of all registered losses. */
+/** The config names of all registered losses, in the order the schema and the docs list them. */
 export const LOSS_TYPES = Object.keys(DEFINITIONS) as LossType[];
+
+/** All definitions, in LOSS_TYPES order. */
+export const LOSS_DEFINITIONS: readonly LossDefinition<LossType>[] = LOSS_TYPES.map(
+  (type) => DEFINITIONS[type] as LossDefinition<LossType>,
+);
 
 function definitionOf<K extends LossType>(type: K): LossDefinition<K> {
   const definition = Object.prototype.hasOwnProperty.call(DEFINITIONS, type) ? DEFINITIONS[type] : undefined;

@@ -93,6 +93,51 @@ export function rkdLoss(
 }
 
 export const rkdDefinition: LossDefinition<'rkd'> = {
+  type: 'rkd',
+  docs: 'Relational KD (Park et al. 2019): distances and angles between the examples of a batch, from the logits or the named layers. From the logits unless `teacherLayer` and `studentLayer` name feature layers.',
+  defaults: {
+    distanceWeight: 25,
+    angleWeight: 50,
+  },
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the student layer to match.',
+      },
+      distanceWeight: {
+        type: 'number',
+        description: 'rkd: weight of the distance term.',
+        minimum: 0,
+      },
+      angleWeight: {
+        type: 'number',
+        description: 'rkd: weight of the angle term.',
+        minimum: 0,
+      },
+    },
+  },
+  example: {
+    weight: 1,
+    teacherLayer: 'embed',
+    studentLayer: 'embed',
+    distanceWeight: 25,
+    angleWeight: 50,
+  },
+  snippet: {
+    label: 'rkd',
+    body: {
+      weight: 1,
+      distanceWeight: 25,
+      angleWeight: 50,
+    },
+  },
   needsTeacher: true,
   create(spec, ctx) {
     requireParameter('rkd', 'distanceWeight', spec.distanceWeight, (v) => v >= 0, 'non-negative');

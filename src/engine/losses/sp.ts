@@ -18,6 +18,28 @@ export function spLoss(student: tf.Tensor2D, teacher: tf.Tensor2D): tf.Scalar {
 }
 
 export const spDefinition: LossDefinition<'sp'> = {
+  type: 'sp',
+  docs: 'Similarity-preserving KD: the batch similarity (Gram) matrices of teacher and student features agree. From the logits unless `teacherLayer` and `studentLayer` name feature layers.',
+  defaults: {},
+  schema: {
+    properties: {
+      teacherLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the teacher layer to match (see the model summary: `kd describe`).',
+      },
+      studentLayer: {
+        type: 'string',
+        minLength: 1,
+        description: 'Name of the student layer to match.',
+      },
+    },
+  },
+  example: {
+    weight: 3000,
+    teacherLayer: 't2',
+    studentLayer: 's2',
+  },
   needsTeacher: true,
   create: (spec, ctx) => relationTerm('sp', spec, ctx, (student, teacher) => spLoss(student, teacher)),
 };

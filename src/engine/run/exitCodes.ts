@@ -1,13 +1,21 @@
-// Exit codes shared by the runner and the `kd` CLI, so scripts and the extension can rely on them.
+// How a run's outcome maps to the exit codes of the runner and the `kd` CLI (the codes themselves
+// are part of the runner contract, src/protocol/runner.ts).
 import type { RunStatus } from '../../protocol/events';
+import { RunnerExit } from '../../protocol/runner';
 import { ExperimentError } from '../config';
 import { UsageError } from './pickExperiment';
 
-export const EXIT = { done: 0, failed: 1, invalid: 2, stopped: 130 } as const;
+const EXIT_OF_STATUS: Record<RunStatus, RunnerExit> = {
+  done: RunnerExit.Done,
+  failed: RunnerExit.Failed,
+  stopped: RunnerExit.Stopped,
+  // A run that ends while still "running" did not finish: a failure.
+  running: RunnerExit.Failed,
+};
 
 /** Maps a run's final status to an exit code. */
-export function exitCodeOf(status: RunStatus): number {
-  return status === 'running' ? EXIT.failed : EXIT[status];
+export function exitCodeOf(status: RunStatus): RunnerExit {
+  return EXIT_OF_STATUS[status];
 }
 
 /** Mistakes in the command or the file, as opposed to a run that broke. */

@@ -1,4 +1,5 @@
-import { EXIT } from './exitCodes';
+// Stop requests by signal, shared by the runner and the `kd` CLI.
+import { RunnerExit } from '../../protocol/runner';
 
 /**
  * Turns SIGINT/SIGTERM into a stop request: the first lets the current step finish and a checkpoint
@@ -9,7 +10,7 @@ export function stopOnSignals(message: string): () => boolean {
   let requests = 0;
   const onSignal = () => {
     requests++;
-    if (requests > 1) process.exit(EXIT.stopped);
+    if (requests > 1) process.exit(RunnerExit.Stopped);
     process.stderr.write(message);
   };
   process.on('SIGINT', onSignal);

@@ -1,5 +1,5 @@
-// Asks the runner for an experiment's architecture before any run exists:
-// `node runner.js --file F [--cell C] --describe` prints one models event on stdout.
+// Asks the runner for an experiment's architecture before any run exists: a `describe` request
+// (src/protocol/runner.ts) prints one models event on stdout.
 import { spawn } from 'child_process';
 import { parseEventLine, type ModelsEvent } from '../../protocol/events';
 import type { PanelDeps } from '../panelDeps';
@@ -12,10 +12,14 @@ export interface DescribeCall {
 }
 
 export function describeExperiment(deps: PanelDeps, file: string, cell: string | undefined): DescribeCall {
-  const args = [deps.runnerPath, '--file', file, '--runs-dir', deps.runsDir(), '--describe'];
-  if (cell !== undefined) args.push('--cell', cell);
-  const child = spawn(deps.nodePath(), args, {
-    env: { ...deps.runnerEnv(), ELECTRON_RUN_AS_NODE: '1' },
+  const command = deps.runnerCommand({
+    kind: 'describe',
+    file,
+    ...(cell !== undefined ? { cell } : {}),
+    runsDir: deps.runsDir(),
+  });
+  const child = spawn(command.command, command.args, {
+    env: command.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });

@@ -9,7 +9,8 @@ import { safeName, type RunInfo } from '../../engine/store/runStore';
 import { parseEventLine, type RunEvent, type RunSummary } from '../../protocol/events';
 import type { Settings } from '../config';
 import type { RunEventMessage } from '../panelDeps';
-import { classifyExit, runnerCommand } from './runnerCommand';
+import { classifyExit } from '../../protocol/runner';
+import { runnerCommand, runRequest } from './runnerCommand';
 import { RunQueue } from './runQueue';
 
 export interface JobSpec {
@@ -184,7 +185,12 @@ export class RunManager implements vscode.Disposable {
     job.state = 'running';
     let command;
     try {
-      command = runnerCommand({ file: job.file, cell: job.cell, resumeDir: job.resumeDir, runsDir: settings.runsDir, backend: settings.backend }, this.deps.runnerPath, settings.nodePath, process.execPath, process.env);
+      command = runnerCommand(runRequest(job, settings.runsDir, settings.backend), {
+        runnerPath: this.deps.runnerPath,
+        configuredNode: settings.nodePath,
+        execPath: process.execPath,
+        env: process.env,
+      });
     } catch (error) {
       this.finishJob(job, { job, status: 'crashed', message: (error as Error).message });
       return;

@@ -18,7 +18,7 @@ const NUMBERED = /^[A-Za-z]+\d+$/;
 export function groupKeyOf(name: string): string | undefined {
   const parts = name.split('_');
   for (let j = parts.length - 2; j >= 0; j--) {
-    if (!NUMBERED.test(parts[j])) continue;
+    if (!NUMBERED.test(parts[j] ?? '')) continue;
     const rest = parts.slice(j + 1).join('_');
     if (/[A-Za-z]/.test(rest)) return parts.slice(0, j + 1).join('_');
   }

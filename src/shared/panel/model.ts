@@ -76,9 +76,10 @@ function withStage(
   update: (stage: StageView) => StageView,
 ): StageView[] {
   const index = view.stages.findIndex((s) => s.name === name);
-  if (index < 0) return [...view.stages, update(newStage(name, role ?? roleOfStage(name)))];
+  const existing = view.stages[index];
+  if (!existing) return [...view.stages, update(newStage(name, role ?? roleOfStage(name)))];
   const stages = view.stages.slice();
-  stages[index] = update({ ...view.stages[index] });
+  stages[index] = update({ ...existing });
   return stages;
 }
 

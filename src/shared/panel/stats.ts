@@ -82,8 +82,8 @@ function columnsOf(view: PanelViewModel): ColumnData[] {
   for (const stage of view.stages) {
     const data = column(stage.name, stage.role);
     stage.history.valAcc.forEach((value, i) => {
-      if (value === null) return;
       const epoch = stage.history.epoch[i];
+      if (value === null || epoch === undefined) return;
       if (!data.bestVal || value > data.bestVal.value) data.bestVal = { value, epoch };
       data.lastVal = { value, epoch };
     });

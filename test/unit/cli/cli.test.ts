@@ -44,7 +44,7 @@ describe('kd CLI', function () {
     assert.match(run.stdout, /teacher/);
     assert.match(run.stdout, /baseline/);
     assert.match(run.stdout, /student \(distilled\)/);
-    assert.match(run.stdout, /KD gain over baseline: [+-]\d/);
+    assert.match(run.stdout, /KD gain over baseline: ([+−]\d|0\.00 pts)/);
     const list = await kd(['list', '--runs-dir', 'runs'], dir);
     assert.strictEqual(list.code, 0);
     assert.match(list.stdout, /cli\s+\d{8}-\d{6}-[0-9a-f]{4}\s+done/);

@@ -7,6 +7,7 @@ import { pathToFileURL, fileURLToPath } from 'url';
 import { getLanguageService, TextDocument, type JSONSchema, type LanguageService } from 'vscode-json-languageservice';
 import { kdSchema } from '../../../src/engine/config';
 import { experimentFiles, ROOT, VALID } from './helpers';
+import { LOSS_DEFINITIONS } from '../../../src/engine/losses/registry';
 
 const SCHEMA_URI = pathToFileURL(path.join(ROOT, 'schemas', 'kd.schema.json')).toString();
 
@@ -83,21 +84,20 @@ describe("config: the schema in VS Code's JSON language service", () => {
 
   it('completes every loss type, and whole loss terms as snippets', async () => {
     const types = await completionLabels(ls, '{ "distill": { "losses": [{ "type": | }] } }', '|');
-    assert.deepStrictEqual(types, [
-      '"ce"',
-      '"kd"',
-      '"dkd"',
-      '"hint"',
-      '"at"',
-      '"nst"',
-      '"rkd"',
-      '"sp"',
-      '"cc"',
-      '"pkt"',
-      '"fsp"',
-    ]);
+    assert.deepStrictEqual(
+      types,
+      LOSS_DEFINITIONS.map((d) => `"${d.type}"`),
+    );
     const snippets = await completionLabels(ls, '{ "distill": { "losses": [ | ] } }', '|');
+    for (const definition of LOSS_DEFINITIONS)
+      if (definition.snippet) assert.ok(snippets.includes(definition.snippet.label), snippets.join(', '));
     assert.ok(snippets.includes('kd (Hinton)'), snippets.join(', '));
+  });
+
+  it('accepts the example term of every loss definition without a diagnostic', async () => {
+    const losses = LOSS_DEFINITIONS.map((d) => ({ type: d.type, ...d.example }));
+    const text = JSON.stringify({ distill: { losses } }, null, 2);
+    assert.deepStrictEqual(await diagnostics(ls, document(text)), []);
   });
 
   it('completes the top-level keys of an experiment file', async () => {

@@ -93,7 +93,7 @@ describe('config: loading experiment files', () => {
       { type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
       { type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 'hidden_1', studentLayer: 'hidden_1' }] },
       { type: 'rkd', weight: 1, distanceWeight: 25, angleWeight: 50 },
-      { type: 'ce', weight: 1 },
+      { type: 'ce', weight: 1, labelSmoothing: 0 },
     ]);
     assert.deepStrictEqual(e.train.optimizer, {
       type: 'momentum',
@@ -166,7 +166,7 @@ describe('config: loading experiment files', () => {
     // hidden replaced (an array), dropout kept (a sibling field of the same preset).
     assert.deepStrictEqual(inherits.student, { preset: 'mlp', hidden: [6], dropout: 0.1 });
     assert.deepStrictEqual(inherits.distill.losses, [
-      { type: 'ce', weight: 0.3 },
+      { type: 'ce', weight: 0.3, labelSmoothing: 0 },
       { type: 'kd', weight: 0.7, temperature: 2, scaleByTemperatureSquared: true },
     ]);
     assert.deepStrictEqual(inherits.train, {

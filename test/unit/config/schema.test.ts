@@ -6,6 +6,8 @@ import { DEFAULTS, kdSchema } from '../../../src/engine/config';
 import type { JsonObject, JsonValue } from '../../../src/engine/config/json';
 import { valueAt } from '../../../src/engine/config/json';
 import { ROOT } from './helpers';
+import { LOSS_DEFINITIONS, LOSS_TYPES } from '../../../src/engine/losses/registry';
+import { generateSchema, schemaText } from '../../../src/engine/losses/schema';
 
 const definitions = kdSchema.definitions as JsonObject;
 
@@ -31,6 +33,14 @@ describe('config: the JSON Schema', () => {
     assert.doesNotThrow(() => ajv.compile(shipped));
   });
 
+  it('is what `npm run schema` generates from the loss definitions and the runner contract', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'schemas', 'kd.schema.json'), 'utf8');
+    assert.ok(
+      text === schemaText(generateSchema(JSON.parse(text) as JsonObject)),
+      'schemas/kd.schema.json is out of date with src/engine/losses/*.ts: run `npm run schema` and commit the result',
+    );
+  });
+
   it('states the same defaults the loader applies', () => {
     const expected: [string, string | null, string, unknown][] = [
       ['experiment', null, 'seed', DEFAULTS.seed],
@@ -51,19 +61,12 @@ describe('config: the JSON Schema', () => {
       ['schedule', null, 'type', 'constant'],
       ['schedule', 'step', 'gamma', DEFAULTS.schedule.step.gamma],
       ['schedule', 'cosine', 'minLr', DEFAULTS.schedule.cosine.minLr],
-      ['loss', 'kd', 'temperature', DEFAULTS.losses.kd.temperature],
-      ['loss', 'kd', 'scaleByTemperatureSquared', DEFAULTS.losses.kd.scaleByTemperatureSquared],
-      ['loss', 'dkd', 'temperature', DEFAULTS.losses.dkd.temperature],
-      ['loss', 'dkd', 'alpha', DEFAULTS.losses.dkd.alpha],
-      ['loss', 'dkd', 'beta', DEFAULTS.losses.dkd.beta],
-      ['loss', 'dkd', 'warmupEpochs', DEFAULTS.losses.dkd.warmupEpochs],
-      ['loss', 'at', 'p', DEFAULTS.losses.at.p],
-      ['loss', 'rkd', 'distanceWeight', DEFAULTS.losses.rkd.distanceWeight],
-      ['loss', 'rkd', 'angleWeight', DEFAULTS.losses.rkd.angleWeight],
       ['distill', null, 'scheme', DEFAULTS.distill.scheme],
       ['distill', null, 'cacheTeacher', DEFAULTS.distill.cacheTeacher],
       ['distill', null, 'losses', DEFAULTS.distill.losses],
     ];
+    for (const loss of LOSS_DEFINITIONS)
+      for (const [field, value] of Object.entries(loss.defaults)) expected.push(['loss', loss.type, field, value]);
     for (const [definition, variant, field, value] of expected)
       assert.deepStrictEqual(
         fieldDefault(definition, variant, field),
@@ -82,14 +85,14 @@ describe('config: the JSON Schema', () => {
   it('knows every loss type, each with a branch of its own fields', () => {
     const loss = definitions.loss as JsonObject;
     const types = valueAt(loss, ['properties', 'type', 'enum']) as string[];
-    assert.deepStrictEqual(types, Object.keys(DEFAULTS.losses));
+    assert.deepStrictEqual(types, LOSS_TYPES);
     const branches = (loss.allOf as JsonObject[]).map((b) => valueAt(b, ['if', 'properties', 'type', 'const']));
     assert.deepStrictEqual(branches, types);
     assert.deepStrictEqual(loss.required, ['type', 'weight']);
     for (const branch of loss.allOf as JsonObject[]) {
       const fields = Object.keys(valueAt(branch, ['then', 'properties']) as JsonObject);
       const type = String(valueAt(branch, ['if', 'properties', 'type', 'const']));
-      for (const field of Object.keys(DEFAULTS.losses[type as keyof typeof DEFAULTS.losses]))
+      for (const field of Object.keys(DEFAULTS.losses[type] ?? {}))
         assert.ok(fields.includes(field), `${type} lacks ${field}`);
     }
   });

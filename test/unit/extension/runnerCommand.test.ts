@@ -1,17 +1,14 @@
 import { strict as assert } from 'assert';
-import { classifyExit, runnerCommand } from '../../../src/extension/runs/runnerCommand';
+import { classifyExit, RunnerExit, runnerArgs, type RunnerRequest } from '../../../src/protocol/runner';
+import { runnerCommand, runRequest } from '../../../src/extension/runs/runnerCommand';
+import { parseRunnerArgs } from '../../../src/runner/args';
 
 describe('runner command', () => {
   const env = { PATH: '/bin' };
+  const launcher = { runnerPath: '/ext/dist/runner.js', configuredNode: undefined, execPath: '/opt/code/code', env };
 
   it('runs a cell of a file with the editor runtime as Node', () => {
-    const c = runnerCommand(
-      { file: '/ws/a.kd.json', cell: 'kd', runsDir: '/ws/runs', backend: 'wasm' },
-      '/ext/dist/runner.js',
-      undefined,
-      '/opt/code/code',
-      env,
-    );
+    const c = runnerCommand(runRequest({ file: '/ws/a.kd.json', cell: 'kd' }, '/ws/runs', 'wasm'), launcher);
     assert.equal(c.command, '/opt/code/code');
     assert.deepEqual(c.args, [
       '/ext/dist/runner.js',
@@ -30,13 +27,10 @@ describe('runner command', () => {
   });
 
   it('uses a configured Node as is and resumes a run folder', () => {
-    const c = runnerCommand(
-      { resumeDir: '/ws/runs/a/1', runsDir: '/ws/runs', backend: 'auto' },
-      '/ext/dist/runner.js',
-      ' /usr/bin/node ',
-      '/opt/code/code',
-      env,
-    );
+    const c = runnerCommand(runRequest({ resumeDir: '/ws/runs/a/1' }, '/ws/runs', 'auto'), {
+      ...launcher,
+      configuredNode: ' /usr/bin/node ',
+    });
     assert.equal(c.command, '/usr/bin/node');
     assert.deepEqual(c.args, [
       '/ext/dist/runner.js',
@@ -51,14 +45,23 @@ describe('runner command', () => {
   });
 
   it('needs a file or a run to resume', () => {
-    assert.throws(
-      () => runnerCommand({ runsDir: '/r', backend: 'cpu' }, 'r.js', undefined, 'node', env),
-      /experiment file or a run folder/,
-    );
+    assert.throws(() => runRequest({}, '/r', 'cpu'), /experiment file or a run folder/);
+  });
+
+  it('builds flags the runner parses back into the same request', () => {
+    const requests: RunnerRequest[] = [
+      { kind: 'run', file: '/ws/a b.kd.json', cell: 'kd-T4', runsDir: '/ws/runs', backend: 'cpu' },
+      { kind: 'run', file: '/ws/a.kd.json', runsDir: '/ws/runs' },
+      { kind: 'resume', runDir: '/ws/runs/a/1', runsDir: '/ws/runs', backend: 'wasm' },
+      { kind: 'describe', file: '/ws/a.kd.json', cell: 'teacher', runsDir: '/ws/runs' },
+    ];
+    for (const request of requests)
+      assert.deepEqual(parseRunnerArgs(['node', 'runner.js', ...runnerArgs(request)]), request);
+    assert.throws(() => parseRunnerArgs(['node', 'runner.js', '--file', 'a.kd.json', '--backend', 'gpu']), /gpu/);
   });
 
   it('maps exit codes and signals to outcomes', () => {
-    assert.deepEqual(classifyExit(0, null), { kind: 'done' });
+    assert.deepEqual(classifyExit(RunnerExit.Done, null), { kind: 'done' });
     assert.deepEqual(classifyExit(1, null), { kind: 'failed' });
     assert.deepEqual(classifyExit(2, null), { kind: 'invalid' });
     assert.deepEqual(classifyExit(130, null), { kind: 'stopped' });

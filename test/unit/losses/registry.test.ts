@@ -1,44 +1,40 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import type { LossSpec, LossType } from '../../../src/engine/config/types';
-import {
-  createLossTerm,
-  createLossTerms,
-  LOSS_TYPES,
-  lossNeedsTeacher,
-  tappedLayers,
-} from '../../../src/engine/losses';
+import { createLossTerm, createLossTerms, lossNeedsTeacher, tappedLayers } from '../../../src/engine/losses';
+import { EXAMPLE_LAYERS } from '../../../src/engine/losses/definition';
+import { LOSS_DEFINITIONS, LOSS_TYPES } from '../../../src/engine/losses/registry';
 import type { LossContext } from '../../../src/engine/losses';
 
 const ctx: LossContext = {
-  teacherShapes: { t1: [4, 4, 8], t2: [2, 2, 16], embed: [32] },
-  studentShapes: { s1: [4, 4, 8], s2: [2, 2, 16], narrow: [4, 4, 4], embed: [8] },
+  teacherShapes: mutable(EXAMPLE_LAYERS.teacher),
+  studentShapes: mutable(EXAMPLE_LAYERS.student),
   classes: 10,
   seed: 3,
 };
 
-/** One spec of every registered type, reading layers where the type can. */
-const EVERY: LossSpec[] = [
-  { type: 'ce', weight: 0.1 },
-  { type: 'kd', weight: 0.9, temperature: 4, scaleByTemperatureSquared: true },
-  { type: 'dkd', weight: 1, alpha: 1, beta: 8, temperature: 4, warmupEpochs: 5 },
-  { type: 'hint', weight: 100, teacherLayer: 't1', studentLayer: 'narrow' },
-  { type: 'at', weight: 1000, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 's1' }] },
-  { type: 'nst', weight: 50, teacherLayer: 't2', studentLayer: 's2' },
-  { type: 'rkd', weight: 1, teacherLayer: 'embed', studentLayer: 'embed', distanceWeight: 25, angleWeight: 50 },
-  { type: 'sp', weight: 3000, teacherLayer: 't2', studentLayer: 's2' },
-  { type: 'cc', weight: 0.02 },
-  { type: 'pkt', weight: 30000, teacherLayer: 'embed' },
-  { type: 'fsp', weight: 50, teacherLayers: ['t1', 't2'], studentLayers: ['s1', 's2'] },
-];
+function mutable(shapes: Readonly<Record<string, readonly number[]>>): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(shapes).map(([k, v]) => [k, [...v]]));
+}
+
+/** One spec of every registered type: each definition's example. */
+const EVERY: LossSpec[] = LOSS_DEFINITIONS.map((d) => ({ type: d.type, ...d.example }) as LossSpec);
+const spec = (type: LossType): LossSpec => {
+  const found = EVERY.find((s) => s.type === type);
+  if (!found) throw new Error(`no example of ${type}`);
+  return found;
+};
 
 describe('losses: registry', () => {
   before(async () => {
     await tf.setBackend('cpu');
   });
 
-  it('registers every loss type of the config', () => {
-    assert.deepStrictEqual([...LOSS_TYPES].sort(), EVERY.map((s) => s.type).sort());
+  it('registers every definition under its own type, ce alone without a teacher', () => {
+    assert.deepStrictEqual(
+      LOSS_DEFINITIONS.map((d) => d.type),
+      LOSS_TYPES,
+    );
     assert.deepStrictEqual(
       LOSS_TYPES.filter((t) => !lossNeedsTeacher(t)),
       ['ce'],
@@ -50,32 +46,55 @@ describe('losses: registry', () => {
     );
   });
 
+  it('builds every example into a term that computes one finite value', () => {
+    const batch = 4;
+    const random = (shape: readonly number[], seed: number) =>
+      tf.randomNormal([batch, ...shape], 0, 1, 'float32', seed);
+    const inputs = {
+      studentLogits: random([10], 1) as tf.Tensor2D,
+      teacherLogits: random([10], 2) as tf.Tensor2D,
+      labels: tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10) as tf.Tensor2D,
+      studentFeatures: Object.fromEntries(Object.entries(ctx.studentShapes).map(([k, v], i) => [k, random(v, 10 + i)])),
+      teacherFeatures: Object.fromEntries(Object.entries(ctx.teacherShapes).map(([k, v], i) => [k, random(v, 20 + i)])),
+      epoch: 10,
+    };
+    for (const definition of LOSS_DEFINITIONS) {
+      const term = createLossTerm({ type: definition.type, ...definition.example } as LossSpec, ctx);
+      assert.ok(term.name.startsWith(definition.type), term.name);
+      const value = tf.tidy(() => term.compute(inputs).dataSync());
+      assert.strictEqual(value.length, 1, definition.type);
+      assert.ok(Number.isFinite(value[0]), `${definition.type}: ${value[0]}`);
+      term.dispose();
+    }
+  });
+
   it('names terms by type and layers, unique within a list', () => {
-    const terms = createLossTerms([...EVERY, EVERY[1], EVERY[3], EVERY[1]], ctx);
+    const terms = createLossTerms([...EVERY, spec('kd'), spec('hint'), spec('kd')], ctx);
+    const names = terms.map((t) => t.name);
+    assert.strictEqual(new Set(names).size, terms.length);
+    for (const [type, name] of [
+      ['ce', 'ce'],
+      ['kd', 'kd'],
+      ['dkd', 'dkd'],
+      ['hint', 'hint:t1->narrow'],
+      ['at', 'at:t1->s1'],
+      ['nst', 'nst:t2->s2'],
+      ['rkd', 'rkd:embed->embed'],
+      ['sp', 'sp:t2->s2'],
+      ['cc', 'cc'],
+      ['pkt', 'pkt:embed->embed'],
+      ['fsp', 'fsp:t1,t2->s1,s2'],
+    ] as const)
+      assert.strictEqual(names[EVERY.indexOf(spec(type))], name);
+    assert.deepStrictEqual(names.slice(EVERY.length), ['kd#2', 'hint:t1->narrow#2', 'kd#3']);
     assert.deepStrictEqual(
-      terms.map((t) => t.name),
-      [
-        'ce',
-        'kd',
-        'dkd',
-        'hint:t1->narrow',
-        'at:t1->s1',
-        'nst:t2->s2',
-        'rkd:embed->embed',
-        'sp:t2->s2',
-        'cc',
-        'pkt:embed->logits',
-        'fsp:t1,t2->s1,s2',
-        'kd#2',
-        'hint:t1->narrow#2',
-        'kd#3',
-      ],
+      terms.map((t) => t.weight).slice(0, EVERY.length),
+      EVERY.map((s) => s.weight),
     );
-    assert.strictEqual(new Set(terms.map((t) => t.name)).size, terms.length);
-    assert.deepStrictEqual(terms.map((t) => t.weight).slice(0, 4), [0.1, 0.9, 1, 100]);
-    assert.strictEqual(terms[11].spec, EVERY[1]);
+    assert.strictEqual(terms[EVERY.length]?.spec, spec('kd'));
     // Each hint term owns its own regressor.
-    assert.notStrictEqual(terms[3].trainableVariables()[0], terms[12].trainableVariables()[0]);
+    const hints = terms.filter((t) => t.name.startsWith('hint:'));
+    assert.notStrictEqual(hints[0]?.trainableVariables()[0], hints[1]?.trainableVariables()[0]);
     terms.forEach((t) => t.dispose());
   });
 
@@ -85,7 +104,10 @@ describe('losses: registry', () => {
       teacher: ['t1', 't2', 'embed'],
       student: ['narrow', 's1', 's2', 'embed'],
     });
-    assert.deepStrictEqual(tappedLayers(createLossTerms(EVERY.slice(0, 3), ctx)), { teacher: [], student: [] });
+    assert.deepStrictEqual(tappedLayers(createLossTerms([spec('ce'), spec('kd'), spec('dkd')], ctx)), {
+      teacher: [],
+      student: [],
+    });
     terms.forEach((t) => t.dispose());
   });
 
@@ -94,7 +116,7 @@ describe('losses: registry', () => {
     const terms = createLossTerms(EVERY, ctx);
     const owning = terms.filter((t) => t.trainableVariables().length > 0).map((t) => t.name);
     assert.deepStrictEqual(owning, ['hint:t1->narrow']);
-    assert.deepStrictEqual(terms[3].adapters(), { narrow: '1x1 conv 4->8' });
+    assert.deepStrictEqual(terms.find((t) => t.name.startsWith('hint:'))?.adapters(), { narrow: '1x1 conv 4->8' });
     terms.forEach((t) => t.dispose());
     assert.strictEqual(tf.memory().numTensors, before);
   });
@@ -131,7 +153,8 @@ describe('losses: registry', () => {
   it('disposes the terms already built when a later spec is invalid', () => {
     const before = tf.memory().numTensors;
     assert.throws(
-      () => createLossTerms([EVERY[3], { type: 'hint', weight: 1, teacherLayer: 't1', studentLayer: 'missing' }], ctx),
+      () =>
+        createLossTerms([spec('hint'), { type: 'hint', weight: 1, teacherLayer: 't1', studentLayer: 'missing' }], ctx),
       /^Error: hint: student layer "missing"/,
     );
     assert.strictEqual(tf.memory().numTensors, before);
