@@ -154,6 +154,8 @@ export type LayerSpec =
       activation?: Activation;
       useBias?: boolean;
     }
+  /** max(x, alpha·x): a layer of its own, as in Keras (TF.js has no leaky ReLU activation string). */
+  | { type: 'leakyRelu'; name?: string; alpha?: number }
   | ResidualLayerSpec;
 
 /**
@@ -356,7 +358,10 @@ export type OptimizerConfig =
   | { type: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number };
 
 export type ScheduleConfig =
-  { type: 'constant' } | { type: 'step'; stepSize: number; gamma: number } | { type: 'cosine'; minLr: number };
+  | { type: 'constant' }
+  /** Multiply by `gamma` every `stepSize` epochs, or at each epoch listed in `milestones` (RepDistiller's 150, 180, 210). */
+  | { type: 'step'; stepSize?: number; milestones?: number[]; gamma: number }
+  | { type: 'cosine'; minLr: number };
 
 export interface TrainConfig {
   epochs: number;

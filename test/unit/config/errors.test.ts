@@ -185,6 +185,21 @@ describe('config: broken files', () => {
     ]);
   });
 
+  it('a step schedule needs exactly one of stepSize and ascending milestones', () => {
+    const schedule = (extra: object) =>
+      messages(problemsFor(baseExperiment({ train: { epochs: 1, schedule: { type: 'step', ...extra } } })).problems);
+    assert.deepStrictEqual(schedule({}), [
+      '$.train.schedule: a step schedule needs "stepSize" (decay every N epochs) or "milestones" (decay after the listed epochs)',
+    ]);
+    assert.deepStrictEqual(schedule({ stepSize: 2, milestones: [3] }), [
+      '$.train.schedule.milestones: give either "stepSize" or "milestones", not both',
+    ]);
+    assert.deepStrictEqual(schedule({ milestones: [3, 2] }), [
+      '$.train.schedule.milestones: milestones must ascend, e.g. [150, 180, 210] (got [3, 2])',
+    ]);
+    assert.deepStrictEqual(schedule({ milestones: [2, 3] }), []);
+  });
+
   it('an unknown enum value lists the allowed ones', () => {
     const { problems } = problemsFor(
       baseExperiment({
