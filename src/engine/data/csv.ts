@@ -58,8 +58,10 @@ async function readTable(file: string): Promise<Table> {
     const { lines: line, code } = error as { lines?: number; code?: string };
     const where = `${file}${line ? `:${line}` : ''}`;
     if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
-      throw new Error(`${file}: line ${line ?? '?'} has a different number of columns than the first row`);
-    throw new Error(`${where}: not a valid CSV file${code ? ` (${code})` : ''}`);
+      throw new Error(`${file}: line ${line ?? '?'} has a different number of columns than the first row`, {
+        cause: error,
+      });
+    throw new Error(`${where}: not a valid CSV file${code ? ` (${code})` : ''}`, { cause: error });
   }
   if (records.length === 0) throw new Error(`${file}: the file holds no rows`);
   return { file, records, lines };

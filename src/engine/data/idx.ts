@@ -93,8 +93,10 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxFile {
       bytes = zlib.gunzipSync(bytes, { maxOutputLength: IDX_FILE_LIMIT });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        throw new Error(`${file}: the compressed IDX data expands to more than ${IDX_FILE_LIMIT / 1024 ** 3} GB`);
-      throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`);
+        throw new Error(`${file}: the compressed IDX data expands to more than ${IDX_FILE_LIMIT / 1024 ** 3} GB`, {
+          cause: error,
+        });
+      throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`, { cause: error });
     }
   }
   if (bytes.length < 4)
@@ -187,7 +189,7 @@ export async function readIdx(file: string): Promise<IdxFile> {
   try {
     raw = fs.readFileSync(opened.fd);
   } catch (error) {
-    throw new Error(`cannot read IDX file ${file}: ${describeIoError(error)}`);
+    throw new Error(`cannot read IDX file ${file}: ${describeIoError(error)}`, { cause: error });
   } finally {
     fs.closeSync(opened.fd);
   }

@@ -57,7 +57,7 @@ async function vocabularyOf(tokenizer: TokenizerConfig, baseDir: string, trainTe
     try {
       text = await fs.promises.readFile(file, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read the WordPiece vocabulary ${file}: ${(error as Error).message}`);
+      throw new Error(`cannot read the WordPiece vocabulary ${file}: ${(error as Error).message}`, { cause: error });
     }
     return parseVocabTxt(text, file);
   }

@@ -14,6 +14,7 @@ async function readText(file: string): Promise<string> {
   } catch (error) {
     throw new Error(
       `cannot read text data file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      { cause: error },
     );
   }
 }
@@ -33,7 +34,7 @@ function csvRows(file: string, content: string, textColumn: string, labelColumn:
       },
     });
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
   if (records.length < 2) throw new Error(`${file}: needs a header row and at least one data row`);
   const header = records[0].map((h) => h.trim());
@@ -66,7 +67,10 @@ function jsonlRows(file: string, content: string, textColumn: string, labelColum
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new Error(`${where}: not a JSON value (${(error as Error).message}); JSON Lines holds one object per line`);
+      throw new Error(
+        `${where}: not a JSON value (${(error as Error).message}); JSON Lines holds one object per line`,
+        { cause: error },
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new Error(`${where}: expected a JSON object with "${textColumn}" and "${labelColumn}"`);

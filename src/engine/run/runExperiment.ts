@@ -107,7 +107,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   if (options.resumeDir) emit(start);
   else options.onEvent?.(start);
   const shouldStop = options.shouldStop ?? (() => false);
-  let status: Exclude<RunStatus, 'running'> = 'failed';
+  let status: Exclude<RunStatus, 'running'>;
   let error: string | undefined;
   let ctx: RunContext | undefined;
   let result: SchemeResult | undefined;

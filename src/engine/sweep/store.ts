@@ -70,7 +70,7 @@ export function readSweepRecord(sweepDir: string): SweepRecord {
   try {
     record = JSON.parse(fs.readFileSync(file, 'utf8')) as SweepRecord;
   } catch (error) {
-    throw new Error(`${file}: not a sweep folder (${(error as Error).message})`);
+    throw new Error(`${file}: not a sweep folder (${(error as Error).message})`, { cause: error });
   }
   // <runsDir>/<experiment>/sweeps/<id>
   return { ...record, runsDir: path.resolve(sweepDir, '..', '..', '..') };
@@ -107,7 +107,7 @@ export function progressOf(statuses: readonly SweepPointStatus[]): SweepProgress
 /** The sweeps recorded under a runs directory, newest first. */
 export function listSweeps(runsDir: string): string[] {
   const found: string[] = [];
-  let experiments: string[] = [];
+  let experiments: string[];
   try {
     experiments = fs.readdirSync(runsDir);
   } catch {
@@ -115,7 +115,7 @@ export function listSweeps(runsDir: string): string[] {
   }
   for (const experiment of experiments) {
     const dir = path.join(runsDir, experiment, SWEEPS_DIR);
-    let ids: string[] = [];
+    let ids: string[];
     try {
       ids = fs.readdirSync(dir);
     } catch {

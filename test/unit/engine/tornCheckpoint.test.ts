@@ -51,6 +51,7 @@ describe('checkpoints are one unit (real TF.js, synthetic data)', function () {
     // The third checkpoint write fails when its optimizer file is renamed into place: the weights of
     // epoch 3 are already written, the rest of the checkpoint is not (a kill or a full disk there).
     // The module object itself (an ES namespace import is read-only); the engine's imports read through to it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS module object is the one the engine reads through
     const mutableFs = require('fs') as { renameSync: typeof fs.renameSync };
     const rename = mutableFs.renameSync;
     let optimizerWrites = 0;
