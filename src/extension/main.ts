@@ -18,6 +18,8 @@ import { RunIndex } from './runs/runIndex';
 import { RunManager } from './runs/runManager';
 import { RunPresenter } from './runs/runPresenter';
 import { RunsTreeProvider } from './tree/runsTree';
+import { registerSweepCommands } from './sweeps/sweepCommands';
+import { SweepController } from './sweeps/sweepController';
 
 export function activate(context: vscode.ExtensionContext): DistillationStudioApi {
   const log = vscode.window.createOutputChannel('Distillation Studio', { log: true });
@@ -29,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const index = new RunIndex(settings.runsDir);
   const presenter = new RunPresenter(manager, log);
   const diagnostics = new ExperimentDiagnostics();
-  const tree = new RunsTreeProvider(index, manager);
+  const sweeps = new SweepController({ manager, settings: () => settings, runnerPath, log });
+  const tree = new RunsTreeProvider(index, manager, sweeps);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -91,11 +94,14 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     lenses,
     outcomes,
     ...commands.register(),
+    sweeps,
+    ...registerSweepCommands(sweeps),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     manager.onDidChangeJobs(updateActivity),
     onSettingsChanged(() => {
       settings = readSettings(fallbackRoot);
       index.setRunsDir(settings.runsDir);
+      void sweeps.pollScheduler();
       manager.reschedule();
     }),
     vscode.workspace.onDidSaveTextDocument(revalidate),
@@ -105,6 +111,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     }),
   );
   for (const document of vscode.workspace.textDocuments) revalidate(document);
+  // SLURM sweeps submitted earlier (or from a terminal) show their queue.
+  void sweeps.pollScheduler();
   log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);
 
   const api: DistillationStudioApi = {

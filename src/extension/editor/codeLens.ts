@@ -1,10 +1,10 @@
 // CodeLenses on *.kd.json: run, stop, architecture and runs, above the file and each cell.
 import * as vscode from 'vscode';
-import { cellRanges } from '../../engine/config';
+import { analyseExperimentText, cellRanges } from '../../engine/config';
 import type { RunIndex } from '../runs/runIndex';
 import type { RunManager } from '../runs/runManager';
 import { fileState } from './fileState';
-import { buildLenses } from './lensModel';
+import { buildLenses, sweepLenses, type SweepLensInput } from './lensModel';
 
 /** Live progress redraws lenses at most this often. */
 const THROTTLE_MS = 500;
@@ -16,6 +16,8 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private timer?: NodeJS.Timeout;
+  /** The sweeps of each document at the version they were expanded for (expanding validates the file). */
+  private readonly sweepCache = new Map<string, { version: number; sweeps: SweepLensInput[] }>();
 
   constructor(
     private readonly index: RunIndex,
@@ -38,7 +40,10 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     const state = fileState(file, this.index, this.manager);
     // Lines come from offsets, so they follow the document as VS Code counts them.
     const ranges = cellRanges(document.getText()).map((r) => ({ ...r, line: document.positionAt(r.offset).line }));
-    const specs = buildLenses({ file, ranges, runsOf: state.runsOf, activeOf: state.activeOf });
+    const specs = [
+      ...buildLenses({ file, ranges, runsOf: state.runsOf, activeOf: state.activeOf }),
+      ...sweepLenses(file, this.sweepsOf(document)),
+    ];
     return specs.map((spec) => {
       const line = Math.min(spec.line, document.lineCount - 1);
       return new vscode.CodeLens(document.lineAt(line).range, {
@@ -48,6 +53,25 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
         arguments: spec.args,
       });
     });
+  }
+
+  /** The file's valid sweeps (one with problems has no lens: its problems are in the Problems panel). */
+  private sweepsOf(document: vscode.TextDocument): SweepLensInput[] {
+    const key = document.uri.toString();
+    const cached = this.sweepCache.get(key);
+    if (cached?.version === document.version) return cached.sweeps;
+    const text = document.getText();
+    // Only files that mention a sweep pay for the expansion.
+    const plans = text.includes('"sweep"')
+      ? Object.values(analyseExperimentText(document.uri.fsPath, text).file?.sweeps ?? {})
+      : [];
+    const sweeps = plans.map((plan) => ({
+      line: Math.max(0, plan.line - 1),
+      ...(plan.cell !== undefined ? { cell: plan.cell } : {}),
+      runs: plan.points.length,
+    }));
+    this.sweepCache.set(key, { version: document.version, sweeps });
+    return sweeps;
   }
 
   dispose(): void {
