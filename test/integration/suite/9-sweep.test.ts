@@ -14,7 +14,7 @@ describe('Run Sweep', () => {
     const sweepLine = document
       .getText()
       .split('\n')
-      .findIndex((l) => l.includes('"sweep"'));
+      .findIndex((l) => l.includes('"sweep":'));
     const lens = await until('the Run Sweep lens', async () =>
       (await lensTitles(file)).find((l) => l.title === '▶ Run Sweep (2 runs)'),
     );
