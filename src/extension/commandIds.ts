@@ -15,6 +15,8 @@ export const COMMANDS = {
   runSweep: 'distillationStudio.runSweep',
   stopSweep: 'distillationStudio.stopSweep',
   resumeSweep: 'distillationStudio.resumeSweep',
+  renameRun: 'distillationStudio.renameRun',
+  noteRun: 'distillationStudio.noteRun',
 } as const;
 
 /** True while at least one run is going or queued. */

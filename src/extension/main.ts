@@ -2,7 +2,7 @@
 // lifetimes to the extension's. Everything long-running happens in runner processes.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { validateExperimentText } from '../engine/config';
+import { Worker } from 'worker_threads';
 import type { DistillationStudioApi } from './api';
 import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
 import { Commands } from './commands';
@@ -20,6 +20,8 @@ import { RunPresenter } from './runs/runPresenter';
 import { RunsTreeProvider } from './tree/runsTree';
 import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepController } from './sweeps/sweepController';
+import { ValidatorService } from './validation/validatorService';
+import { validationOptions } from './validation/trust';
 
 export function activate(context: vscode.ExtensionContext): DistillationStudioApi {
   const log = vscode.window.createOutputChannel('Distillation Studio', { log: true });
@@ -33,6 +35,10 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const diagnostics = new ExperimentDiagnostics();
   const sweeps = new SweepController({ manager, settings: () => settings, runnerPath, log });
   const tree = new RunsTreeProvider(index, manager, sweeps);
+  const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
+  const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
+  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
+  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -49,23 +55,26 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
         execPath: process.execPath,
         env: process.env,
       }),
+    warn: (message) => log.warn(message),
   };
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {
     openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }),
+    store: index,
   });
   const commands = new Commands({
     manager,
     index,
     diagnostics,
+    analyse,
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
-      showComparison: (runDirs) => comparePanel.show(runDirs),
+      showComparison: (source) => comparePanel.show(source),
     },
   });
 
-  const lenses = new ExperimentCodeLensProvider(index, manager);
+  const lenses = new ExperimentCodeLensProvider(index, manager, analyse);
   const outcomes = new OutcomeDecorations(index, manager);
 
   const updateActivity = () => {
@@ -77,14 +86,23 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   };
   updateActivity();
 
-  // Problems follow saves; while typing, the JSON schema gives immediate feedback.
+  // Problems follow saves; while typing, the JSON schema gives immediate feedback. Validation runs on
+  // a worker thread; only the latest answer for a file is shown.
+  const latest = new Map<string, number>();
+  let generation = 0;
   const revalidate = (document: vscode.TextDocument) => {
-    if (isExperimentDocument(document))
-      diagnostics.set(document.uri.fsPath, validateExperimentText(document.getText(), document.uri.fsPath));
+    if (!isExperimentDocument(document)) return;
+    const file = document.uri.fsPath;
+    const mine = ++generation;
+    latest.set(file, mine);
+    void validate(file, document.getText()).then((problems) => {
+      if (latest.get(file) === mine) diagnostics.set(file, problems);
+    });
   };
 
   context.subscriptions.push(
     log,
+    validator,
     manager,
     index,
     presenter,
@@ -95,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     outcomes,
     ...commands.register(),
     sweeps,
-    ...registerSweepCommands(sweeps),
+    ...registerSweepCommands(sweeps, analyse),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     manager.onDidChangeJobs(updateActivity),
     onSettingsChanged(() => {
@@ -106,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     }),
     vscode.workspace.onDidSaveTextDocument(revalidate),
     vscode.workspace.onDidOpenTextDocument(revalidate),
+    // Granting trust lifts the Restricted Mode problems (files outside the workspace may now be read).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach(revalidate)),
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (isExperimentDocument(document)) diagnostics.clear(document.uri.fsPath);
     }),
@@ -128,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       commands,
       settings: () => settings,
       inlineOutcomes: (uri) => outcomes.shown(uri),
+      comparison: () => comparePanel.delivered(),
     };
   return api;
 }

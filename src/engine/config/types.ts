@@ -18,7 +18,19 @@ interface DataCommon {
   testLimit?: number;
   /** 'scale' maps pixels to [0,1]; 'standardize' subtracts the training mean and divides by its std. Default 'scale'. */
   normalize: Normalization;
+  /** Augmentation of training batches, applied in order (see docs/vision.md). */
+  augment?: AugmentSpec[];
 }
+
+/** One augmentation op of `data.augment`. */
+export type AugmentSpec =
+  | { type: 'randomCrop'; padding: number; fill?: 'zero' | 'reflect' }
+  | { type: 'horizontalFlip' }
+  | { type: 'translate'; pixels: number }
+  | { type: 'cutout'; size: number }
+  | { type: 'mixup'; alpha: number }
+  | { type: 'cutmix'; alpha: number }
+  | { type: 'normalize'; mean: number[]; std: number[] };
 
 export interface MnistData extends DataCommon {
   dataset: 'mnist';
@@ -60,7 +72,25 @@ export interface SyntheticData extends DataCommon {
   /** Seed of the generating distribution (independent of the experiment seed). Default 0. */
   dataSeed?: number;
 }
-export type DataConfig = MnistData | IdxData | CsvData | ImageFolderData | SyntheticData;
+export interface Cifar10Data extends DataCommon {
+  dataset: 'cifar10';
+  /** The folder of the binary version (cifar-10-batches-bin): data_batch_1.bin … data_batch_5.bin, test_batch.bin. */
+  path: string;
+}
+export interface Cifar100Data extends DataCommon {
+  dataset: 'cifar100';
+  /** The folder of the binary version (cifar-100-binary): train.bin, test.bin. */
+  path: string;
+  /** 100 fine classes or 20 coarse superclasses. Default 'fine'. */
+  labels?: 'fine' | 'coarse';
+}
+export interface FashionMnistData extends DataCommon {
+  dataset: 'fashion-mnist';
+  /** A folder with the four Fashion-MNIST IDX files (gzipped or not); without it, KD_FASHION_MNIST_DIR. */
+  path?: string;
+}
+export type DataConfig =
+  MnistData | IdxData | CsvData | ImageFolderData | SyntheticData | Cifar10Data | Cifar100Data | FashionMnistData;
 
 export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear' | 'gelu' | 'swish';
 

@@ -3,9 +3,12 @@
 //
 // Seeds: the test split and the limits use fixed seeds, so every experiment seed sees the same
 // test set and the same subset of data; only the validation split follows the experiment seed.
-import type { DataConfig } from '../config/types';
+import type { AugmentSpec, DataConfig } from '../config/types';
 import { deriveSeed } from '../random';
+import { checkAugment, hasRandomAugment, imageShapeOf, normalizeChannels } from './augment/augment';
+import { readCifar100Source, readCifar10Source } from './cifar';
 import { readCsvSource } from './csv';
+import { readFashionMnistSource } from './fashionMnist';
 import { readIdxSource } from './idxSource';
 import { readImageFolderSource } from './images';
 import { readMnist } from './mnist';
@@ -37,9 +40,15 @@ function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | R
       return readImageFolderSource(config, baseDir);
     case 'synthetic':
       return readSyntheticSource(config);
+    case 'cifar10':
+      return readCifar10Source(config, baseDir);
+    case 'cifar100':
+      return readCifar100Source(config, baseDir);
+    case 'fashion-mnist':
+      return readFashionMnistSource(config, baseDir);
     default:
       throw new Error(
-        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic)`,
+        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic)`,
       );
   }
 }
@@ -65,7 +74,10 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   if (!['none', 'scale', 'standardize'].includes(normalize))
     throw new Error(`data: normalize must be none, scale or standardize, got ${String(normalize)}`);
 
+  const augment = config.augment ?? [];
+  if (!Array.isArray(augment)) throw new Error('data.augment must be a list of augmentation ops');
   const source = await readSource(config, options.baseDir);
+  checkAugment(augment, source.inputShape);
   const rowSize = sizeOf(source.inputShape);
   let train = source.train;
   let test = source.test;
@@ -82,6 +94,15 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   test = limitRows(test, config.testLimit, deriveSeed(DATA_SEED, 'test limit'), rowSize);
   const { kept, held } = holdOut(train, validationSplit, deriveSeed(options.seed, 'validation split'), rowSize);
   const normalized = normalizeSplits(normalize, source.pixels, rowSize, kept, [held, test]);
+  // Evaluation sees the fixed ops only (random ops are the identity there); training batches get the
+  // whole ordered list, unless it holds no random op: then it is applied once here and caching stays valid.
+  const random = hasRandomAugment(augment);
+  const fixed = [...normalized.others, ...(random ? [] : [normalized.train])];
+  for (const spec of augment)
+    if (spec.type === 'normalize')
+      for (const split of fixed)
+        normalizeChannels(split.x, imageShapeOf(source.inputShape).channels, spec.mean, spec.std);
+  const trainAugment: AugmentSpec[] = random ? augment : [];
   return {
     name: source.name,
     inputShape: source.inputShape,
@@ -90,5 +111,6 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
     train: normalized.train,
     validation: normalized.others[0],
     test: normalized.others[1],
+    augment: trainAugment,
   };
 }

@@ -2,7 +2,8 @@
 // Sweep (Runs view: a sweep node's inline buttons and context menu). Each accepts what its callers
 // pass: a `{ file, cell }` target, a file URI, a sweep node or `{ sweepDir }`.
 import * as vscode from 'vscode';
-import { ExperimentError, formatProblem, loadExperimentFile } from '../../engine/config';
+import { ExperimentError, formatProblem } from '../../engine/config';
+import type { WorkerAnalysis } from '../validation/validatorService';
 import { COMMANDS } from '../commandIds';
 import type { SweepController } from './sweepController';
 
@@ -25,7 +26,11 @@ function sweepDirOf(arg: unknown): string | undefined {
   return isObject(arg) && typeof arg.sweepDir === 'string' ? arg.sweepDir : undefined;
 }
 
-export function registerSweepCommands(controller: SweepController): vscode.Disposable[] {
+export function registerSweepCommands(
+  controller: SweepController,
+  /** Analyses a file off the host's thread (the validator worker). */
+  analyse: (file: string, text: string) => Promise<WorkerAnalysis>,
+): vscode.Disposable[] {
   const fail = (error: unknown) => {
     const message =
       error instanceof ExperimentError
@@ -46,7 +51,12 @@ export function registerSweepCommands(controller: SweepController): vscode.Dispo
           (d) => d.uri.scheme === 'file' && d.uri.fsPath === target.file,
         );
         if (document?.isDirty) await document.save();
-        return await controller.run(await loadExperimentFile(target.file), target.cell);
+        const text =
+          document?.getText() ?? (await vscode.workspace.fs.readFile(vscode.Uri.file(target.file))).toString();
+        const analysis = await analyse(target.file, text);
+        if (!analysis.file || analysis.problems.some((p) => p.severity === 'error'))
+          throw new ExperimentError(analysis.problems);
+        return await controller.run(analysis.file, target.cell);
       } catch (error) {
         return fail(error);
       }

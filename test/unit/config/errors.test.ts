@@ -181,7 +181,7 @@ describe('config: broken files', () => {
   it('an unknown top-level key suggests the right one', () => {
     const { problems } = problemsFor(baseExperiment({ baselin: true }));
     assert.deepStrictEqual(messages(problems), [
-      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells',
+      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells, limits',
     ]);
   });
 
@@ -248,7 +248,7 @@ describe('config: broken files', () => {
       }),
     );
     assert.deepStrictEqual(messages(problems), [
-      '$.data.dataset: required: expected one of mnist, idx, csv, images, synthetic',
+      '$.data.dataset: required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic',
       '$.distill.peers[0]: needs one of "layers", "preset", "load" or "fromCell"',
     ]);
   });

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { listRuns, RunWriter, SUMMARY_FILE } from '../../../src/engine/store/runStore';
+import { acquireLock, releaseLock } from '../../../src/engine/store/runLock';
 import { RunCache } from '../../../src/extension/runs/runCache';
 import type { RunEvent } from '../../../src/protocol/events';
 import { summary } from './fixtures';
@@ -77,10 +78,13 @@ describe('run cache', () => {
     assert.equal(run.status, 'failed');
     assert.equal(run.crashed, true);
     const live = makeRun(runsDir, 'b', '20261102-000000-0002', [start('2', process.pid)]);
+    // Live means a live process holds the run's lock (a pid in the events alone proves nothing).
+    acquireLock(live);
     const cache = new RunCache();
     assert.equal(cache.list(runsDir)[0].status, 'running');
     const again = cache.list(runsDir).find((r) => r.dir === live);
     assert.equal(again?.status, 'running');
+    releaseLock(live);
   });
 
   it('forgets deleted runs and copes with a missing runs folder', () => {
