@@ -187,6 +187,7 @@ function checkTrainKinds(experiment: JsonObject, error: Report): void {
     if (isObject(own)) budgets.push({ at: [...at, 'train'], own, resolved: mergeJson(experiment.train, own) });
   }
   for (const { at, own, resolved } of budgets) {
+    checkStepSchedule(valueAt(resolved, ['schedule']), [...at, 'schedule'], error);
     for (const part of ['optimizer', 'schedule'] as const) {
       const written = valueAt(own, [part]);
       if (!isObject(written) || written.type !== undefined) continue;
@@ -207,6 +208,25 @@ function checkTrainKinds(experiment: JsonObject, error: Report): void {
       }
     }
   }
+}
+
+/** A step schedule decays every `stepSize` epochs or at listed `milestones`: exactly one, milestones ascending. */
+function checkStepSchedule(schedule: JsonValue | undefined, at: Segment[], error: Report): void {
+  if (!isObject(schedule) || schedule.type !== 'step') return;
+  const { stepSize, milestones } = schedule;
+  if (stepSize === undefined && milestones === undefined)
+    error(
+      at,
+      'a step schedule needs "stepSize" (decay every N epochs) or "milestones" (decay after the listed epochs)',
+      true,
+    );
+  else if (stepSize !== undefined && milestones !== undefined)
+    error([...at, 'milestones'], 'give either "stepSize" or "milestones", not both', true);
+  else if (
+    Array.isArray(milestones) &&
+    milestones.some((m, i) => i > 0 && (m as number) <= (milestones[i - 1] as number))
+  )
+    error([...at, 'milestones'], `milestones must ascend, e.g. [150, 180, 210] (got [${milestones.join(', ')}])`, true);
 }
 
 /** The loss lists of an experiment with their paths: `distill.losses` and each stage's. */

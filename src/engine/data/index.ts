@@ -13,9 +13,10 @@ import { readIdxSource } from './idxSource';
 import { readImageFolderSource } from './images';
 import { readMnist } from './mnist';
 import { normalizeSplits } from './normalize';
-import { sizeOf, type RawSource } from './source';
+import { DATA_SEED, sizeOf, type RawSource } from './source';
 import { holdOut, limitRows } from './splits';
 import { readSyntheticSource } from './synthetic';
+import { readTextSource, type TextSource } from './text';
 import type { Dataset, LoadOptions } from './types';
 
 export type { Batch, Dataset, LoadOptions, Split } from './types';
@@ -25,8 +26,6 @@ export { mnistDirectory } from './mnist';
 
 const DEFAULT_VALIDATION_SPLIT = 0.1;
 const DEFAULT_TEST_SPLIT = 0.2;
-/** Fixed seed of the data-defining choices (test split, limits). */
-const DATA_SEED = 20150309;
 
 function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | RawSource {
   switch (config.dataset) {
@@ -46,9 +45,11 @@ function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | R
       return readCifar100Source(config, baseDir);
     case 'fashion-mnist':
       return readFashionMnistSource(config, baseDir);
+    case 'text':
+      return readTextSource(config, baseDir);
     default:
       throw new Error(
-        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic)`,
+        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic, text)`,
       );
   }
 }
@@ -112,5 +113,6 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
     validation: normalized.others[0],
     test: normalized.others[1],
     augment: trainAugment,
+    ...('vocabulary' in source ? { vocabulary: (source as TextSource).vocabulary } : {}),
   };
 }

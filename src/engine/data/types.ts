@@ -1,6 +1,7 @@
 // Datasets live in memory as typed arrays, never as one big tensor: the trainer makes a
 // tensor per batch, so memory holds the data once.
 import type { AugmentSpec } from '../config/types';
+import type { TextVocabulary } from '../text/tokenizer';
 
 export interface Split {
   /** Row-major examples: count × prod(inputShape), already normalised. */
@@ -25,6 +26,8 @@ export interface Dataset {
    * `normalize`, which is then already applied to every split).
    */
   augment: AugmentSpec[];
+  /** Text datasets: the tokenizer's vocabulary and the label mapping, saved with the run as vocab.json. */
+  vocabulary?: TextVocabulary;
 }
 
 export interface Batch {

@@ -35,7 +35,7 @@ export async function resolveModel(
   spec: ModelSpec,
   name: string,
   experiment: Experiment,
-  dataset: Pick<Dataset, 'inputShape' | 'classes'>,
+  dataset: Pick<Dataset, 'inputShape' | 'classes' | 'vocabulary'>,
   runsDir: string,
   seed: number,
 ): Promise<ResolvedModel> {
@@ -55,7 +55,13 @@ export async function resolveModel(
     checkFitsData(model, name, file, dataset);
     return { model, pretrained: true, origin: file };
   }
-  const built = buildModel(spec, { inputShape: dataset.inputShape, classes: dataset.classes, name, seed });
+  const built = buildModel(spec, {
+    inputShape: dataset.inputShape,
+    classes: dataset.classes,
+    vocabSize: dataset.vocabulary?.vocab.length,
+    name,
+    seed,
+  });
   return { model: built.model, pretrained: false, origin: 'preset' in spec ? `preset ${spec.preset}` : 'layer list' };
 }
 

@@ -13,6 +13,8 @@ export const EVENTS_FILE = 'events.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 export const LOG_FILE = 'run.log';
 export const CHECKPOINTS_DIR = 'checkpoints';
+/** Text datasets: the vocabulary and label mapping the run's models read (TextVocabulary). */
+export const VOCAB_FILE = 'vocab.json';
 
 /** What a reader learns about a run from its files. */
 export interface RunInfo {

@@ -182,6 +182,7 @@ export function peersStep(peers: LivePeer[], batch: Batch, dataset: Dataset, epo
         studentFeatures: outs[i].features,
         teacherFeatures: {},
         epoch,
+        modelInputs: xs,
       };
       const weighted = peer.terms.map((term) => {
         const value = term.needsTeacher

@@ -153,6 +153,7 @@ export function trainStep(
       teacherFeatures: teacherBatch?.features ?? {},
       epoch,
       indices: batch.indices,
+      modelInputs: xs,
     };
     const weighted = terms.map((term) => tf.mul(term.weight, term.compute(inputs)) as tf.Scalar);
     const penalty = weightDecayPenalty(variables, weightDecay);
