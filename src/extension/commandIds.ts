@@ -12,6 +12,9 @@ export const COMMANDS = {
   deleteRun: 'distillationStudio.deleteRun',
   refreshRuns: 'distillationStudio.refreshRuns',
   showLog: 'distillationStudio.showLog',
+  runSweep: 'distillationStudio.runSweep',
+  stopSweep: 'distillationStudio.stopSweep',
+  resumeSweep: 'distillationStudio.resumeSweep',
   renameRun: 'distillationStudio.renameRun',
   noteRun: 'distillationStudio.noteRun',
 } as const;

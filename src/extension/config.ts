@@ -12,6 +12,10 @@ export interface Settings {
   maxConcurrentRuns: number;
   /** A Node executable for the runner; undefined uses the editor's own. */
   nodePath: string | undefined;
+  /** Where a sweep's points run: runner processes here (through the run queue) or a SLURM job array. */
+  sweepExecutor: 'local' | 'slurm';
+  /** Extra sbatch arguments for SLURM sweeps. */
+  slurmArgs: string[];
 }
 
 /**
@@ -30,6 +34,8 @@ export function readSettings(fallbackRoot: string): Settings {
     runsDir: path.resolve(root, runsDirectory),
     maxConcurrentRuns: Number.isFinite(max) && max >= 1 ? max : 1,
     nodePath: nodePath || undefined,
+    sweepExecutor: config.get<string>('sweepExecutor', 'local') === 'slurm' ? 'slurm' : 'local',
+    slurmArgs: config.get<unknown[]>('slurmArgs', []).filter((a): a is string => typeof a === 'string'),
   };
 }
 

@@ -18,6 +18,8 @@ import { RunIndex } from './runs/runIndex';
 import { RunManager } from './runs/runManager';
 import { RunPresenter } from './runs/runPresenter';
 import { RunsTreeProvider } from './tree/runsTree';
+import { registerSweepCommands } from './sweeps/sweepCommands';
+import { SweepController } from './sweeps/sweepController';
 import { ValidatorService } from './validation/validatorService';
 import { validationOptions } from './validation/trust';
 
@@ -31,11 +33,12 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const index = new RunIndex(settings.runsDir);
   const presenter = new RunPresenter(manager, log);
   const diagnostics = new ExperimentDiagnostics();
+  const sweeps = new SweepController({ manager, settings: () => settings, runnerPath, log });
+  const tree = new RunsTreeProvider(index, manager, sweeps);
   const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
   const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
   const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
   const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
-  const tree = new RunsTreeProvider(index, manager);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -71,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     },
   });
 
-  const lenses = new ExperimentCodeLensProvider(index, manager);
+  const lenses = new ExperimentCodeLensProvider(index, manager, analyse);
   const outcomes = new OutcomeDecorations(index, manager);
 
   const updateActivity = () => {
@@ -109,11 +112,14 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     lenses,
     outcomes,
     ...commands.register(),
+    sweeps,
+    ...registerSweepCommands(sweeps, analyse),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     manager.onDidChangeJobs(updateActivity),
     onSettingsChanged(() => {
       settings = readSettings(fallbackRoot);
       index.setRunsDir(settings.runsDir);
+      void sweeps.pollScheduler();
       manager.reschedule();
     }),
     vscode.workspace.onDidSaveTextDocument(revalidate),
@@ -125,6 +131,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     }),
   );
   for (const document of vscode.workspace.textDocuments) revalidate(document);
+  // SLURM sweeps submitted earlier (or from a terminal) show their queue.
+  void sweeps.pollScheduler();
   log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);
 
   const api: DistillationStudioApi = {

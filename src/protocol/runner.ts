@@ -30,13 +30,25 @@ export const RUNNER_FLAGS = {
   backend: '--backend',
   resume: '--resume',
   describe: '--describe',
+  sweepPoint: '--sweep-point',
+  sweepId: '--sweep-id',
 } as const;
 
 /** What one runner process is asked to do. */
 export type RunnerRequest =
   | { kind: 'run'; file: string; cell?: string; runsDir: string; backend?: BackendName }
   | { kind: 'resume'; runDir: string; runsDir: string; backend?: BackendName }
-  | { kind: 'describe'; file: string; cell?: string; runsDir: string };
+  | { kind: 'describe'; file: string; cell?: string; runsDir: string }
+  /** One point of the file's (or cell's) sweep, into its fixed run folder (resumed when stopped). */
+  | {
+      kind: 'sweepPoint';
+      file: string;
+      cell?: string;
+      runsDir: string;
+      backend?: BackendName;
+      sweepId: string;
+      point: number;
+    };
 
 /** The runner's arguments (after the script path) for a request: the only place they are built. */
 export function runnerArgs(request: RunnerRequest): string[] {
@@ -49,6 +61,8 @@ export function runnerArgs(request: RunnerRequest): string[] {
   args.push(RUNNER_FLAGS.runsDir, request.runsDir);
   if (request.kind !== 'describe' && request.backend !== undefined) args.push(RUNNER_FLAGS.backend, request.backend);
   if (request.kind === 'describe') args.push(RUNNER_FLAGS.describe);
+  if (request.kind === 'sweepPoint')
+    args.push(RUNNER_FLAGS.sweepPoint, String(request.point), RUNNER_FLAGS.sweepId, request.sweepId);
   return args;
 }
 

@@ -11,6 +11,8 @@ interface ParsedOptions {
   backend?: BackendName;
   resume?: string;
   describe?: boolean;
+  sweepPoint?: string;
+  sweepId?: string;
 }
 
 /** `argv` as in process.argv (node, script, flags...). */
@@ -23,6 +25,8 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerRequest {
     .addOption(new Option(`${RUNNER_FLAGS.backend} <name>`, 'the TensorFlow.js backend').choices(BACKEND_NAMES))
     .option(`${RUNNER_FLAGS.resume} <runDir>`, 'continue a stopped or crashed run from its last checkpoint')
     .option(RUNNER_FLAGS.describe, 'print the models event (architectures and matched layers) and exit')
+    .option(`${RUNNER_FLAGS.sweepPoint} <index>`, "run one point of the file's (or cell's) sweep")
+    .option(`${RUNNER_FLAGS.sweepId} <id>`, 'the sweep the point belongs to (with --sweep-point)')
     // The runner prints the error itself (and exits with RunnerExit.Invalid).
     .configureOutput({ writeErr: () => undefined })
     .exitOverride();
@@ -33,6 +37,20 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerRequest {
     return { kind: 'resume', runDir: options.resume, runsDir: options.runsDir, ...backend };
   if (options.file === undefined) throw new UsageError(`${RUNNER_FLAGS.file} or ${RUNNER_FLAGS.resume} is required`);
   const cell = options.cell !== undefined ? { cell: options.cell } : {};
+  if (options.sweepPoint !== undefined) {
+    if (!/^\d+$/.test(options.sweepPoint))
+      throw new UsageError(`${RUNNER_FLAGS.sweepPoint} takes a point index, got "${options.sweepPoint}"`);
+    if (options.sweepId === undefined) throw new UsageError(`${RUNNER_FLAGS.sweepPoint} needs ${RUNNER_FLAGS.sweepId}`);
+    return {
+      kind: 'sweepPoint',
+      file: options.file,
+      runsDir: options.runsDir,
+      ...cell,
+      ...backend,
+      sweepId: options.sweepId,
+      point: Number(options.sweepPoint),
+    };
+  }
   if (options.describe) return { kind: 'describe', file: options.file, runsDir: options.runsDir, ...cell };
   return { kind: 'run', file: options.file, runsDir: options.runsDir, ...cell, ...backend };
 }

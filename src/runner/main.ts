@@ -9,6 +9,7 @@ import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import type { RunEvent } from '../protocol/events';
+import { pickSweep, runSweepPoint } from '../engine/sweep/runPoint';
 import { RunBusyError } from '../engine/store/runLock';
 import { RunnerExit } from '../protocol/runner';
 import { parseRunnerArgs } from './args';
@@ -37,6 +38,17 @@ async function main(): Promise<number> {
       return exitCodeOf(summary.status);
     }
     const file = await loadExperimentFile(path.resolve(request.file));
+    if (request.kind === 'sweepPoint') {
+      const { summary } = await runSweepPoint(pickSweep(file, request.cell), request.point, {
+        runsDir,
+        sweepId: request.sweepId,
+        backend: request.backend,
+        onEvent: writeEvent,
+        shouldStop,
+      });
+      if (summary.error) process.stderr.write(`run failed: ${summary.error}\n`);
+      return exitCodeOf(summary.status);
+    }
     const experiment = pickExperiment(file, request.cell);
     if (request.kind === 'describe') {
       writeEvent(await describeExperiment(experiment, runsDir, file));

@@ -6,12 +6,12 @@ import { loadExperimentFile } from '../../engine/config';
 import { RunnerExit } from '../../protocol/runner';
 import { UsageError } from '../../engine/run/pickExperiment';
 import { pickSweep } from '../../engine/sweep/runPoint';
-import { cancelJobs, jobScript, mergeStatus, schedulerStates, submitArray } from '../../engine/sweep/slurm';
+import { jobScript } from '../../engine/sweep/slurm';
+import { cancelSweep, pointStatuses, pointsToResume, submitSweep } from '../../engine/sweep/control';
 import { compareRuns } from '../../engine/sweep/stats';
 import {
   newSweepId,
   newSweepRecord,
-  pointStatus,
   progressOf,
   readSweepRecord,
   sweepDirOf,
@@ -54,17 +54,6 @@ function parseConcurrency(raw: string | undefined): number | undefined {
   return n;
 }
 
-/** Status of every point: the run folder, merged with the scheduler for a SLURM sweep. */
-export async function pointStatuses(record: SweepRecord): Promise<SweepPointStatus[]> {
-  const runs = sweepRuns(record);
-  const fromRuns = runs.map(pointStatus);
-  if (record.executor !== 'slurm' || !record.slurm) return fromRuns;
-  const states = await schedulerStates(record.slurm.jobIds);
-  return record.points.map((p, i) =>
-    mergeStatus(runs[i] ? fromRuns[i] : undefined, states.get(p.index), record.slurm?.cancelledAt !== undefined),
-  );
-}
-
 export function sweepComparison(record: SweepRecord): Comparison {
   return compareRuns(sweepRuns(record).filter((r) => r !== undefined));
 }
@@ -77,18 +66,11 @@ async function execute(
 ): Promise<number> {
   const concurrency = parseConcurrency(options.concurrency);
   if (record.executor === 'slurm') {
-    const jobId = await submitArray(record, sweepDir, indices, {
+    const jobId = await submitSweep(record, sweepDir, indices, {
       kd: kdCommand(),
       args: options.slurmArg,
       concurrency: concurrency ?? 0,
     });
-    record.slurm = {
-      // A resubmission starts afresh: the earlier cancel no longer applies.
-      jobIds: [...(record.slurm?.jobIds ?? []), jobId],
-      script: 'job.sh',
-      args: [...options.slurmArg],
-    };
-    writeSweepRecord(record);
     if (options.json) out(JSON.stringify({ type: 'sweep-submitted', sweepDir, jobId, points: indices }));
     else
       out(
@@ -140,31 +122,14 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
   if (options.resume) {
     const sweepDir = path.resolve(options.resume);
     const record = readSweepRecord(sweepDir);
-    const statuses = await pointStatuses(record);
-    const missing = record.points.filter((_, i) => statuses[i] !== 'done' && statuses[i] !== 'running');
-    const todo = missing;
-    if (record.executor === 'slurm' && record.slurm) {
-      const states = await schedulerStates(record.slurm.jobIds);
-      const resubmit = todo.filter(
-        (p) => !['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING'].includes(states.get(p.index) ?? ''),
+    const todo = await pointsToResume(record);
+    if (todo.length === 0) {
+      out(
+        `nothing to ${record.executor === 'slurm' ? 'resubmit' : 'resume'}: ${progressText(await pointStatuses(record))}`,
       );
-      if (resubmit.length === 0) {
-        out(`nothing to resubmit: ${progressText(statuses)}`);
-        return RunnerExit.Done;
-      }
-      return execute(
-        record,
-        sweepDir,
-        resubmit.map((p) => p.index),
-        options,
-      );
+      return RunnerExit.Done;
     }
-    return execute(
-      record,
-      sweepDir,
-      todo.map((p) => p.index),
-      options,
-    );
+    return execute(record, sweepDir, todo, options);
   }
   if (!file) throw new UsageError('a .kd.json file is required (or --resume SWEEP_DIR)');
   const loaded = await loadExperimentFile(path.resolve(file));
@@ -257,9 +222,7 @@ export async function sweepCancelCommand(dir: string): Promise<number> {
     throw new UsageError(
       `${dir}: this sweep runs locally; stop it with Ctrl+C in its terminal (or Stop in the editor)`,
     );
-  await cancelJobs(record.slurm.jobIds);
-  record.slurm.cancelledAt = new Date().toISOString();
-  writeSweepRecord(record);
-  out(`cancelled job${record.slurm.jobIds.length === 1 ? '' : 's'} ${record.slurm.jobIds.join(', ')}`);
+  const jobIds = await cancelSweep(record);
+  out(`cancelled job${jobIds.length === 1 ? '' : 's'} ${jobIds.join(', ')}`);
   return RunnerExit.Done;
 }

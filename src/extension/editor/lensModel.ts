@@ -124,3 +124,21 @@ export function buildLenses(inputs: LensInputs): LensSpec[] {
   for (const cell of cells) lenses.push(...experimentLenses(cell.line, inputs.file, cell.name ?? undefined, inputs));
   return lenses;
 }
+
+/** A sweep of the file: where its `sweep` key is (0-based line), its cell, and how many runs it expands to. */
+export interface SweepLensInput {
+  line: number;
+  cell?: string;
+  runs: number;
+}
+
+/** "▶ Run Sweep (N runs)" above each `sweep` key. */
+export function sweepLenses(file: string, sweeps: readonly SweepLensInput[]): LensSpec[] {
+  return sweeps.map((sweep) => ({
+    line: sweep.line,
+    title: `▶ Run Sweep (${sweep.runs} run${sweep.runs === 1 ? '' : 's'})`,
+    tooltip: 'Run every point of this sweep (setting distillationStudio.sweepExecutor: here or on SLURM)',
+    command: COMMANDS.runSweep,
+    args: [sweep.cell === undefined ? { file } : { file, cell: sweep.cell }],
+  }));
+}

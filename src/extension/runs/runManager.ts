@@ -2,6 +2,7 @@
 // `maxConcurrentRuns` slots; each one's JSON-line events are re-broadcast with its run folder,
 // its stderr goes to the log, and its end is classified (done, failed, stopped, crashed).
 import { spawn, type ChildProcess } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import * as vscode from 'vscode';
@@ -23,6 +24,20 @@ export interface JobSpec {
   resumeDir?: string;
   /** Start only after this job finished successfully (Run All). */
   after?: number;
+  /** Set for one point of a sweep: the runner runs that point into its fixed run folder. */
+  sweep?: SweepPointJob;
+}
+
+/** A sweep point as a job: which sweep, which point, and where its run goes. */
+export interface SweepPointJob {
+  id: string;
+  /** The sweep folder (runs/<experiment>/sweeps/<id>). */
+  dir: string;
+  point: number;
+  /** The runs directory of the sweep (where its record was written). */
+  runsDir: string;
+  /** The point's fixed run folder. */
+  runDir: string;
 }
 
 export type OutcomeStatus = 'done' | 'failed' | 'stopped' | 'invalid' | 'crashed' | 'cancelled';
@@ -55,6 +70,15 @@ const STDERR_TAIL = 30;
 /** How long a stopped runner has to finish its step and checkpoint before it is killed (one blocked in I/O ignores SIGTERM). */
 export const STOP_GRACE_MS = 20_000;
 
+/**
+ * A sweep's runners share the cores: each gets KD_WASM_THREADS = max(1, cores / maxConcurrentRuns),
+ * as `kd sweep --concurrency N` gives its runners (unless the variable is set already).
+ */
+export function sweepPointEnv(env: NodeJS.ProcessEnv, concurrency: number, cores = os.availableParallelism()): NodeJS.ProcessEnv {
+  if (env.KD_WASM_THREADS) return env;
+  return { ...env, KD_WASM_THREADS: String(Math.max(1, Math.floor(cores / Math.max(1, concurrency)))) };
+}
+
 class Job implements RunJob {
   state: 'queued' | 'running' | 'ended' = 'queued';
   runDir?: string;
@@ -74,6 +98,7 @@ class Job implements RunJob {
   readonly cell?: string;
   readonly resumeDir?: string;
   readonly after?: number;
+  readonly sweep?: SweepPointJob;
 
   constructor(readonly id: number, spec: JobSpec) {
     this.label = spec.label;
@@ -82,7 +107,8 @@ class Job implements RunJob {
     this.cell = spec.cell;
     this.resumeDir = spec.resumeDir;
     this.after = spec.after;
-    this.runDir = spec.resumeDir;
+    this.sweep = spec.sweep;
+    this.runDir = spec.sweep?.runDir ?? spec.resumeDir;
     this.finished = new Promise((resolve) => (this.resolve = resolve));
   }
 }
@@ -203,11 +229,11 @@ export class RunManager implements vscode.Disposable {
     job.state = 'running';
     let command;
     try {
-      command = runnerCommand(runRequest(job, settings.runsDir, settings.backend), {
+      command = runnerCommand(runRequest(job, job.sweep?.runsDir ?? settings.runsDir, settings.backend), {
         runnerPath: this.deps.runnerPath,
         configuredNode: settings.nodePath,
         execPath: process.execPath,
-        env: process.env,
+        env: job.sweep ? sweepPointEnv(process.env, settings.maxConcurrentRuns) : process.env,
       });
     } catch (error) {
       this.finishJob(job, { job, status: 'crashed', message: (error as Error).message });

@@ -19,10 +19,15 @@ export interface RunnerLauncher {
 
 /** A queued job as a runner request: a new run of a file (or cell), or the resume of a run folder. */
 export function runRequest(
-  job: { file?: string; cell?: string; resumeDir?: string },
+  job: { file?: string; cell?: string; resumeDir?: string; sweep?: { id: string; point: number } },
   runsDir: string,
   backend: BackendName,
 ): RunnerRequest {
+  if (job.sweep) {
+    if (!job.file) throw new Error('a sweep point needs its experiment file');
+    const cell = job.cell !== undefined ? { cell: job.cell } : {};
+    return { kind: 'sweepPoint', file: job.file, ...cell, runsDir, backend, sweepId: job.sweep.id, point: job.sweep.point };
+  }
   if (job.resumeDir) return { kind: 'resume', runDir: job.resumeDir, runsDir, backend };
   if (!job.file) throw new Error('a run needs an experiment file or a run folder to resume');
   return { kind: 'run', file: job.file, ...(job.cell !== undefined ? { cell: job.cell } : {}), runsDir, backend };

@@ -68,4 +68,23 @@ describe('runner command', () => {
     assert.deepEqual(classifyExit(null, 'SIGKILL'), { kind: 'crashed', reason: 'the runner was killed by SIGKILL' });
     assert.deepEqual(classifyExit(134, null), { kind: 'crashed', reason: 'the runner exited with code 134' });
   });
+
+  it('runs one sweep point with --sweep-point and --sweep-id, and parses them back', () => {
+    const request = runRequest(
+      { file: '/ws/s.kd.json', cell: 'kd', sweep: { id: 'sweep-1', point: 3 } },
+      '/ws/runs',
+      'cpu',
+    );
+    const c = runnerCommand(request, launcher);
+    assert.deepEqual(c.args.slice(-4), ['--sweep-point', '3', '--sweep-id', 'sweep-1']);
+    assert.deepEqual(parseRunnerArgs(['node', 'runner.js', ...c.args.slice(1)]), request);
+    assert.throws(
+      () => parseRunnerArgs(['node', 'runner.js', '--file', 'a.kd.json', '--sweep-point', 'x', '--sweep-id', 's']),
+      /--sweep-point takes a point index, got "x"/,
+    );
+    assert.throws(
+      () => parseRunnerArgs(['node', 'runner.js', '--file', 'a.kd.json', '--sweep-point', '1']),
+      /--sweep-point needs --sweep-id/,
+    );
+  });
 });
