@@ -2,14 +2,14 @@
 // lifetimes to the extension's. Everything long-running happens in runner processes.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { validateExperimentText } from '../engine/config';
 import type { DistillationStudioApi } from './api';
 import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
 import { Commands } from './commands';
 import { onSettingsChanged, readSettings, type Settings } from './config';
 import { ExperimentCodeLensProvider, EXPERIMENT_SELECTOR } from './editor/codeLens';
 import { ExperimentDiagnostics } from './editor/diagnostics';
-import { isExperimentDocument, OutcomeDecorations } from './editor/outcomeDecorations';
+import { registerLiveValidation } from './editor/liveValidation';
+import { OutcomeDecorations } from './editor/outcomeDecorations';
 import { registerComparePanel } from './compare';
 import { registerExperimentPanel } from './panel';
 import type { PanelDeps } from './panelDeps';
@@ -74,12 +74,6 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   };
   updateActivity();
 
-  // Problems follow saves; while typing, the JSON schema gives immediate feedback.
-  const revalidate = (document: vscode.TextDocument) => {
-    if (isExperimentDocument(document))
-      diagnostics.set(document.uri.fsPath, validateExperimentText(document.getText(), document.uri.fsPath));
-  };
-
   context.subscriptions.push(
     log,
     manager,
@@ -98,13 +92,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       index.setRunsDir(settings.runsDir);
       manager.reschedule();
     }),
-    vscode.workspace.onDidSaveTextDocument(revalidate),
-    vscode.workspace.onDidOpenTextDocument(revalidate),
-    vscode.workspace.onDidCloseTextDocument((document) => {
-      if (isExperimentDocument(document)) diagnostics.clear(document.uri.fsPath);
-    }),
+    registerLiveValidation(diagnostics),
   );
-  for (const document of vscode.workspace.textDocuments) revalidate(document);
   log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);
 
   const api: DistillationStudioApi = {
