@@ -14,6 +14,7 @@ const production = process.argv.includes('--production');
 const nodeEntries = [
   ['src/extension/main.ts', 'dist/extension.js'],
   ['src/runner/main.ts', 'dist/runner.js'],
+  ['src/extension/validation/validatorWorker.ts', 'dist/validator.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
   ['bench/main.ts', 'dist/bench.js'],
 ];

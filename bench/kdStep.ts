@@ -68,6 +68,7 @@ export function randomDataset(spec: PairSpec, count: number, seed = 1): Dataset 
     inputShape: spec.inputShape,
     classes: spec.classes,
     classNames: Array.from({ length: spec.classes }, (_, i) => String(i)),
+    augment: [],
     train: split(count),
     validation: empty,
     test: empty,

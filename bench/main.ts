@@ -29,7 +29,18 @@ import { measureLatencyAgreement } from './latency';
 import { measureEventLoop } from './eventLoop';
 import { runPeerScript, type Unavailable } from './python';
 
-const SECTIONS = ['limit', 'peer', 'wasm', 'cpu', 'memory', 'caching', 'latency', 'loop', 'webview'] as const;
+const SECTIONS = [
+  'limit',
+  'peer',
+  'wasm',
+  'cpu',
+  'memory',
+  'caching',
+  'latency',
+  'loop',
+  'webview',
+  'compare',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const ROOT = path.resolve(__dirname, '..');
@@ -130,6 +141,8 @@ async function profileStep(spec: PairSpec, cached: boolean): Promise<Record<stri
     work.dispose();
   }
 }
+
+import { benchCompareRendering } from './webview/compareRender';
 
 async function importWebviewBench(): Promise<unknown> {
   let mod: { benchWebviewRendering?: () => Promise<unknown> | unknown };
@@ -268,6 +281,14 @@ async function main(): Promise<void> {
   if (wanted.has('webview')) {
     progress('webview rendering');
     report.webview = await importWebviewBench();
+  }
+  if (wanted.has('compare')) {
+    progress('comparison view with 1,000 runs');
+    try {
+      report.compareView = await benchCompareRendering();
+    } catch (error) {
+      report.compareView = { available: false, reason: `benchCompareRendering failed: ${(error as Error).message}` };
+    }
   }
 
   report.comparisons = compare(training, peer, limitGflops);

@@ -33,6 +33,8 @@ suites=(unit)
 node -e "process.exit(require('./package.json').scripts['test:webview'] ? 0 : 1)" && suites+=(webview)
 node -e "process.exit(require('./package.json').scripts['test:integration'] ? 0 : 1)" && suites+=(integration)
 node -e "process.exit(require('./package.json').scripts['test:e2e'] ? 0 : 1)" && suites+=(e2e)
+# The reproductions' quick slices: each example end to end through the kd command line (a pipeline check).
+node -e "process.exit(require('./package.json').scripts['test:reproduce'] ? 0 : 1)" && suites+=(reproduce)
 
 passed=0
 failed=0

@@ -2,9 +2,9 @@
 // Exit codes: those of the runner (src/protocol/runner.ts): 0 success, 1 a run failed, 2 invalid
 // input, 130 stopped.
 import * as path from 'path';
-import { Command, Option } from 'commander';
 import * as fs from 'fs';
-import { loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadExperimentFile, validateExperimentFile, type Problem } from '../engine/config';
 import type { Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
@@ -13,6 +13,7 @@ import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
 import { CONFIG_FILE, deleteRun, listRuns, readRun } from '../engine/store/runStore';
 import { RunBusyError } from '../engine/store/runLock';
+import { readRunMeta } from '../engine/store/runMeta';
 import type { RunSummary } from '../protocol/events';
 import { BACKEND_NAMES, RunnerExit, type BackendName } from '../protocol/runner';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatPoints } from '../shared/format';
@@ -21,6 +22,12 @@ import { compareCommand, type CompareOptions } from './compare';
 import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
 import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
 import { RunProgress } from './progress';
+
+/** A note on one line, cut to fit a table. */
+function noteLine(note: string | undefined): string {
+  const line = (note ?? '').replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -39,7 +46,19 @@ interface RunCommandOptions {
   resume?: string;
   runsDir: string;
   json?: boolean;
+  memoryLimit?: number;
 }
+
+/** `--memory-limit GB`: raises (or lowers) every experiment's `limits.memoryGB` for this command. */
+const memoryLimitOption = () =>
+  new Option(
+    '--memory-limit <GB>',
+    "the most memory a run may be estimated to need (overrides the file's limits.memoryGB)",
+  ).argParser((value) => {
+    const gb = Number(value);
+    if (!Number.isFinite(gb) || gb <= 0) throw new InvalidArgumentError('expected a positive number of GB');
+    return gb;
+  });
 
 async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<number> {
   const runsDir = path.resolve(options.runsDir);
@@ -55,7 +74,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     experiments = [experimentOfRun(resumeDir)];
   } else {
     if (!file) throw new Error('a .kd.json file is required (or --resume RUN_DIR)');
-    const loaded = await loadExperimentFile(path.resolve(file));
+    const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
     experiments = options.all ? loaded.experiments : [pickExperiment(loaded, options.cell)];
   }
   const summaries: RunSummary[] = [];
@@ -127,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--resume <runDir>', 'continue a stopped or crashed run from its last checkpoint')
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .option('--json', 'print the events as JSON lines instead of a progress bar')
+    .addOption(memoryLimitOption())
     .option('--sweep-point <index>', "run one point of the file's sweep (what a SLURM array task runs)")
     .option('--sweep-id <id>', 'the sweep the point belongs to (default: an id derived from the file and its sweep)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {
@@ -164,11 +184,12 @@ async function main(argv: string[]): Promise<number> {
       'check a .kd.json file against the schema and the semantic rules; prints every problem with file:line:column',
     )
     .argument('<file>')
-    .action(async (file: string) => {
+    .addOption(memoryLimitOption())
+    .action(async (file: string, options: { memoryLimit?: number }) => {
       const absolute = path.resolve(file);
-      const problems = validateExperimentText(fs.readFileSync(absolute, 'utf8'), absolute);
+      const problems = validateExperimentFile(absolute, { memoryLimitGB: options.memoryLimit });
       if (problems.length === 0) {
-        const loaded = await loadExperimentFile(path.resolve(file));
+        const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
         process.stdout.write(
           `${file}: valid (${loaded.experiments.length} experiment${loaded.experiments.length === 1 ? '' : 's'}: ${loaded.experiments.map((e) => e.name).join(', ')})\n`,
         );
@@ -184,8 +205,9 @@ async function main(argv: string[]): Promise<number> {
     .argument('<file>')
     .option('--cell <name>')
     .option('--runs-dir <dir>', 'the run store', 'runs')
-    .action(async (file: string, options: { cell?: string; runsDir: string }) => {
-      const loaded = await loadExperimentFile(path.resolve(file));
+    .addOption(memoryLimitOption())
+    .action(async (file: string, options: { cell?: string; runsDir: string; memoryLimit?: number }) => {
+      const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
       const event = await describeExperiment(
         pickExperiment(loaded, options.cell),
         path.resolve(options.runsDir),
@@ -245,17 +267,20 @@ async function main(argv: string[]): Promise<number> {
       }
       const rows = runs.map((r) => {
         const product = r.summary ? r.summary.models[r.summary.product] : undefined;
+        const meta = readRunMeta(r.dir);
         return [
           r.experiment,
           r.runId,
+          meta.name ?? '',
           r.crashed ? 'crashed' : r.status,
           formatPercent(product?.best.test),
           formatPoints(r.summary?.kdGain),
           formatDuration(r.summary?.durationMs),
+          noteLine(meta.note),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'status', 'student acc', 'KD gain', 'duration'], ...rows]) + '\n',
+        table([['experiment', 'run', 'name', 'status', 'student acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
       );
     });
 
@@ -287,6 +312,14 @@ async function main(argv: string[]): Promise<number> {
     )
     .action((dirs: string[], options: CompareOptions) => {
       process.stdout.write(compareCommand(dirs, options) + '\n');
+      // Names and notes the user gave the runs (meta.json), under the table.
+      if ((options.format ?? 'table') !== 'table') return;
+      const labels = dirs.flatMap((dir) => {
+        const meta = readRunMeta(path.resolve(dir));
+        if (!meta.name && !meta.note) return [];
+        return [`${path.basename(dir)}: ${[meta.name, meta.note && noteLine(meta.note)].filter(Boolean).join(' — ')}`];
+      });
+      if (labels.length) process.stdout.write(labels.join('\n') + '\n');
     });
 
   try {

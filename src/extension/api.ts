@@ -2,6 +2,7 @@
 // the live events of the runs this window starts. The integration tests, which run the extension in
 // test mode, also get its parts (`testing`); nobody else does.
 import type * as vscode from 'vscode';
+import type { CompareViewModel } from '../protocol/webview';
 import type { RunInfo } from '../engine/store/runStore';
 import type { Commands } from './commands';
 import type { Settings } from './config';
@@ -30,4 +31,6 @@ export interface TestingHooks {
   settings(): Settings;
   /** The outcome texts drawn after the experiments of a visible document, by 0-based line. */
   inlineOutcomes(uri: vscode.Uri): { line: number; text: string }[];
+  /** The comparison view model last delivered to the comparison's webview (after it announced ready). */
+  comparison(): CompareViewModel | undefined;
 }

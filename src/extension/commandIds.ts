@@ -12,6 +12,8 @@ export const COMMANDS = {
   deleteRun: 'distillationStudio.deleteRun',
   refreshRuns: 'distillationStudio.refreshRuns',
   showLog: 'distillationStudio.showLog',
+  renameRun: 'distillationStudio.renameRun',
+  noteRun: 'distillationStudio.noteRun',
 } as const;
 
 /** True while at least one run is going or queued. */

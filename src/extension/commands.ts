@@ -5,7 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ExperimentError, loadExperimentFile, validateExperimentText, type Problem } from '../engine/config';
+import type { Problem } from '../engine/config';
+import { EXPERIMENT_FILE_LIMIT, readTextFileSafely } from '../engine/io/safeRead';
+import type { WorkerAnalysis } from './validation/validatorService';
 import type { ExperimentFile } from '../engine/config/types';
 import { deleteRun, safeName, type RunInfo } from '../engine/store/runStore';
 import { liveLock, signalRunner } from '../engine/store/runLock';
@@ -17,17 +19,21 @@ import type { RunIndex } from './runs/runIndex';
 import type { RunJob, RunManager } from './runs/runManager';
 import { freeStem, templateText, TEMPLATES } from './templates';
 import type { RunsTreeNode } from './tree/runsTreeModel';
+import type { CompareSource } from '../protocol/webview';
+import { editRunMeta } from './compare/runMetaInput';
 import { runDescription } from './text';
 
 export interface Panels {
   showExperiment(target: PanelTarget): void;
-  showComparison(runDirs: string[]): void;
+  showComparison(source: string[] | CompareSource): void;
 }
 
 export interface CommandDeps {
   manager: RunManager;
   index: RunIndex;
   diagnostics: ExperimentDiagnostics;
+  /** Validates a file's text off the host's thread; without errors, the experiments come with it. */
+  analyse: (file: string, text: string) => Promise<WorkerAnalysis>;
   panels: Panels;
   log: vscode.LogOutputChannel;
 }
@@ -97,6 +103,8 @@ export class Commands {
       reg(c.deleteRun, (arg, selection) => this.deleteRuns(arg, selection)),
       reg(c.refreshRuns, () => this.deps.index.refreshNow()),
       reg(c.showLog, () => this.deps.log.show()),
+      reg(c.renameRun, (arg) => this.editMeta(arg, 'name')),
+      reg(c.noteRun, (arg) => this.editMeta(arg, 'note')),
     ];
   }
 
@@ -247,6 +255,12 @@ export class Commands {
   }
 
   async compare(arg?: unknown, selection?: unknown): Promise<void> {
+    // An experiment node alone: every run of it, including runs that start while the view is open.
+    const single = !Array.isArray(selection) || selection.length <= 1;
+    if (single && isTreeNode(arg) && arg.kind === 'experiment') {
+      this.deps.panels.showComparison({ experiment: arg.name });
+      return;
+    }
     let dirs = runDirsOf(arg, selection);
     if (dirs.length === 0) {
       const runs = this.deps.index.runs();
@@ -310,6 +324,15 @@ export class Commands {
     await vscode.workspace.fs.writeFile(uri, Buffer.from(templateText(template, stem), 'utf8'));
     await vscode.window.showTextDocument(uri);
     return uri;
+  }
+
+  /** Names a run or attaches a note to it (meta.json in its folder); the tree and views pick it up from the store. */
+  async editMeta(arg: unknown, field: 'name' | 'note'): Promise<boolean> {
+    const dir = runDirsOf(arg, undefined)[0];
+    if (!dir) return false;
+    const saved = await editRunMeta(dir, field);
+    if (saved) this.deps.index.refresh();
+    return saved;
   }
 
   async openRunFolder(arg?: unknown): Promise<void> {
@@ -391,40 +414,41 @@ export class Commands {
 
   /** Problems of a file's current text (the editor's, if open), published as diagnostics. */
   private async check(file: string): Promise<Problem[]> {
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
-    const text = document ? document.getText() : await fs.promises.readFile(file, 'utf8');
-    const problems = validateExperimentText(text, file);
-    this.deps.diagnostics.set(file, problems);
-    return problems;
+    return (await this.analyse(file)).problems;
   }
 
-  /** Saves the file, validates it and loads it; on problems shows them and resolves to undefined. */
+  /** A file's current text (the editor's, if open) analysed off the host's thread; its problems become diagnostics. */
+  private async analyse(file: string): Promise<WorkerAnalysis> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    let text: string;
+    if (document) text = document.getText();
+    else {
+      const read = readTextFileSafely(file, EXPERIMENT_FILE_LIMIT);
+      if ('error' in read) throw new Error(read.error);
+      text = read.text;
+    }
+    const analysis = await this.deps.analyse(file, text);
+    this.deps.diagnostics.set(file, analysis.problems);
+    return analysis;
+  }
+
+  /** Saves the file and analyses it (on the worker); on problems shows them and resolves to undefined. */
   private async prepare(file: string): Promise<ExperimentFile | undefined> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
     if (document?.isDirty) await document.save();
     const name = path.basename(file);
-    let problems: Problem[];
+    let analysis: WorkerAnalysis;
     try {
-      problems = await this.check(file);
+      analysis = await this.analyse(file);
     } catch (error) {
       void vscode.window.showErrorMessage(`${name}: ${(error as Error).message}`);
       return undefined;
     }
-    if (problems.some((p) => p.severity === 'error')) {
-      void this.reportProblems(name, problems, 'error');
+    if (analysis.problems.some((p) => p.severity === 'error') || !analysis.file) {
+      void this.reportProblems(name, analysis.problems, 'error');
       return undefined;
     }
-    try {
-      return await loadExperimentFile(file);
-    } catch (error) {
-      if (error instanceof ExperimentError) {
-        this.deps.diagnostics.set(file, error.problems);
-        void this.reportProblems(name, error.problems, 'error');
-      } else {
-        void vscode.window.showErrorMessage(`${name}: ${(error as Error).message}`);
-      }
-      return undefined;
-    }
+    return analysis.file;
   }
 
   private async reportProblems(name: string, problems: readonly Problem[], level: 'error' | 'warning'): Promise<void> {

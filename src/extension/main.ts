@@ -2,6 +2,7 @@
 // lifetimes to the extension's. Everything long-running happens in runner processes.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { Worker } from 'worker_threads';
 import type { DistillationStudioApi } from './api';
 import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
 import { Commands } from './commands';
@@ -18,6 +19,8 @@ import { RunIndex } from './runs/runIndex';
 import { RunManager } from './runs/runManager';
 import { RunPresenter } from './runs/runPresenter';
 import { RunsTreeProvider } from './tree/runsTree';
+import { ValidatorService } from './validation/validatorService';
+import { validationOptions } from './validation/trust';
 
 export function activate(context: vscode.ExtensionContext): DistillationStudioApi {
   const log = vscode.window.createOutputChannel('Distillation Studio', { log: true });
@@ -29,6 +32,10 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const index = new RunIndex(settings.runsDir);
   const presenter = new RunPresenter(manager, log);
   const diagnostics = new ExperimentDiagnostics();
+  const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
+  const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
+  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
+  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
   const tree = new RunsTreeProvider(index, manager);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
@@ -46,19 +53,22 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
         execPath: process.execPath,
         env: process.env,
       }),
+    warn: (message) => log.warn(message),
   };
   const experimentPanel = registerExperimentPanel(context, panelDeps);
   const comparePanel = registerComparePanel(context, panelDeps, {
     openRun: (runDir) => experimentPanel.show({ kind: 'run', runDir }),
+    store: index,
   });
   const commands = new Commands({
     manager,
     index,
     diagnostics,
+    analyse,
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
-      showComparison: (runDirs) => comparePanel.show(runDirs),
+      showComparison: (source) => comparePanel.show(source),
     },
   });
 
@@ -76,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
 
   context.subscriptions.push(
     log,
+    validator,
     manager,
     index,
     presenter,
@@ -92,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       index.setRunsDir(settings.runsDir);
       manager.reschedule();
     }),
-    registerLiveValidation(diagnostics),
+    registerLiveValidation(diagnostics, validate),
   );
   log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);
 
@@ -109,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       commands,
       settings: () => settings,
       inlineOutcomes: (uri) => outcomes.shown(uri),
+      comparison: () => comparePanel.delivered(),
     };
   return api;
 }

@@ -20,4 +20,6 @@ export interface PanelDeps {
   onRunEvent: vscode.Event<RunEventMessage>;
   /** The command line of a runner for a request (the settings' Node, the bundled runner). */
   runnerCommand(request: RunnerRequest): RunnerCommand;
+  /** Logs what a panel ignored (a webview message that does not fit the contract). */
+  warn(message: string): void;
 }

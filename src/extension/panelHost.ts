@@ -3,6 +3,7 @@
 // lost while it loads), posting, disposal, and the serializer that restores a panel after a reload.
 import * as vscode from 'vscode';
 import { webviewHtml, webviewOptions } from './panel/html';
+import type { Checked } from '../protocol/webviewMessages';
 
 export type WebviewBundle = 'panel' | 'compare';
 
@@ -17,11 +18,18 @@ export abstract class PanelHost<Command extends { type: string }, Notification> 
     extensionUri: vscode.Uri,
     bundle: WebviewBundle,
     title: string,
+    /** Checks a webview message against the contract; one that does not fit is dropped and logged. */
+    check: (raw: unknown) => Checked<Command>,
+    warn: (message: string) => void,
   ) {
     panel.title = title;
     panel.webview.html = webviewHtml(panel.webview, extensionUri, bundle, title);
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: Command) => void this.receive(message)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = check(raw);
+        if (checked.ok) void this.receive(checked.message);
+        else warn(`dropped a message from the webview: ${checked.reason}`);
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }

@@ -187,6 +187,20 @@ export interface LogEvent extends EventBase {
   message: string;
 }
 
+/** A few training examples as the models see them after augmentation, emitted once per run. */
+export interface SamplesEvent extends EventBase {
+  type: 'samples';
+  stage: string;
+  epoch: number;
+  /** One example's [height, width, channels] (1 or 3 channels). */
+  shape: [number, number, number];
+  count: number;
+  /** count × height × width × channels bytes (0…255, row-major), base64; display values (normalisation undone). */
+  pixels: string;
+  /** The augmentation ops, in order, e.g. ["randomCrop", "horizontalFlip"]. */
+  ops: string[];
+}
+
 export interface RunEndEvent extends EventBase {
   type: 'run-end';
   status: Exclude<RunStatus, 'running'>;
@@ -203,6 +217,7 @@ export type RunEvent =
   | StageEndEvent
   | SummaryEvent
   | LogEvent
+  | SamplesEvent
   | RunEndEvent;
 
 export type RunEventType = RunEvent['type'];

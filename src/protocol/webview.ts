@@ -3,7 +3,17 @@
 // webview → host, and the state a webview persists (getState/setState) so the panel serializer can
 // restore it after a window reload. A webview sends `ready` first; the host then pushes the whole
 // view model, then incremental run events that the webview folds with the same reducer.
-import type { ModelMetrics, ModelsEvent, ModelSummary, RunEvent, RunStatus, RunSummary, StageRole } from './events';
+import type { MetricStats } from './sweep';
+import type {
+  ModelMetrics,
+  ModelsEvent,
+  ModelSummary,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  SamplesEvent,
+  StageRole,
+} from './events';
 
 export const EXPERIMENT_PANEL_VIEW_TYPE = 'distillationStudio.experimentPanel';
 export const COMPARE_PANEL_VIEW_TYPE = 'distillationStudio.comparePanel';
@@ -93,9 +103,13 @@ export interface PanelViewModel {
   summary?: RunSummary;
   /** The latest log lines (bounded). */
   logs: LogLine[];
+  /** A few augmented training examples, when the run augments its data. */
+  samples?: SamplesEvent;
 }
 
-export type ExportFormat = 'png' | 'csv';
+/** Every export format, listed once: the type and the run-time check of webview messages both come from it. */
+export const EXPORT_FORMATS = ['png', 'csv', 'svg', 'md'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Host → experiment panel. */
 export type PanelNotification =
@@ -187,22 +201,105 @@ export interface CompareRunView {
   speedup?: number;
   /** Validation accuracy per epoch of the product stage. */
   valCurve: { epoch: number[]; valAcc: (number | null)[] };
+  /** The user's name and note for the run (runs/<exp>/<id>/meta.json). */
+  name?: string;
+  note?: string;
+  /** The run's seed and, for a run of a sweep, the sweep and point it belongs to. */
+  seed?: number;
+  sweep?: { id: string; point: number };
+  /** Runs with the same key differ only by seed (they form a group). */
+  groupKey?: string;
+  /** Config values of the keys that differ between the shown runs (dotted paths), swept keys included. */
+  config?: Record<string, ConfigScalar>;
+  /** Teacher and baseline figures for the trade-off chart. */
+  teacherCost?: ModelCost;
+  baselineCost?: ModelCost;
+  /** Bytes of the product's weights (float32). */
+  bytes?: number;
+  /** Progress of a running run (the product's or the current stage's epochs). */
+  progress?: { stage: string; epoch: number; epochs: number };
+  /** Per-epoch curves of the product stage, aligned with `epoch`: valAcc, trainAcc, trainLoss, valLoss, loss:<term>. */
+  curves?: { epoch: number[]; series: Record<string, (number | null)[]> };
 }
+
+/** A model's cost figures, for placing a teacher or a baseline on the trade-off chart. */
+export interface ModelCost {
+  params: number;
+  macs: number;
+  bytes: number;
+  latencyMs: number;
+}
+
+export type ConfigScalar = string | number | boolean | null;
+
+/** Runs that differ only by seed, with the statistics of their metrics (keys as in the table's columns). */
+export interface CompareGroupView {
+  key: string;
+  /** The config values the group's runs share (the differing keys only), swept keys included. */
+  config: Record<string, ConfigScalar>;
+  runDirs: string[];
+  seeds: number[];
+  metrics: Record<string, MetricStats>;
+}
+
+/** What a comparison shows: chosen runs, every run of an experiment, or every run of a sweep (new runs join as they start). */
+export type CompareSource = { runDirs: string[] } | { experiment: string } | { experiment: string; sweepId: string };
 
 export interface CompareViewModel {
   title: string;
+  source?: CompareSource;
   runs: CompareRunView[];
+  groups: CompareGroupView[];
+  /** Config keys that differ between the shown runs; `swept` lists those a sweep varied. */
+  configKeys: { differing: string[]; swept: string[]; equal: Record<string, ConfigScalar> };
+}
+
+/** The two resolved configs the diff shows, flattened to dotted paths. */
+export interface CompareDiffView {
+  a: { runDir: string; label: string; config: Record<string, ConfigScalar> };
+  b: { runDir: string; label: string; config: Record<string, ConfigScalar> };
 }
 
 /** Host → comparison panel. */
 export type CompareNotification =
-  { type: 'compare/view'; view: CompareViewModel } | { type: 'compare/run'; run: CompareRunView } | ExportResult;
+  | { type: 'compare/view'; view: CompareViewModel }
+  /** Changed and new runs, with the groups and config keys recomputed (a live update). */
+  | {
+      type: 'compare/update';
+      runs: CompareRunView[];
+      groups: CompareGroupView[];
+      configKeys: CompareViewModel['configKeys'];
+    }
+  | { type: 'compare/diff'; diff: CompareDiffView }
+  | ExportResult;
 
 /** Comparison panel → host. */
-export type CompareCommand = { type: 'ready' } | { type: 'openRun'; runDir: string } | ExportRequest;
+export type CompareCommand =
+  | { type: 'ready' }
+  | { type: 'openRun'; runDir: string }
+  | { type: 'diff'; a: string; b: string }
+  | { type: 'editMeta'; runDir: string; field: 'name' | 'note' }
+  | ExportRequest;
 
+export type CompareTab = 'table' | 'scatter' | 'parallel' | 'curves' | 'diff';
+export type CostAxis = 'params' | 'macs' | 'bytes' | 'latency';
+
+/** View choices the comparison keeps across reloads. */
 export interface CompareWebviewState {
   runDirs: string[];
+  source?: CompareSource;
   sort?: { column: string; descending: boolean };
   hiddenRuns?: string[];
+  grouped?: boolean;
+  /** Columns the user chose to show (absent: the defaults). */
+  columns?: string[];
+  showEqualKeys?: boolean;
+  filter?: { text: string; statuses: RunStatus[] };
+  scatter?: { cost: CostAxis; accuracy: 'best' | 'last'; log: boolean };
+  curveMetric?: string;
+  /** Brushed ranges per parallel-coordinates axis, in data units. */
+  brush?: Record<string, [number, number]>;
+  parallelMetrics?: string[];
+  selected?: string[];
+  tab?: CompareTab;
 }

@@ -505,6 +505,42 @@ describe('experiment panel webview', function () {
     assert.deepStrictEqual(page.errors, []);
   });
 
+  it('draws the augmented samples of a samples event pixel for pixel, and hides the section without one', async () => {
+    const events = readFixtureEvents(FIXTURES.lenet);
+    const plain = await openRun(events);
+    assert.strictEqual(await plain.page.locator('[data-section="samples"]').isHidden(), true);
+    // Two 2×3 RGB samples whose bytes are their own positions.
+    const bytes = Uint8Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => i * 7);
+    const samples: RunEvent = {
+      type: 'samples',
+      time: '2026-12-02T10:00:00.000Z',
+      stage: 'student',
+      epoch: 1,
+      shape: [2, 3, 3],
+      count: 2,
+      pixels: Buffer.from(bytes).toString('base64'),
+      ops: ['randomCrop', 'horizontalFlip'],
+    };
+    const page = await openRun([...events, samples]);
+    const section = page.page.locator('[data-section="samples"]');
+    assert.strictEqual(await section.isVisible(), true);
+    assert.match(
+      (await section.textContent()) ?? '',
+      /2 training examples of stage student, epoch 1, after randomCrop → horizontalFlip/,
+    );
+    const drawn = await page.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('.samples-grid canvas')).map((c) =>
+        Array.from(c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []),
+      ),
+    );
+    assert.strictEqual(drawn.length, 2);
+    for (let s = 0; s < 2; s++) {
+      const want: number[] = [];
+      for (let p = 0; p < 6; p++) want.push(...Array.from(bytes.subarray(s * 18 + p * 3, s * 18 + p * 3 + 3)), 255);
+      assert.deepStrictEqual(drawn[s], want, `sample ${s}`);
+    }
+  });
+
   it('renders in light, dark and high-contrast themes (screenshots)', async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const events = readFixtureEvents(FIXTURES.lenet);

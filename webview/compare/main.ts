@@ -1,26 +1,30 @@
 // The run comparison's entry point: announces `ready`, renders the view model the host pushes and
-// the run updates that follow (batched per animation frame), and keeps its sort order with setState.
+// folds the live updates that follow (changed runs, recomputed groups) into it, batched per
+// animation frame; keeps the user's choices with setState so a reload restores them.
 import type {
   CompareCommand,
   CompareNotification,
   CompareViewModel,
   CompareWebviewState,
 } from '../../src/protocol/webview';
-import uplotCss from 'uplot/dist/uPlot.min.css';
 import baseCss from '../shared/base.css';
 import compareCss from './compare.css';
-import '../shared/elements';
 import { adoptStyles } from '../shared/styles';
 import { onThemeChange } from '../shared/theme';
 import { ExportRequests } from '../shared/exports';
 import { onHostMessage, vscodeApi } from '../shared/vscodeApi';
 import { CompareView } from './view';
 
-adoptStyles(uplotCss, baseCss, compareCss);
+adoptStyles(baseCss, compareCss);
 const api = vscodeApi<CompareWebviewState, CompareCommand>();
 const exportRequests = new ExportRequests();
 let state: CompareWebviewState = api.getState() ?? { runDirs: [] };
-let view: CompareViewModel = { title: 'Run comparison', runs: [] };
+let view: CompareViewModel = {
+  title: 'Run comparison',
+  runs: [],
+  groups: [],
+  configKeys: { differing: [], swept: [], equal: {} },
+};
 let frameQueued = false;
 
 const compare = new CompareView({
@@ -30,6 +34,8 @@ const compare = new CompareView({
     api.setState(state);
   },
   openRun: (runDir) => api.postMessage({ type: 'openRun', runDir }),
+  editMeta: (runDir, field) => api.postMessage({ type: 'editMeta', runDir, field }),
+  requestDiff: (a, b) => api.postMessage({ type: 'diff', a, b }),
   exportFile: (format, fileName, data) => api.postMessage(exportRequests.request(format, fileName, data)),
 });
 (document.getElementById('app') ?? document.body).append(compare.element);
@@ -39,8 +45,11 @@ function schedule(): void {
   frameQueued = true;
   requestAnimationFrame(() => {
     frameQueued = false;
+    const began = performance.now();
     compare.update(view);
-    document.body.dataset.rendered = String(view.runs.length);
+    // How long the render took (read by the benchmark), and a count tests can wait on.
+    document.body.dataset.renderMs = (performance.now() - began).toFixed(2);
+    document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
   });
 }
 
@@ -48,19 +57,25 @@ onHostMessage<CompareNotification>((message) => {
   switch (message.type) {
     case 'compare/view':
       view = message.view;
-      state = { ...state, runDirs: view.runs.map((r) => r.runDir) };
+      state = { ...state, runDirs: view.runs.map((r) => r.runDir), source: view.source };
       api.setState(state);
       schedule();
       break;
-    case 'compare/run': {
+    case 'compare/update': {
       const runs = view.runs.slice();
-      const at = runs.findIndex((r) => r.runDir === message.run.runDir);
-      if (at >= 0) runs[at] = message.run;
-      else runs.push(message.run);
-      view = { ...view, runs };
+      const at = new Map(runs.map((r, i) => [r.runDir, i]));
+      for (const run of message.runs) {
+        const i = at.get(run.runDir);
+        if (i === undefined) runs.push(run);
+        else runs[i] = run;
+      }
+      view = { ...view, runs, groups: message.groups, configKeys: message.configKeys };
       schedule();
       break;
     }
+    case 'compare/diff':
+      compare.setDiff(message.diff);
+      break;
     case 'export/result':
       exportRequests.settle(message);
       break;

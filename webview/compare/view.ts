@@ -1,212 +1,462 @@
-// Renders the comparison table (sortable, best cell per metric marked) and the overlaid
-// validation-accuracy curves of the runs.
-import type { CompareRunView, CompareViewModel, CompareWebviewState, ExportFormat } from '../../src/protocol/webview';
-import { LiveChart } from '../shared/chart';
-import { toCsv } from '../shared/csv';
-import { clear, h } from '../shared/dom';
-import { formatPercent } from '../../src/shared/format';
-import { chartTheme } from '../shared/theme';
+// The comparison view: a toolbar (group by seed, filters, columns, exports), the virtualised table,
+// the trade-off chart with its Pareto front, parallel coordinates whose brushing filters the rows,
+// curves by epoch and the config diff of two runs. It renders view models the host pushes; every
+// derived figure comes from the pure functions of src/shared/compare.
+import type { RunStatus } from '../../src/protocol/events';
+import type {
+  CompareDiffView,
+  CompareViewModel,
+  CompareWebviewState,
+  CostAxis,
+  ExportFormat,
+} from '../../src/protocol/webview';
+import { tableColumns, type TableColumn } from '../../src/shared/compare/columns';
+import { curveMetrics, groupCurve, runCurve, type CurveLine } from '../../src/shared/compare/curves';
+import { markdownReport, tableCsv } from '../../src/shared/compare/exports';
+import { DEFAULT_METRIC_COLUMNS, METRICS } from '../../src/shared/compare/metrics';
+import { insideBrush, parallelAxes, type ParallelAxis } from '../../src/shared/compare/parallel';
+import { rowsOf, runLabel, type CompareRow } from '../../src/shared/compare/rows';
+import { COST_LABEL, scatterFront, scatterPoints, type ScatterPoint } from '../../src/shared/compare/scatter';
+import { filterRows, sortRows } from '../../src/shared/compare/table';
 import { blobToBase64 } from '../shared/bytes';
-import { bestCells, COMPARE_COLUMNS, compareCsvRows, sortRuns } from '../../src/shared/compare/model';
+import { clear, h } from '../shared/dom';
+import { chartTheme } from '../shared/theme';
+import { CurvesView, curveMetricLabel } from './curvesView';
+import { DiffView } from './diffView';
+import { ParallelView, type Brush } from './parallelView';
+import { ScatterView } from './scatterView';
+import { svgText, svgToPng } from './svgChart';
+import { TableView } from './tableView';
+
+type UiState = Omit<CompareWebviewState, 'runDirs' | 'source'>;
 
 export interface CompareHost {
-  state(): Omit<CompareWebviewState, 'runDirs'>;
-  setState(patch: Partial<Omit<CompareWebviewState, 'runDirs'>>): void;
+  state(): UiState;
+  setState(patch: Partial<UiState>): void;
   openRun(runDir: string): void;
+  editMeta(runDir: string, field: 'name' | 'note'): void;
+  requestDiff(a: string, b: string): void;
   exportFile(format: ExportFormat, fileName: string, data: string): void;
 }
 
-function runLabel(run: CompareRunView): string {
-  return `${run.experiment} · ${run.runId}`;
+const STATUSES: RunStatus[] = ['done', 'running', 'failed', 'stopped'];
+const DEFAULT_PARALLEL_METRICS = ['student.best.test', 'kdGain', 'params'];
+const MAX_DEFAULT_CURVES = 8;
+
+function select(label: string, name: string, options: [string, string][], value: string): HTMLSelectElement {
+  const el = h('select', { 'aria-label': label, 'data-control': name });
+  for (const [v, text] of options) el.append(h('option', { value: v, selected: v === value }, text));
+  return el;
+}
+
+function checkbox(label: string, name: string, checked: boolean): { wrap: HTMLLabelElement; input: HTMLInputElement } {
+  const input = h('input', { type: 'checkbox', 'data-control': name, checked });
+  return { wrap: h('label', {}, input, label), input };
+}
+
+function button(label: string, attrs: Record<string, string>, onClick: () => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: 'secondary', ...attrs }, label);
+  b.addEventListener('click', onClick);
+  return b;
 }
 
 export class CompareView {
   readonly element: HTMLElement;
   private readonly title = h('h1');
-  private readonly count = h('span', { class: 'muted' });
-  private readonly tableWrap = h('div', { class: 'table-wrap' });
-  private readonly chartBody = h('div', { class: 'chart-body' });
-  private readonly chartCard: HTMLElement;
-  private chart?: LiveChart;
-  private chartSignature = '';
-  private view: CompareViewModel = { title: 'Run comparison', runs: [] };
+  private readonly count = h('span', { class: 'muted', 'data-count': '' });
+  private readonly table: TableView;
+  private readonly scatter: ScatterView;
+  private readonly parallel: ParallelView;
+  private readonly curves = new CurvesView();
+  private readonly diffView = new DiffView();
+  private readonly columnsMenu = h('div', { class: 'columns-menu' });
+  private readonly scatterControls = h('div', { class: 'toolbar' });
+  private readonly curveControls = h('div', { class: 'toolbar' });
+  private readonly diffControls = h('div', { class: 'toolbar' });
+  private readonly parallelControls = h('div', { class: 'toolbar' });
+  private view: CompareViewModel = {
+    title: 'Run comparison',
+    runs: [],
+    groups: [],
+    configKeys: { differing: [], swept: [], equal: {} },
+  };
+  private diff?: CompareDiffView;
+  private requestedDiff = '';
+  /** What the last render derived, for exports and tests. */
+  private rows: CompareRow[] = [];
+  private shown: CompareRow[] = [];
+  private columns: TableColumn[] = [];
+  private axes: ParallelAxis[] = [];
+  private points: ScatterPoint[] = [];
+  private front: ScatterPoint[] = [];
+  /** What each part was last drawn from: a live update redraws only the parts whose inputs changed. */
+  private drawn = { scatter: '', parallel: '', curves: '', diff: '', menu: '' };
 
   constructor(private readonly host: CompareHost) {
-    const csv = h(
-      'vscode-button',
-      { secondary: true, 'data-export': 'table.csv', 'aria-label': 'Export the comparison table as CSV' },
-      'Export CSV',
+    this.table = new TableView({
+      sort: () => this.host.state().sort,
+      setSort: (column, descending) => {
+        this.host.setState({ sort: { column, descending } });
+        this.update(this.view);
+      },
+      selected: () => new Set(this.host.state().selected ?? []),
+      toggleSelected: (id, on) => {
+        const selected = new Set(this.host.state().selected ?? []);
+        if (on) selected.add(id);
+        else selected.delete(id);
+        this.host.setState({ selected: [...selected] });
+        this.update(this.view);
+      },
+      openRun: (runDir) => this.host.openRun(runDir),
+      editMeta: (runDir, field) => this.host.editMeta(runDir, field),
+    });
+    this.scatter = new ScatterView((runDir) => this.host.openRun(runDir));
+    this.parallel = new ParallelView((brush) => {
+      this.host.setState({ brush });
+      this.update(this.view);
+    });
+    const s = this.host.state();
+    const group = checkbox('Group by seed', 'grouped', s.grouped ?? true);
+    group.input.addEventListener('change', () => {
+      this.host.setState({ grouped: group.input.checked, selected: [] });
+      this.update(this.view);
+    });
+    const text = h('input', {
+      type: 'search',
+      placeholder: 'Filter: name, note, config value…',
+      'aria-label': 'Filter rows by text',
+      'data-control': 'filter',
+      value: s.filter?.text ?? '',
+    });
+    text.addEventListener('input', () => {
+      this.host.setState({ filter: { text: text.value, statuses: this.host.state().filter?.statuses ?? [] } });
+      this.update(this.view);
+    });
+    const statuses = h('span', { class: 'statuses', role: 'group', 'aria-label': 'Show statuses' });
+    for (const status of STATUSES) {
+      const c = checkbox(status, `status-${status}`, (s.filter?.statuses ?? []).includes(status));
+      c.input.addEventListener('change', () => {
+        const now = new Set(this.host.state().filter?.statuses ?? []);
+        if (c.input.checked) now.add(status);
+        else now.delete(status);
+        this.host.setState({ filter: { text: text.value, statuses: STATUSES.filter((x) => now.has(x)) } });
+        this.update(this.view);
+      });
+      statuses.append(c.wrap);
+    }
+    const columns = h('details', { class: 'columns' }, h('summary', {}, 'Columns'), this.columnsMenu);
+    const csv = button('Export CSV', { 'data-export': 'table.csv' }, () =>
+      this.host.exportFile('csv', 'comparison.csv', this.csv()),
     );
-    csv.addEventListener('click', () => this.exportTable());
-    const png = h(
-      'vscode-button',
-      { secondary: true, 'data-export': 'curves.png', 'aria-label': 'Export the validation curves as PNG' },
-      'PNG',
+    const md = button('Markdown report', { 'data-export': 'report.md' }, () =>
+      this.host.exportFile('md', 'comparison-report.md', this.markdown()),
     );
-    png.addEventListener('click', () => void this.exportCurves());
-    const curvesCsv = h(
-      'vscode-button',
-      { secondary: true, 'data-export': 'curves.csv', 'aria-label': 'Export the validation curves as CSV' },
-      'CSV',
-    );
-    curvesCsv.addEventListener('click', () => this.host.exportFile('csv', 'validation-curves.csv', this.curvesCsv()));
-    this.chartCard = h(
-      'section',
-      { class: 'chart-card', 'data-card': 'curves', 'aria-label': 'Validation accuracy per epoch' },
-      h('header', {}, h('h3', {}, 'Validation accuracy per epoch (distilled student)'), png, curvesCsv),
-      this.chartBody,
-    );
+    const card = (name: string, title: string, controls: HTMLElement, ...body: HTMLElement[]) =>
+      h(
+        'section',
+        { class: 'chart-card', 'data-card': name },
+        h(
+          'header',
+          {},
+          h('h2', {}, title),
+          controls,
+          button('PNG', { 'data-export': `${name}.png` }, () => void this.exportChart(name, 'png')),
+          button('SVG', { 'data-export': `${name}.svg` }, () => void this.exportChart(name, 'svg')),
+        ),
+        ...body,
+      );
     this.element = h(
       'div',
-      {},
-      h('header', { class: 'compare-header' }, this.title, this.count, csv),
-      this.tableWrap,
-      this.chartCard,
-    );
-  }
-
-  update(view: CompareViewModel): void {
-    this.view = view;
-    this.title.textContent = view.title;
-    this.count.textContent = `${view.runs.length} run${view.runs.length === 1 ? '' : 's'}`;
-    this.renderTable();
-    this.renderChart();
-  }
-
-  retheme(): void {
-    this.chart?.destroy();
-    this.chart = undefined;
-    this.chartSignature = '';
-    this.renderChart();
-  }
-
-  private sorted(): CompareRunView[] {
-    const sort = this.host.state().sort;
-    return sort ? sortRuns(this.view.runs, sort.column, sort.descending) : this.view.runs;
-  }
-
-  private renderTable(): void {
-    clear(this.tableWrap);
-    if (this.view.runs.length === 0) {
-      this.tableWrap.append(h('p', { class: 'empty' }, 'No runs selected.'));
-      return;
-    }
-    const sort = this.host.state().sort;
-    const best = bestCells(this.view.runs);
-    const head = h('tr');
-    for (const column of COMPARE_COLUMNS) {
-      const ariaSort = sort?.column === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none';
-      const button = h(
-        'button',
-        { class: 'sort', type: 'button', title: column.description, 'data-sort': column.key },
-        column.label,
-      );
-      button.addEventListener('click', () => {
-        const descending =
-          sort?.column === column.key ? !sort.descending : column.better !== 'min' && column.better !== undefined;
-        this.host.setState({ sort: { column: column.key, descending } });
-        this.renderTable();
-      });
-      head.append(h('th', { scope: 'col', 'aria-sort': ariaSort, 'data-column': column.key }, button));
-    }
-    const body = h('tbody');
-    for (const run of this.sorted()) {
-      const tr = h('tr', { 'data-run': run.runDir });
-      for (const column of COMPARE_COLUMNS) {
-        const isBest = best.get(column.key)?.has(run.runDir) ?? false;
-        const value = column.value(run);
-        const td = h('td', {
-          'data-column': column.key,
-          'data-value': typeof value === 'number' ? value : undefined,
-          class: isBest ? 'best' : undefined,
-        });
-        if (column.key === 'experiment') {
-          const open = h(
-            'button',
-            { class: 'open-run', type: 'button', title: 'Open in the experiment panel' },
-            run.experiment,
-          );
-          open.addEventListener('click', () => this.host.openRun(run.runDir));
-          td.append(open);
-        } else if (column.key === 'status') {
-          td.append(h('span', { class: 'run-status', 'data-status': run.status }, run.status));
-        } else {
-          td.append(column.format(run));
-        }
-        if (isBest) td.setAttribute('aria-label', `${column.format(run)}, best`);
-        tr.append(td);
-      }
-      body.append(tr);
-    }
-    this.tableWrap.append(
+      { class: 'compare-root' },
+      h('header', { class: 'compare-header' }, this.title, this.count),
+      h('div', { class: 'toolbar' }, group.wrap, text, statuses, columns, csv, md),
+      this.table.element,
       h(
-        'table',
-        { class: 'data compare' },
-        h('caption', { class: 'visually-hidden' }, 'Runs side by side; the best value of each metric is starred'),
-        h('thead', {}, head),
-        body,
+        'div',
+        { class: 'charts' },
+        card(
+          'scatter',
+          'Accuracy against cost',
+          this.scatterControls,
+          this.scatter.element,
+          h('h3', {}, 'Pareto front'),
+          this.scatter.frontList,
+        ),
+        card('parallel', 'Parallel coordinates', this.parallelControls, this.parallel.element),
+        card('curves', 'Curves by epoch', this.curveControls, this.curves.element),
+      ),
+      h(
+        'section',
+        { class: 'chart-card', 'data-card': 'diff' },
+        h('header', {}, h('h2', {}, 'Config diff'), this.diffControls),
+        this.diffView.element,
       ),
     );
   }
 
-  private renderChart(): void {
-    const runs = this.view.runs.filter((r) => r.valCurve.epoch.length > 0);
-    this.chartCard.hidden = runs.length === 0;
-    if (runs.length === 0) return;
-    const signature = JSON.stringify(runs.map((r) => r.runDir));
-    if (!this.chart || signature !== this.chartSignature) {
-      this.chart?.destroy();
-      const theme = chartTheme();
-      const hidden = new Set(this.host.state().hiddenRuns ?? []);
-      this.chart = new LiveChart(this.chartBody, {
-        id: 'curves',
-        title: 'Validation accuracy per epoch',
-        xLabel: 'epoch',
-        yLabel: 'validation accuracy',
-        integerX: true,
-        height: 300,
-        theme,
-        hidden,
-        formatY: (v) => formatPercent(v, 1),
-        series: runs.map((r, i) => ({
-          key: r.runDir,
-          label: runLabel(r),
-          color: theme.palette[i % theme.palette.length],
-          dash: i >= theme.palette.length ? [6, 4] : undefined,
-        })),
-        onToggle: (key, visible) => {
-          const current = new Set(this.host.state().hiddenRuns ?? []);
-          if (visible) current.delete(key);
-          else current.add(key);
-          this.host.setState({ hiddenRuns: [...current] });
+  setDiff(diff: CompareDiffView): void {
+    this.diff = diff;
+    this.drawn.diff = '';
+    this.renderDiff();
+  }
+
+  retheme(): void {
+    this.drawn = { scatter: '', parallel: '', curves: '', diff: '', menu: '' };
+    this.update(this.view);
+  }
+
+  update(view: CompareViewModel): void {
+    this.view = view;
+    const s = this.host.state();
+    const grouped = s.grouped ?? true;
+    this.title.textContent = view.title;
+    this.rows = rowsOf(view, grouped);
+    const metricCols = s.columns ?? DEFAULT_METRIC_COLUMNS;
+    this.columns = tableColumns(view, { metrics: metricCols, showEqual: s.showEqualKeys ?? false, grouped });
+    const axisKeys = (view.configKeys.swept.length ? view.configKeys.swept : view.configKeys.differing).filter(
+      (k) => !(grouped && k === 'seed'),
+    );
+    this.axes = parallelAxes(this.rows, axisKeys, s.parallelMetrics ?? DEFAULT_PARALLEL_METRICS);
+    const brush = s.brush ?? {};
+    const filtered = filterRows(this.rows, s.filter ?? { text: '', statuses: [] }, (r) =>
+      insideBrush(r, this.axes, brush),
+    );
+    this.shown = s.sort ? sortRows(filtered, s.sort.column, s.sort.descending) : filtered;
+    this.count.textContent = `${this.shown.length} of ${this.rows.length} ${grouped ? 'rows' : 'runs'} · ${view.runs.length} runs · ${view.groups.length} groups`;
+    this.table.update(view, this.shown, this.columns);
+    const theme = chartTheme();
+    const width = Math.max(480, Math.min(1100, (this.element.clientWidth || 900) - 32));
+    const look = JSON.stringify([theme, width]);
+    const menu = JSON.stringify([metricCols, s.showEqualKeys, Object.keys(view.configKeys.equal).length]);
+    if (this.changed('menu', menu)) this.renderColumnsMenu(metricCols, s.showEqualKeys ?? false);
+    const runsByDir = new Map(view.runs.map((r) => [r.runDir, r]));
+    const scatter = s.scatter ?? { cost: 'params', accuracy: 'best', log: true };
+    this.points = scatterPoints(this.shown, runsByDir, scatter);
+    this.front = scatterFront(this.points);
+    if (this.changed('scatter', JSON.stringify([this.points, scatter, look]))) {
+      this.renderScatterControls(scatter);
+      this.scatter.render({ points: this.points, front: this.front, ...scatter, theme, width });
+    }
+    const lines = this.rows.map((r) => [r.id, this.axes.map((a) => r.config[a.key.slice(7)] ?? r.cells[a.key]?.value)]);
+    if (this.changed('parallel', JSON.stringify([lines, this.axes, brush, look]))) {
+      this.renderParallelControls(brush);
+      this.parallel.render({ rows: this.rows, axes: this.axes, brush, theme, width });
+    }
+    this.renderCurves(theme, width, look);
+    if (
+      this.changed(
+        'diff',
+        JSON.stringify([
+          view.runs.map((r) => [r.runDir, r.name]),
+          s.selected,
+          this.diff?.a.runDir,
+          this.diff?.b.runDir,
+        ]),
+      )
+    )
+      this.renderDiff();
+    document.body.dataset.rendered = String(view.runs.length);
+  }
+
+  /** True (and remembered) when a part's inputs differ from what it was last drawn from. */
+  private changed(part: keyof CompareView['drawn'], signature: string): boolean {
+    if (this.drawn[part] === signature) return false;
+    this.drawn[part] = signature;
+    return true;
+  }
+
+  private renderColumnsMenu(metricCols: readonly string[], showEqual: boolean): void {
+    clear(this.columnsMenu);
+    const equal = checkbox(
+      `Show config keys equal in all runs (${Object.keys(this.view.configKeys.equal).length})`,
+      'show-equal',
+      showEqual,
+    );
+    equal.input.addEventListener('change', () => {
+      this.host.setState({ showEqualKeys: equal.input.checked });
+      this.update(this.view);
+    });
+    this.columnsMenu.append(equal.wrap);
+    for (const metric of METRICS) {
+      const c = checkbox(metric.label, `column-${metric.key}`, metricCols.includes(metric.key));
+      c.input.title = metric.description;
+      c.input.addEventListener('change', () => {
+        const now = new Set(this.host.state().columns ?? DEFAULT_METRIC_COLUMNS);
+        if (c.input.checked) now.add(metric.key);
+        else now.delete(metric.key);
+        this.host.setState({ columns: METRICS.map((m) => m.key).filter((k) => now.has(k)) });
+        this.update(this.view);
+      });
+      this.columnsMenu.append(c.wrap);
+    }
+  }
+
+  private renderScatterControls(scatter: NonNullable<UiState['scatter']>): void {
+    clear(this.scatterControls);
+    const cost = select(
+      'Cost axis',
+      'cost',
+      (Object.keys(COST_LABEL) as CostAxis[]).map((k) => [k, COST_LABEL[k]]),
+      scatter.cost,
+    );
+    const acc = select(
+      'Accuracy',
+      'accuracy',
+      [
+        ['best', 'best-validation epoch'],
+        ['last', 'last epoch'],
+      ],
+      scatter.accuracy,
+    );
+    const log = checkbox('log axis', 'log', scatter.log);
+    const apply = () => {
+      this.host.setState({
+        scatter: {
+          cost: cost.value as CostAxis,
+          accuracy: acc.value === 'last' ? 'last' : 'best',
+          log: log.input.checked,
         },
       });
-      this.chartSignature = signature;
+      this.update(this.view);
+    };
+    cost.addEventListener('change', apply);
+    acc.addEventListener('change', apply);
+    log.input.addEventListener('change', apply);
+    this.scatterControls.append(cost, acc, log.wrap);
+  }
+
+  private renderParallelControls(brush: Brush): void {
+    clear(this.parallelControls);
+    const chosen = this.host.state().parallelMetrics ?? DEFAULT_PARALLEL_METRICS;
+    const add = select(
+      'Add a metric axis',
+      'parallel-add',
+      [
+        ['', 'Add metric…'],
+        ...METRICS.filter((m) => !chosen.includes(m.key)).map((m): [string, string] => [m.key, m.label]),
+      ],
+      '',
+    );
+    add.addEventListener('change', () => {
+      if (!add.value) return;
+      this.host.setState({ parallelMetrics: [...chosen, add.value] });
+      this.update(this.view);
+    });
+    this.parallelControls.append(add);
+    if (chosen.length > 0)
+      this.parallelControls.append(
+        button('Remove last metric', { 'data-control': 'parallel-remove' }, () => {
+          this.host.setState({ parallelMetrics: chosen.slice(0, -1) });
+          this.update(this.view);
+        }),
+      );
+    if (Object.keys(brush).length > 0)
+      this.parallelControls.append(
+        button('Clear brushing', { 'data-control': 'clear-brush' }, () => {
+          this.host.setState({ brush: {} });
+          this.update(this.view);
+        }),
+      );
+  }
+
+  /** The selected rows, or the first rows shown when none is selected. */
+  private curveRows(): CompareRow[] {
+    const selected = new Set(this.host.state().selected ?? []);
+    const picked = this.shown.filter((r) => selected.has(r.id));
+    return picked.length ? picked : this.shown.slice(0, MAX_DEFAULT_CURVES);
+  }
+
+  private renderCurves(theme: ReturnType<typeof chartTheme>, width: number, look: string): void {
+    const rows = this.curveRows();
+    const metrics = curveMetrics(rows.flatMap((r) => (r.run ? [r.run] : [])).concat(this.view.runs.slice(0, 50)));
+    const metric = metrics.includes(this.host.state().curveMetric ?? '')
+      ? (this.host.state().curveMetric ?? 'valAcc')
+      : (metrics[0] ?? 'valAcc');
+    const runsByDir = new Map(this.view.runs.map((r) => [r.runDir, r]));
+    const members = (row: CompareRow) =>
+      row.runDirs.flatMap((d) => {
+        const r = runsByDir.get(d);
+        return r ? [r] : [];
+      });
+    const signature = JSON.stringify([
+      rows.map((row) => [row.id, row.label, members(row).map((r) => r.curves?.series[metric])]),
+      metric,
+      metrics,
+      look,
+    ]);
+    if (!this.changed('curves', signature)) return;
+    clear(this.curveControls);
+    const choose = select(
+      'Curve metric',
+      'curve-metric',
+      metrics.map((m) => [m, curveMetricLabel(m)]),
+      metric,
+    );
+    choose.addEventListener('change', () => {
+      this.host.setState({ curveMetric: choose.value });
+      this.update(this.view);
+    });
+    this.curveControls.append(choose);
+    const lines: CurveLine[] = rows.map((row) => {
+      if (row.kind === 'run' && row.run) return runCurve(row.run, metric, runLabel(row.run));
+      return groupCurve(row.id, row.label, members(row), metric);
+    });
+    this.curves.render(lines, metric, theme, width);
+  }
+
+  private renderDiff(): void {
+    clear(this.diffControls);
+    const runs = this.view.runs;
+    const selectedRuns = (this.host.state().selected ?? []).filter((id) => runs.some((r) => r.runDir === id));
+    const options: [string, string][] = runs.map((r) => [r.runDir, runLabel(r)]);
+    const a = select('First run', 'diff-a', options, this.diff?.a.runDir ?? selectedRuns[0] ?? '');
+    const b = select('Second run', 'diff-b', options, this.diff?.b.runDir ?? selectedRuns[1] ?? '');
+    const only = checkbox('only differences', 'diff-only', true);
+    const go = () => {
+      if (a.value && b.value) this.host.requestDiff(a.value, b.value);
+    };
+    a.addEventListener('change', go);
+    b.addEventListener('change', go);
+    only.input.addEventListener('change', () => this.diffView.render(this.diff, only.input.checked));
+    this.diffControls.append(a, b, only.wrap);
+    const current = this.diff;
+    const wantA = selectedRuns[0];
+    const wantB = selectedRuns[1];
+    const want = `${wantA ?? ''}\n${wantB ?? ''}`;
+    if (
+      wantA &&
+      wantB &&
+      want !== this.requestedDiff &&
+      (!current || current.a.runDir !== wantA || current.b.runDir !== wantB)
+    ) {
+      this.requestedDiff = want;
+      this.host.requestDiff(wantA, wantB);
     }
-    const epochs = [...new Set(runs.flatMap((r) => r.valCurve.epoch))].sort((a, b) => a - b);
-    this.chart.setData(
-      epochs,
-      runs.map((r) => {
-        const byEpoch = new Map(r.valCurve.epoch.map((e, i) => [e, r.valCurve.valAcc[i]]));
-        return epochs.map((e) => byEpoch.get(e) ?? null);
-      }),
-    );
+    this.diffView.render(current, true);
   }
 
-  private curvesCsv(): string {
-    const rows = this.view.runs.flatMap((r) =>
-      r.valCurve.epoch.map((epoch, i) => [r.runDir, r.experiment, r.runId, epoch, r.valCurve.valAcc[i]]),
-    );
-    return toCsv(['runDir', 'experiment', 'runId', 'epoch', 'valAcc'], rows);
+  private csv(): string {
+    return tableCsv(this.shown, this.columns, this.view);
   }
 
-  private exportTable(): void {
-    const { header, rows } = compareCsvRows(this.sorted());
-    this.host.exportFile('csv', 'run-comparison.csv', toCsv(header, rows));
+  private markdown(): string {
+    const scatter = this.host.state().scatter ?? { cost: 'params', accuracy: 'best', log: true };
+    return markdownReport({
+      view: this.view,
+      rows: this.shown,
+      columns: this.columns,
+      front: this.front,
+      costLabel: COST_LABEL[scatter.cost],
+      costKind: scatter.cost === 'latency' ? 'ms' : scatter.cost === 'bytes' ? 'bytes' : 'count',
+      accuracy: scatter.accuracy,
+    });
   }
 
-  private async exportCurves(): Promise<void> {
-    if (!this.chart) return;
-    this.host.exportFile('png', 'validation-curves.png', await blobToBase64(await this.chart.toPng()));
+  private async exportChart(name: string, format: 'png' | 'svg'): Promise<void> {
+    const root = name === 'scatter' ? this.scatter.root : name === 'parallel' ? this.parallel.root : this.curves.root;
+    if (!root) return;
+    const file = name === 'scatter' ? 'trade-off' : name === 'parallel' ? 'parallel-coordinates' : 'curves';
+    if (format === 'svg') this.host.exportFile('svg', `${file}.svg`, svgText(root));
+    else this.host.exportFile('png', `${file}.png`, await blobToBase64(await svgToPng(root)));
   }
 }

@@ -2,7 +2,7 @@
 // train/validation accuracy per epoch, and the learning rate, for the stage picked in the toolbar.
 import type { ExportFormat, PanelUiState, PanelViewModel, StageView } from '../../src/protocol/webview';
 import { LiveChart, type ChartSeries } from '../shared/chart';
-import { toCsv } from '../shared/csv';
+import { toCsv } from '../../src/shared/csv';
 import { clear, h } from '../shared/dom';
 import { Smoother } from '../shared/smoother';
 import { formatPercent } from '../../src/shared/format';

@@ -22,6 +22,7 @@ import { ChartsView } from './chartsView';
 import { DiagramView } from './diagram';
 import { HeaderView, LogView } from './headerView';
 import { emptyView, reduceAll, withDescribe } from '../../src/shared/panel/model';
+import { SamplesView } from './samplesView';
 import { StatsView } from './statsView';
 
 const DEFAULT_UI: PanelUiState = { smoothing: 0, sizeBy: 'params', expandedGroups: [], hiddenSeries: [] };
@@ -60,6 +61,8 @@ const diagram = new DiagramView({
   revealLayer: (stage, layer, index) => api.postMessage({ type: 'revealLayer', stage, layer, index }),
 });
 const log = new LogView();
+const samples = new SamplesView();
+const samplesSection = section('samples', 'Augmented samples', samples.element);
 
 function section(id: string, heading: string, content: HTMLElement, open = true): HTMLElement {
   return h('vscode-collapsible', { heading, open, 'data-section': id }, h('div', { class: 'section-body' }, content));
@@ -71,6 +74,7 @@ app.append(
   section('stats', 'Capacity gap', stats.element),
   section('charts', 'Training', charts.element),
   section('architecture', 'Architecture', diagram.element),
+  samplesSection,
   section('log', 'Log', log.element, false),
 );
 
@@ -80,6 +84,7 @@ function render(): void {
   charts.update(view);
   diagram.update(view);
   log.update(view);
+  samplesSection.hidden = !samples.update(view);
   // Lets tests and the benchmark wait until what was sent is on screen: views received, events folded.
   const settled = `${views}:${applied}`;
   void diagram.ready.then(() => {

@@ -7,6 +7,7 @@
 //   input into the wasm heap, then one fast matrix product colsᵀ·dy.
 // - DepthwiseConv2dNativeBackpropInput / Filter (missing): direct loops over the heap, which is
 //   what the cpu backend does too; depthwise convolutions are cheap.
+// - UnsortedSegmentSum (missing): the gradient of a gather, so without it no embedding table trains.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -357,6 +358,27 @@ function depthwiseBackpropInput(args: Parameters<tf.KernelFunc>[0]): Info {
   return out;
 }
 
+/** out[segmentIds[i], …] += x[i, …]; ids outside [0, numSegments) are dropped, as TensorFlow does. */
+function unsortedSegmentSum(args: Parameters<tf.KernelFunc>[0]): Info {
+  const { x, segmentIds } = args.inputs as { x: Info; segmentIds: Info };
+  const { numSegments } = args.attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  const backend = args.backend as BackendWasm;
+  const rows = size(segmentIds.shape);
+  const inner = rows === 0 ? 0 : size(x.shape) / rows;
+  const out = zeros(backend, [numSegments, ...x.shape.slice(segmentIds.shape.length)]);
+  const sums = floats(backend, out);
+  const xs = floats(backend, x);
+  const ids = backend.typedArrayFromHeap(segmentIds);
+  for (let r = 0; r < rows; r++) {
+    const id = ids[r];
+    if (id < 0 || id >= numSegments) continue;
+    const src = r * inner;
+    const dst = id * inner;
+    for (let k = 0; k < inner; k++) sums[dst + k] += xs[src + k];
+  }
+  return out;
+}
+
 /** What registerWasmKernels did: kernels added where wasm had none, and shipped kernels replaced. */
 export interface WasmKernelReport {
   added: string[];
@@ -393,6 +415,7 @@ export function registerWasmKernels(): WasmKernelReport {
     report.added.push('DepthwiseConv2dNativeBackpropFilter');
   if (add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput))
     report.added.push('DepthwiseConv2dNativeBackpropInput');
+  if (add('UnsortedSegmentSum', unsortedSegmentSum)) report.added.push('UnsortedSegmentSum');
   registered = report;
   return report;
 }

@@ -1,7 +1,6 @@
 // Reads an experiment file the way every caller needs it: follows `extends`, checks each file
 // against the schema, merges files and cells into experiments, runs the semantic rules and places
 // every problem at a line and column of the file that wrote the offending value.
-import * as fs from 'fs';
 import * as path from 'path';
 import { findNodeAtLocation } from 'jsonc-parser';
 import { buildExperiment } from './build';
@@ -14,6 +13,9 @@ import { checkExperiment, type CellContext } from './semantic';
 import { validateExperimentShape, validateFileShape } from './schema';
 import { parseSource, problemAt, type SourceFile } from './source';
 import type { ExperimentFile } from './types';
+import { EXPERIMENT_FILE_LIMIT, readTextFileSafely, type ReadOutcome } from '../io/safeRead';
+import { confinementIssues, isInside } from './confine';
+import { memoryIssue } from './memoryEstimate';
 
 export interface Analysis {
   /** Every problem found, errors and warnings, sorted by file and position. */
@@ -22,15 +24,23 @@ export interface Analysis {
   file?: ExperimentFile;
 }
 
-/** Reads a file named by `extends`; undefined when it cannot be read. */
-export type ReadFile = (file: string) => string | undefined;
+/** Reads a file named by `extends`: its text, or why it cannot be used. */
+export type ReadFile = (file: string) => ReadOutcome;
 
-export function readFileOrUndefined(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+export interface AnalyseOptions {
+  /** How files named by `extends` are read; by default only regular files under the size limit. */
+  read?: ReadFile;
+  /**
+   * When given (Restricted Mode), nothing outside these folders is read or looked at: `extends`, data
+   * files and saved models outside them are errors instead.
+   */
+  confineTo?: readonly string[];
+  /** Overrides every experiment's `limits.memoryGB`. */
+  memoryLimitGB?: number;
+}
+
+export function readFileOrUndefined(file: string): ReadOutcome {
+  return readTextFileSafely(file, EXPERIMENT_FILE_LIMIT);
 }
 
 /** `mnist-hinton` for `mnist-hinton.kd.json`. */
@@ -85,6 +95,7 @@ function readChain(
   text: string,
   read: ReadFile,
   problems: ProblemList,
+  confineTo: readonly string[] | undefined,
 ): { chain: SourceFile[]; complete: boolean } {
   const chain: SourceFile[] = [];
   let current = { file, text };
@@ -104,12 +115,20 @@ function readChain(
       problems.add(problemAt(source, ['extends'], `extends cycle: ${cycle}`));
       return { chain, complete: false };
     }
-    const targetText = read(target);
-    if (targetText === undefined) {
-      problems.add(problemAt(source, ['extends'], `extended file not found: ${target}`));
+    if (confineTo && !isInside(target, confineTo)) {
+      problems.add(problemAt(source, ['extends'], `${target} is outside the workspace: not read in Restricted Mode`));
       return { chain, complete: false };
     }
-    current = { file: target, text: targetText };
+    const outcome = read(target);
+    if ('error' in outcome) {
+      const message =
+        outcome.error === 'file not found'
+          ? `extended file not found: ${target}`
+          : `extended file ${target}: ${outcome.error}`;
+      problems.add(problemAt(source, ['extends'], message));
+      return { chain, complete: false };
+    }
+    current = { file: target, text: outcome.text };
   }
 }
 
@@ -122,10 +141,19 @@ function withoutKeys(value: JsonObject, keys: readonly string[]): JsonObject {
   return result;
 }
 
-export function analyseExperimentText(filePath: string, text: string, read: ReadFile = readFileOrUndefined): Analysis {
+export function analyseExperimentText(
+  filePath: string,
+  text: string,
+  options: AnalyseOptions | ReadFile = {},
+): Analysis {
+  const {
+    read = readFileOrUndefined,
+    confineTo,
+    memoryLimitGB,
+  } = typeof options === 'function' ? { read: options } : options;
   const file = path.resolve(filePath);
   const problems = new ProblemList();
-  const { chain, complete } = readChain(file, text, read, problems);
+  const { chain, complete } = readChain(file, text, read, problems, confineTo);
   if (!complete) return { problems: sortProblems(problems.items) };
 
   // Each file's relative paths are made absolute against its own folder before merging.
@@ -199,10 +227,17 @@ export function analyseExperimentText(filePath: string, text: string, read: Read
       return problemAt(owner.source, [...owner.prefix, ...at], text, severity);
     };
     // The merged experiment's schema check only adds what no single file shows (fields that clash after merging).
-    for (const issue of validateExperimentShape(unit.raw))
-      problems.addIfNew(place(issue.path, issue.message, 'error', false));
-    for (const issue of checkExperiment(unit.raw, unit.cell))
+    const shapeIssues = validateExperimentShape(unit.raw);
+    for (const issue of shapeIssues) problems.addIfNew(place(issue.path, issue.message, 'error', false));
+    const outside = confineTo ? confinementIssues(unit.raw, confineTo) : [];
+    for (const issue of outside) problems.add(place(issue.path, issue.message, 'error', false));
+    const issues = checkExperiment(unit.raw, unit.cell, { skipPaths: outside.map((o) => o.path) });
+    for (const issue of issues)
       problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false));
+    // Only a well-formed experiment is estimated: otherwise an error already says what is wrong.
+    const wellFormed = shapeIssues.length === 0 && outside.length === 0 && !issues.some((i) => i.severity === 'error');
+    const memory = wellFormed ? memoryIssue(unit.raw, memoryLimitGB) : undefined;
+    if (memory) problems.add(place(memory.path, memory.message, 'error', false));
   }
 
   const sorted = sortProblems(problems.items);

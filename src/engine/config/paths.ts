@@ -8,8 +8,13 @@ export const DATA_PATH_FIELDS: Record<string, readonly string[]> = {
   idx: ['trainImages', 'trainLabels', 'testImages', 'testLabels'],
   csv: ['train', 'test'],
   images: ['train', 'test'],
+  cifar10: ['path'],
+  cifar100: ['path'],
+  'fashion-mnist': ['path'],
 };
-const ALL_DATA_PATH_FIELDS = ['trainImages', 'trainLabels', 'testImages', 'testLabels', 'train', 'test'];
+/** Datasets whose path fields name folders rather than files. */
+export const FOLDER_DATASETS: readonly string[] = ['images', 'cifar10', 'cifar100', 'fashion-mnist'];
+const ALL_DATA_PATH_FIELDS = ['trainImages', 'trainLabels', 'testImages', 'testLabels', 'train', 'test', 'path'];
 
 /** Where models live in an experiment: single ones and lists. */
 export const MODEL_FIELDS: readonly Segment[][] = [['teacher'], ['student']];

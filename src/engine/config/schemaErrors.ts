@@ -257,7 +257,12 @@ export function issuesOf(errors: readonly ErrorObject[], root: JsonValue): Issue
         add(path, 'must not be empty');
         break;
       case 'pattern':
-        add(path, `must not contain spaces or slashes (got ${describeValue(error.data)})`);
+        add(
+          path,
+          error.data === '.' || error.data === '..'
+            ? `must not be "." or ".." (it names a folder of runs)`
+            : `must not contain spaces or slashes (got ${describeValue(error.data)})`,
+        );
         break;
       case 'dependencies':
         if (required.has(pairKey(error, params.missingProperty))) break;

@@ -5,10 +5,14 @@ import * as fs from 'fs';
 import { DEFAULT_KINDS, DEFAULTS } from './defaults';
 import { isObject, type JsonObject, type JsonValue, type Segment, valueAt } from './json';
 import { mergeJson } from './merge';
-import { DATA_PATH_FIELDS, modelPaths } from './paths';
+import { DATA_PATH_FIELDS, FOLDER_DATASETS, modelPaths } from './paths';
 import { kdSchema } from './schemaDocument';
+import { CIFAR_URL, FASHION_MNIST_URL } from '../data/downloads';
 import { MODEL_KINDS } from './schemaErrors';
 import { suggestion } from './suggest';
+import { kindOf } from '../io/safeRead';
+import { manifestProblems } from './manifest';
+import { knownDataShape, modelFitProblems } from './modelFit';
 
 export interface SemanticIssue {
   /** Path within the experiment. */
@@ -61,23 +65,35 @@ function variantKeys(definition: string): Record<string, string[]> {
   return table;
 }
 
-export function checkExperiment(experiment: JsonObject, cell: CellContext | undefined): SemanticIssue[] {
+export interface CheckOptions {
+  /** Paths already reported (e.g. outside the workspace in Restricted Mode) whose files must not be looked at. */
+  skipPaths?: readonly Segment[][];
+}
+
+export function checkExperiment(
+  experiment: JsonObject,
+  cell: CellContext | undefined,
+  options: CheckOptions = {},
+): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
+  const skipped = new Set((options.skipPaths ?? []).map((p) => JSON.stringify(p)));
+  const statAt = (at: Segment[], file: string) => (skipped.has(JSON.stringify(at)) ? 'skip' : statOf(file));
   const error = (path: Segment[], message: string, contextual = false) =>
     issues.push({ path, message, severity: 'error', contextual });
   const warning = (path: Segment[], message: string, contextual = false) =>
     issues.push({ path, message, severity: 'warning', contextual });
 
-  checkData(experiment, error);
-  checkModels(experiment, cell, error);
+  checkData(experiment, error, statAt);
+  checkModels(experiment, cell, error, statAt);
   checkTrainKinds(experiment, error);
   checkDistill(experiment, error, warning);
   return issues;
 }
 
 type Report = (path: Segment[], message: string, contextual?: boolean) => void;
+type StatAt = (at: Segment[], file: string) => fs.Stats | undefined | 'skip';
 
-function checkData(experiment: JsonObject, error: Report): void {
+function checkData(experiment: JsonObject, error: Report, statAt: StatAt): void {
   const data = experiment.data;
   if (data === undefined) {
     error(['data'], 'required: every experiment needs data, e.g. "data": { "dataset": "mnist" }', true);
@@ -85,23 +101,43 @@ function checkData(experiment: JsonObject, error: Report): void {
   }
   if (!isObject(data)) return;
   if (data.dataset === undefined) {
-    error(['data', 'dataset'], 'required: expected one of mnist, idx, csv, images, synthetic', true);
+    error(
+      ['data', 'dataset'],
+      'required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic',
+      true,
+    );
     return;
   }
   const fields = typeof data.dataset === 'string' ? DATA_PATH_FIELDS[data.dataset] : undefined;
   for (const field of fields ?? []) {
     const file = data[field];
     if (typeof file !== 'string' || file.length === 0) continue;
-    const stat = statOf(file);
-    const wantsFolder = data.dataset === 'images';
-    if (!stat) error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}`);
+    const stat = statAt(['data', field], file);
+    if (stat === 'skip') continue;
+    const wantsFolder = FOLDER_DATASETS.includes(data.dataset as string);
+    if (!stat)
+      error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}${whereToGet(data.dataset)}`);
     else if (wantsFolder && !stat.isDirectory())
-      error(['data', field], `expected a folder with one sub-folder per class, found a file: ${file}`);
+      error(
+        ['data', field],
+        `expected a folder${data.dataset === 'images' ? ' with one sub-folder per class' : ''}, found a file: ${file}`,
+      );
     else if (!wantsFolder && stat.isDirectory()) error(['data', field], `expected a file, found a folder: ${file}`);
+    else if (!wantsFolder && !stat.isFile())
+      error(['data', field], `expected a regular file, found ${kindOf(stat)}: ${file}`);
   }
 }
 
-function checkModels(experiment: JsonObject, cell: CellContext | undefined, error: Report): void {
+/** Where a dataset that does not ship with the extension can be downloaded. */
+function whereToGet(dataset: unknown): string {
+  if (dataset === 'cifar10' || dataset === 'cifar100')
+    return `; download the binary version from ${CIFAR_URL} and extract it there`;
+  if (dataset === 'fashion-mnist')
+    return `; download the four IDX files from ${FASHION_MNIST_URL} (data/fashion) into it`;
+  return '';
+}
+
+function checkModels(experiment: JsonObject, cell: CellContext | undefined, error: Report, statAt: StatAt): void {
   if (experiment.student === undefined)
     error(['student'], `required: the model to train, given by ${quoteList([...MODEL_KINDS])}`, true);
   for (const at of modelPaths(experiment)) {
@@ -109,9 +145,17 @@ function checkModels(experiment: JsonObject, cell: CellContext | undefined, erro
     const kinds = MODEL_KINDS.filter((k) => k in model);
     if (kinds.length === 0) error(at, `needs one of ${quoteList([...MODEL_KINDS])}`, true);
     if (typeof model.load === 'string' && model.load.length > 0) {
-      const stat = statOf(model.load);
-      if (!stat) error([...at, 'load'], `model file not found: ${model.load}`);
+      const stat = statAt([...at, 'load'], model.load);
+      if (stat === 'skip') {
+        // Reported by the confinement check; nothing outside is looked at.
+      } else if (!stat) error([...at, 'load'], `model file not found: ${model.load}`);
       else if (stat.isDirectory()) error([...at, 'load'], `expected a model.json file, found a folder: ${model.load}`);
+      else if (!stat.isFile())
+        error([...at, 'load'], `expected a model.json file, found ${kindOf(stat)}: ${model.load}`);
+      else {
+        for (const message of manifestProblems(model.load)) error([...at, 'load'], message);
+        for (const message of modelFitProblems(model.load, knownDataShape(experiment.data))) error(at, message);
+      }
     }
     if (typeof model.fromCell === 'string' && model.fromCell.length > 0)
       checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error);
@@ -143,6 +187,7 @@ function checkTrainKinds(experiment: JsonObject, error: Report): void {
     if (isObject(own)) budgets.push({ at: [...at, 'train'], own, resolved: mergeJson(experiment.train, own) });
   }
   for (const { at, own, resolved } of budgets) {
+    checkStepSchedule(valueAt(resolved, ['schedule']), [...at, 'schedule'], error);
     for (const part of ['optimizer', 'schedule'] as const) {
       const written = valueAt(own, [part]);
       if (!isObject(written) || written.type !== undefined) continue;
@@ -163,6 +208,25 @@ function checkTrainKinds(experiment: JsonObject, error: Report): void {
       }
     }
   }
+}
+
+/** A step schedule decays every `stepSize` epochs or at listed `milestones`: exactly one, milestones ascending. */
+function checkStepSchedule(schedule: JsonValue | undefined, at: Segment[], error: Report): void {
+  if (!isObject(schedule) || schedule.type !== 'step') return;
+  const { stepSize, milestones } = schedule;
+  if (stepSize === undefined && milestones === undefined)
+    error(
+      at,
+      'a step schedule needs "stepSize" (decay every N epochs) or "milestones" (decay after the listed epochs)',
+      true,
+    );
+  else if (stepSize !== undefined && milestones !== undefined)
+    error([...at, 'milestones'], 'give either "stepSize" or "milestones", not both', true);
+  else if (
+    Array.isArray(milestones) &&
+    milestones.some((m, i) => i > 0 && (m as number) <= (milestones[i - 1] as number))
+  )
+    error([...at, 'milestones'], `milestones must ascend, e.g. [150, 180, 210] (got [${milestones.join(', ')}])`, true);
 }
 
 /** The loss lists of an experiment with their paths: `distill.losses` and each stage's. */

@@ -1,6 +1,15 @@
 // One experiment file's text, parsed with jsonc-parser (comments and trailing commas allowed), with
 // the means to turn a JSON path into a line and column of that text.
-import { findNodeAtLocation, getNodeValue, parseTree, type Node, type ParseError, ParseErrorCode } from 'jsonc-parser';
+import {
+  createScanner,
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  type Node,
+  type ParseError,
+  ParseErrorCode,
+  SyntaxKind,
+} from 'jsonc-parser';
 import { formatPath, type JsonValue, type Segment } from './json';
 import type { Problem } from './problems';
 
@@ -35,7 +44,37 @@ const PARSE_MESSAGES: Partial<Record<ParseErrorCode, string>> = {
   [ParseErrorCode.InvalidCharacter]: 'invalid character',
 };
 
+/** Deeper than any experiment needs, far shallower than what exhausts the parser's and validator's stack. */
+export const MAX_NESTING = 64;
+
+/** The offset of the first bracket that opens level MAX_NESTING + 1, found without recursion. */
+function tooDeepAt(text: string): number | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth--;
+  }
+  return undefined;
+}
+
 export function parseSource(file: string, text: string): SourceFile {
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const source: SourceFile = {
+      file,
+      text,
+      root: undefined,
+      value: undefined,
+      problems: [],
+      lineStarts: lineStarts(text),
+    };
+    source.problems.push(
+      problemAtOffset(source, deep, 1, '$', `nested more than ${MAX_NESTING} levels deep: not an experiment`, 'error'),
+    );
+    return source;
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   const source: SourceFile = { file, text, root, value: undefined, problems: [], lineStarts: lineStarts(text) };

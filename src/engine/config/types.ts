@@ -18,7 +18,19 @@ interface DataCommon {
   testLimit?: number;
   /** 'scale' maps pixels to [0,1]; 'standardize' subtracts the training mean and divides by its std. Default 'scale'. */
   normalize: Normalization;
+  /** Augmentation of training batches, applied in order (see docs/vision.md). */
+  augment?: AugmentSpec[];
 }
+
+/** One augmentation op of `data.augment`. */
+export type AugmentSpec =
+  | { type: 'randomCrop'; padding: number; fill?: 'zero' | 'reflect' }
+  | { type: 'horizontalFlip' }
+  | { type: 'translate'; pixels: number }
+  | { type: 'cutout'; size: number }
+  | { type: 'mixup'; alpha: number }
+  | { type: 'cutmix'; alpha: number }
+  | { type: 'normalize'; mean: number[]; std: number[] };
 
 export interface MnistData extends DataCommon {
   dataset: 'mnist';
@@ -60,7 +72,51 @@ export interface SyntheticData extends DataCommon {
   /** Seed of the generating distribution (independent of the experiment seed). Default 0. */
   dataSeed?: number;
 }
-export type DataConfig = MnistData | IdxData | CsvData | ImageFolderData | SyntheticData;
+export type TokenizerConfig =
+  | { type: 'word' | 'char'; vocabSize?: number; lowercase?: boolean }
+  | { type: 'wordpiece'; vocab: string; lowercase?: boolean };
+export interface TextData extends DataCommon {
+  dataset: 'text';
+  /** CSV/TSV with a header row, or JSON Lines. */
+  train: string;
+  test?: string;
+  testSplit?: number;
+  /** Default 'text'. */
+  textColumn?: string;
+  /** Default 'label'. */
+  labelColumn?: string;
+  /** Default { type: 'word' }. */
+  tokenizer?: TokenizerConfig;
+  /** Tokens per example, [CLS] included. Default 64. */
+  maxLength?: number;
+}
+export interface Cifar10Data extends DataCommon {
+  dataset: 'cifar10';
+  /** The folder of the binary version (cifar-10-batches-bin): data_batch_1.bin … data_batch_5.bin, test_batch.bin. */
+  path: string;
+}
+export interface Cifar100Data extends DataCommon {
+  dataset: 'cifar100';
+  /** The folder of the binary version (cifar-100-binary): train.bin, test.bin. */
+  path: string;
+  /** 100 fine classes or 20 coarse superclasses. Default 'fine'. */
+  labels?: 'fine' | 'coarse';
+}
+export interface FashionMnistData extends DataCommon {
+  dataset: 'fashion-mnist';
+  /** A folder with the four Fashion-MNIST IDX files (gzipped or not); without it, KD_FASHION_MNIST_DIR. */
+  path?: string;
+}
+export type DataConfig =
+  | MnistData
+  | IdxData
+  | CsvData
+  | ImageFolderData
+  | SyntheticData
+  | Cifar10Data
+  | Cifar100Data
+  | FashionMnistData
+  | TextData;
 
 export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear' | 'gelu' | 'swish';
 
@@ -98,6 +154,8 @@ export type LayerSpec =
       activation?: Activation;
       useBias?: boolean;
     }
+  /** max(x, alpha·x): a layer of its own, as in Keras (TF.js has no leaky ReLU activation string). */
+  | { type: 'leakyRelu'; name?: string; alpha?: number }
   | ResidualLayerSpec;
 
 /**
@@ -140,6 +198,30 @@ export interface ResNetBlocksPreset extends ModelCommon {
   /** Channels of the first stage; doubled at each next stage. Default 16. */
   width?: number;
 }
+export interface TransformerPreset extends ModelCommon {
+  preset: 'transformer';
+  /** Encoder blocks, named block_1 … block_N. */
+  layers: number;
+  dModel: number;
+  heads: number;
+  /** Width of the feed-forward layer inside each block. */
+  ffn: number;
+  /** Default 0.1. */
+  dropout?: number;
+  /** Default 'cls'. */
+  pooling?: 'cls' | 'mean';
+}
+export interface BiLstmPreset extends ModelCommon {
+  preset: 'bilstm';
+  /** Hidden units of each direction. */
+  units: number;
+  /** Embedding width. Default 64. */
+  embedding?: number;
+  /** Units of the ReLU layer before the logits. Default 2·units. */
+  hidden?: number;
+  /** Default 'lstm'. */
+  cell?: 'lstm' | 'gru';
+}
 export const RESNET_DEPTHS = [8, 14, 18, 20, 32, 34, 44, 56, 110, '8x4', '32x4'] as const;
 export type ResNetDepth = (typeof RESNET_DEPTHS)[number];
 /** A reference architecture by depth; `width` multiplies every channel count. */
@@ -173,7 +255,15 @@ export interface MobileNetV2Preset extends ModelCommon {
   /** Expansion ratio t of the inverted residuals. Default 6. */
   expansion?: number;
 }
-export type PresetModel = MlpPreset | LeNet5Preset | ResNetPreset | VggPreset | WrnPreset | MobileNetV2Preset;
+export type PresetModel =
+  | MlpPreset
+  | LeNet5Preset
+  | ResNetPreset
+  | VggPreset
+  | WrnPreset
+  | MobileNetV2Preset
+  | TransformerPreset
+  | BiLstmPreset;
 export interface LoadedModel extends ModelCommon {
   /** Path to a TF.js Layers `model.json` (relative to the experiment file). */
   load: string;
@@ -187,6 +277,10 @@ export type ModelSpec = LayerListModel | PresetModel | LoadedModel | FromCellMod
 export type LossSpec =
   | { type: 'ce'; weight: number; labelSmoothing?: number }
   | { type: 'kd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'reverseKl'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'jsd'; weight: number; beta: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'tvd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
+  | { type: 'cosine'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'dkd'; weight: number; alpha: number; beta: number; temperature: number; warmupEpochs: number }
   | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }
@@ -264,7 +358,10 @@ export type OptimizerConfig =
   | { type: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number };
 
 export type ScheduleConfig =
-  { type: 'constant' } | { type: 'step'; stepSize: number; gamma: number } | { type: 'cosine'; minLr: number };
+  | { type: 'constant' }
+  /** Multiply by `gamma` every `stepSize` epochs, or at each epoch listed in `milestones` (RepDistiller's 150, 180, 210). */
+  | { type: 'step'; stepSize?: number; milestones?: number[]; gamma: number }
+  | { type: 'cosine'; minLr: number };
 
 export interface TrainConfig {
   epochs: number;

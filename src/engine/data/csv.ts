@@ -2,11 +2,11 @@
 // label column is named, or when the first row holds a feature cell that is not a number.
 // Labels that are all non-negative integers are class indices; otherwise they are class names,
 // numbered in sorted order.
-import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'csv-parse/sync';
 import type { CsvData } from '../config/types';
 import { indexNames, type RawSource, type RawSplit } from './source';
+import { readTextFileSafely } from '../io/safeRead';
 
 interface Table {
   file: string;
@@ -31,16 +31,15 @@ interface Rows {
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const INDEX_LABEL = /^\+?\d+$/;
 
+/** A CSV is read whole as text; V8 strings stop at about 512 MB, so larger files are refused up front. */
+export const CSV_FILE_LIMIT = 500 * 1024 * 1024;
+/** The most classes a label column may imply (the schema's bound on classes). */
+export const MAX_CLASSES = 100000;
+
 async function readTable(file: string): Promise<Table> {
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `cannot read CSV file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const read = readTextFileSafely(file, CSV_FILE_LIMIT);
+  if ('error' in read) throw new Error(`cannot read CSV file ${file}: ${read.error}`);
+  const text = read.text;
   const lines: number[] = [];
   let records: string[][];
   try {
@@ -55,7 +54,12 @@ async function readTable(file: string): Promise<Table> {
       },
     });
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+    // csv-parse's messages may quote the text; only where it broke is repeated.
+    const { lines: line, code } = error as { lines?: number; code?: string };
+    const where = `${file}${line ? `:${line}` : ''}`;
+    if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+      throw new Error(`${file}: line ${line ?? '?'} has a different number of columns than the first row`);
+    throw new Error(`${where}: not a valid CSV file${code ? ` (${code})` : ''}`);
   }
   if (records.length === 0) throw new Error(`${file}: the file holds no rows`);
   return { file, records, lines };
@@ -78,7 +82,8 @@ function layoutOf(table: Table, labelColumn: string | number): Layout {
         `${table.file}: labelColumn "${labelColumn}" names a column, but the file has no header row; give the label column's 0-based index instead`,
       );
     }
-    throw new Error(`${table.file}: no column named "${labelColumn}" in the header row (columns: ${first.join(', ')})`);
+    // The header's cells are not quoted: the file may be something other than a dataset.
+    throw new Error(`${table.file}: no column named "${labelColumn}" in the header row (it has ${columns} columns)`);
   }
   if (!Number.isInteger(labelColumn) || labelColumn < 0 || labelColumn >= columns) {
     throw new Error(
@@ -88,8 +93,8 @@ function layoutOf(table: Table, labelColumn: string | number): Layout {
   return { labelIndex: labelColumn, columns, header: featuresAreNumbers(first, labelColumn) ? undefined : first };
 }
 
-function columnName(layout: Layout, index: number): string {
-  return layout.header ? `column "${layout.header[index]}" (index ${index})` : `column index ${index}`;
+function columnName(_layout: Layout, index: number): string {
+  return `column index ${index}`;
 }
 
 function readRows(table: Table, layout: Layout, skipHeader: boolean): Rows {
@@ -114,7 +119,7 @@ function readRows(table: Table, layout: Layout, skipHeader: boolean): Rows {
       }
       if (!NUMBER.test(cell)) {
         throw new Error(
-          `${table.file}:${line}: ${columnName(layout, c)}: ${cell === '' ? 'empty value (fill in or drop missing values)' : `"${cell}" is not a number`}`,
+          `${table.file}:${line}: ${columnName(layout, c)}: ${cell === '' ? 'empty value (fill in or drop missing values)' : 'not a number'}`,
         );
       }
       x[f++] = Number(cell);
@@ -131,19 +136,23 @@ function testHasHeader(table: Table, layout: Layout, trainFile: string): boolean
   if (featuresAreNumbers(first, layout.labelIndex)) return false;
   if (!layout.header) return false; // a bad value: readRows reports it with its line and column
   if (first.join('\u0000') !== layout.header.join('\u0000')) {
-    throw new Error(
-      `${table.file}: header row (${first.join(', ')}) differs from ${trainFile} (${layout.header.join(', ')})`,
-    );
+    const differing = first.findIndex((cell, i) => cell !== layout.header?.[i]);
+    throw new Error(`${table.file}: its header row differs from ${trainFile}'s (first at column index ${differing})`);
   }
   return true;
 }
 
-function classesOf(labels: string[]): { names: string[]; index: (label: string) => number } {
+function classesOf(labels: string[], file: string): { names: string[]; index: (label: string) => number } {
   if (labels.every((l) => INDEX_LABEL.test(l))) {
     const max = labels.reduce((m, l) => Math.max(m, Number(l)), 0);
+    if (max >= MAX_CLASSES)
+      throw new Error(
+        `${file}: label ${max} is out of range: class indices must be below ${MAX_CLASSES} (labels are 0-based class indices)`,
+      );
     return { names: indexNames(max + 1), index: (label) => Number(label) };
   }
   const names = [...new Set(labels)].sort();
+  if (names.length > MAX_CLASSES) throw new Error(`${file}: the label column holds more than ${MAX_CLASSES} classes`);
   const lookup = new Map(names.map((name, i) => [name, i]));
   return { names, index: (label) => lookup.get(label) as number };
 }
@@ -162,7 +171,7 @@ export async function readCsvSource(config: CsvData, baseDir: string): Promise<R
     const testTable = await readTable(path.resolve(baseDir, config.test));
     test = readRows(testTable, layout, testHasHeader(testTable, layout, trainFile));
   }
-  const classes = classesOf(test ? [...train.labels, ...test.labels] : train.labels);
+  const classes = classesOf(test ? [...train.labels, ...test.labels] : train.labels, trainFile);
   if (classes.names.length < 2) throw new Error(`${trainFile}: the label column holds fewer than 2 classes`);
   return {
     name: path.basename(trainFile),

@@ -3,6 +3,7 @@
 // Files may be gzip-compressed (as LeCun's originals are); they are recognised by their bytes.
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import { describeIoError, openRegularFile } from '../io/safeRead';
 
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -88,9 +89,12 @@ export function decodeIdx(raw: Uint8Array, file: string): IdxFile {
   let bytes = raw;
   if (isGzip(bytes)) {
     try {
-      bytes = zlib.gunzipSync(bytes);
+      // A small gzip file may expand to anything: the output is bounded like an uncompressed file.
+      bytes = zlib.gunzipSync(bytes, { maxOutputLength: IDX_FILE_LIMIT });
     } catch (error) {
-      throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new Error(`${file}: the compressed IDX data expands to more than ${IDX_FILE_LIMIT / 1024 ** 3} GB`);
+      throw new Error(`${file}: gzip data is corrupt (${(error as Error).message})`);
     }
   }
   if (bytes.length < 4)
@@ -173,15 +177,19 @@ export function writeIdx(file: string, dims: number[], data: IdxArray): void {
   fs.writeFileSync(file, file.endsWith('.gz') ? zlib.gzipSync(bytes) : bytes);
 }
 
+/** An IDX file, compressed or not, is held in memory whole: larger ones are refused before reading. */
+export const IDX_FILE_LIMIT = 2 * 1024 * 1024 * 1024;
+
 export async function readIdx(file: string): Promise<IdxFile> {
+  const opened = openRegularFile(file, IDX_FILE_LIMIT);
+  if ('error' in opened) throw new Error(`cannot read IDX file ${file}: ${opened.error}`);
   let raw: Buffer;
   try {
-    raw = await fs.promises.readFile(file);
+    raw = fs.readFileSync(opened.fd);
   } catch (error) {
-    throw new Error(
-      `cannot read IDX file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      { cause: error },
-    );
+    throw new Error(`cannot read IDX file ${file}: ${describeIoError(error)}`);
+  } finally {
+    fs.closeSync(opened.fd);
   }
   return decodeIdx(raw, file);
 }

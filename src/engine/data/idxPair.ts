@@ -1,6 +1,7 @@
 // Reads a pair of IDX files (images, labels) into a raw split, checking that they agree.
 import { readIdx, type IdxFile } from './idx';
 import type { RawSplit } from './source';
+import { MAX_CLASSES } from './csv';
 
 export interface IdxPair {
   split: RawSplit;
@@ -29,6 +30,8 @@ function labelValues(labels: IdxFile, file: string): Int32Array {
     const value = data[i];
     if (!Number.isInteger(value) || value < 0)
       throw new Error(`${file}: label ${i} is ${value}; labels must be class indices 0, 1, 2, …`);
+    if (value >= MAX_CLASSES)
+      throw new Error(`${file}: label ${i} is ${value}; class indices must be below ${MAX_CLASSES}`);
     y[i] = value;
   }
   return y;

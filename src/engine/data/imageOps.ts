@@ -25,8 +25,49 @@ function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }
 
-/** Decodes a PNG or JPEG (recognised by its bytes, not its name) to 8-bit RGBA. */
+/** 4096 × 4096: a larger image would take over 64 MB decoded, for a dataset that is resized far below it. */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+
+/** Width and height from a PNG's IHDR chunk, read before anything is decoded. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Width and height from a JPEG's first start-of-frame marker, read before anything is decoded. */
+export function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  let offset = 2;
+  while (offset + 9 < bytes.length) {
+    if (bytes[offset] !== 0xff) return undefined;
+    const marker = bytes[offset + 1];
+    if (marker === 0xff) {
+      offset += 1;
+      continue;
+    }
+    const length = (bytes[offset + 2] << 8) | bytes[offset + 3];
+    // SOF0…SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return {
+        height: (bytes[offset + 5] << 8) | bytes[offset + 6],
+        width: (bytes[offset + 7] << 8) | bytes[offset + 8],
+      };
+    offset += 2 + length;
+  }
+  return undefined;
+}
+
+function checkSize(size: { width: number; height: number } | undefined, file: string): void {
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS)
+    throw new Error(
+      `${file}: the image is ${size.width}×${size.height}; images of more than ${MAX_IMAGE_PIXELS / 1024 / 1024} megapixels (4096×4096) are not decoded`,
+    );
+}
+
+/** Decodes a PNG or JPEG (recognised by its bytes, not its name) to 8-bit RGBA; its size is checked first. */
 export function decodeImage(bytes: Buffer, file: string): Rgba {
+  if (isPng(bytes)) checkSize(pngSize(bytes), file);
+  else if (isJpeg(bytes)) checkSize(jpegSize(bytes), file);
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(bytes);
@@ -37,7 +78,12 @@ export function decodeImage(bytes: Buffer, file: string): Rgba {
       };
     }
     if (isJpeg(bytes)) {
-      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      const image = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+        maxMemoryUsageInMB: 256,
+      });
       return { width: image.width, height: image.height, data: image.data };
     }
   } catch (error) {

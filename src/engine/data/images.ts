@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageFolderData } from '../config/types';
+import { openRegularFile } from '../io/safeRead';
 import { decodeImage, resizeBilinear, toChannels } from './imageOps';
 import type { RawSource, RawSplit } from './source';
 
@@ -52,7 +53,7 @@ async function readImages(listing: Listing[], config: ImageFolderData, root: str
   const y = new Int32Array(listing.length);
   if (listing.length === 0) throw new Error(`${root}: no PNG or JPEG files in its class folders`);
   for (const [i, item] of listing.entries()) {
-    const bytes = await fs.promises.readFile(item.file);
+    const bytes = readImageFile(item.file);
     const pixels = resizeBilinear(toChannels(decodeImage(bytes, item.file), config.channels), height, width);
     x.set(pixels.data, i * rowSize);
     y[i] = item.label;
@@ -67,6 +68,19 @@ function checkConfig(config: ImageFolderData): void {
   }
   if (config.channels !== 1 && config.channels !== 3)
     throw new Error(`images data: channels must be 1 or 3, got ${String(config.channels)}`);
+}
+
+/** A PNG or JPEG larger than this is not an image a dataset is made of. */
+const IMAGE_FILE_LIMIT = 64 * 1024 * 1024;
+
+function readImageFile(file: string): Buffer {
+  const opened = openRegularFile(file, IMAGE_FILE_LIMIT);
+  if ('error' in opened) throw new Error(`cannot read image ${file}: ${opened.error}`);
+  try {
+    return fs.readFileSync(opened.fd);
+  } finally {
+    fs.closeSync(opened.fd);
+  }
 }
 
 export async function readImageFolderSource(config: ImageFolderData, baseDir: string): Promise<RawSource> {

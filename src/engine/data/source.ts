@@ -1,6 +1,9 @@
 // What each reader hands to the common pipeline (limits, splits, normalisation): examples as
 // they are stored, before any normalisation, so MNIST's bytes stay bytes until the end.
 
+/** Fixed seed of the data-defining choices (test split, limits): the same for every experiment seed. */
+export const DATA_SEED = 20150309;
+
 /** Raw values of examples in row-major order: bytes for 8-bit sources, floats otherwise. */
 export type RawValues = Uint8Array | Float32Array;
 

@@ -1,5 +1,7 @@
 // Datasets live in memory as typed arrays, never as one big tensor: the trainer makes a
 // tensor per batch, so memory holds the data once.
+import type { AugmentSpec } from '../config/types';
+import type { TextVocabulary } from '../text/tokenizer';
 
 export interface Split {
   /** Row-major examples: count × prod(inputShape), already normalised. */
@@ -19,6 +21,13 @@ export interface Dataset {
   /** Carved from the training data with the experiment seed; empty when validationSplit is 0. */
   validation: Split;
   test: Split;
+  /**
+   * The augmentation applied to training batches, in order (empty when none or when it is only
+   * `normalize`, which is then already applied to every split).
+   */
+  augment: AugmentSpec[];
+  /** Text datasets: the tokenizer's vocabulary and the label mapping, saved with the run as vocab.json. */
+  vocabulary?: TextVocabulary;
 }
 
 export interface Batch {
@@ -28,6 +37,10 @@ export interface Batch {
   /** Index of each example within its split (used to look up cached teacher outputs). */
   indices: Int32Array;
   size: number;
+  /** Soft labels (size × classes) after mixup or cutmix; absent means one-hot `y`. */
+  targets?: Float32Array;
+  /** True when `x` was augmented: a teacher output cached by example index does not describe it. */
+  augmented?: boolean;
 }
 
 export interface LoadOptions {

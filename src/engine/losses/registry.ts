@@ -9,14 +9,18 @@ import { atDefinition } from './at';
 import { ccDefinition } from './cc';
 import { ceDefinition } from './ce';
 import { crdDefinition } from './crd';
+import { cosineDefinition } from './cosine';
 import { dkdDefinition } from './dkd';
 import { fspDefinition } from './fsp';
 import { hintDefinition } from './hint';
+import { jsdDefinition } from './jsd';
 import { kdDefinition } from './kd';
 import { nstDefinition } from './nst';
 import { pktDefinition } from './pkt';
+import { reverseKlDefinition } from './reverseKl';
 import { rkdDefinition } from './rkd';
 import { spDefinition } from './sp';
+import { tvdDefinition } from './tvd';
 
 const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   ce: ceDefinition,
@@ -31,6 +35,10 @@ const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   pkt: pktDefinition,
   fsp: fspDefinition,
   crd: crdDefinition,
+  reverseKl: reverseKlDefinition,
+  jsd: jsdDefinition,
+  tvd: tvdDefinition,
+  cosine: cosineDefinition,
 };
 
 /** The config names of all registered losses, in the order the schema and the docs list them. */

@@ -14,6 +14,8 @@ export interface LossInputs {
   epoch: number;
   /** Each example's index in the training split (training steps only): per-example state such as CRD's memory. */
   indices?: Int32Array;
+  /** The batch as the models read it; for text, token ids whose zeros are padding (sequence losses mask them). */
+  modelInputs?: tf.Tensor;
 }
 
 export interface LossContext {

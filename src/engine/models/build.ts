@@ -6,13 +6,14 @@ import { buildLeNet5, buildMlp, buildResNetBlocks } from './presets';
 import { buildResNetDepth } from './resnetDepth';
 import { buildVgg } from './vgg';
 import { buildWrn } from './wrn';
+import { buildBiLstm, buildTransformer } from './textPresets';
 import type { BuildContext, BuiltModel } from './types';
 
 export type BuildableSpec = LayerListModel | PresetModel;
 
 /** Builds a fresh logits model (seeded from ctx.seed) from a layer list or a preset. */
 export function buildModel(spec: BuildableSpec, ctx: BuildContext): BuiltModel {
-  if ('layers' in spec) return buildLayerList(spec, ctx);
+  if (!('preset' in spec)) return buildLayerList(spec, ctx);
   switch (spec.preset) {
     case 'mlp':
       return buildMlp(spec, ctx);
@@ -26,5 +27,9 @@ export function buildModel(spec: BuildableSpec, ctx: BuildContext): BuiltModel {
       return buildWrn(spec, ctx);
     case 'mobilenetV2':
       return buildMobileNetV2(spec, ctx);
+    case 'transformer':
+      return buildTransformer(spec, ctx);
+    case 'bilstm':
+      return buildBiLstm(spec, ctx);
   }
 }

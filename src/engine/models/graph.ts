@@ -135,6 +135,10 @@ export class GraphBuilder {
     return apply(tf.layers.activation({ name, activation }), x);
   }
 
+  leakyRelu(x: SymbolicTensor, name: string, alpha: number): SymbolicTensor {
+    return apply(tf.layers.leakyReLU({ name, alpha }), x);
+  }
+
   add(inputs: SymbolicTensor[], name: string): SymbolicTensor {
     return apply(tf.layers.add({ name }), inputs);
   }

@@ -6,6 +6,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../store/atomic';
 import { normalizeKerasTopology } from './kerasCompat';
+import { MODEL_JSON_LIMIT, resolveShard } from '../config/manifest';
+import { openRegularFile, readTextFileSafely } from '../io/safeRead';
+
+/** One weight shard; TF.js writes shards of 4 MB, a whole model in one file stays far below this. */
+const WEIGHT_FILE_LIMIT = 2 * 1024 * 1024 * 1024;
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -70,12 +75,17 @@ function expectedBytes(weights: tf.io.WeightsManifestEntry[]): number | undefine
 }
 
 function readModelJson(file: string): ModelJson {
-  if (!fs.existsSync(file)) throw new Error(`model file not found: ${file}`);
+  const read = readTextFileSafely(file, MODEL_JSON_LIMIT);
+  if ('error' in read)
+    throw new Error(
+      read.error === 'file not found' ? `model file not found: ${file}` : `model file ${file}: ${read.error}`,
+    );
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+    parsed = JSON.parse(read.text);
+  } catch {
+    // The parser's message quotes the text; the file may not be a model at all, so it is not repeated.
+    throw new Error(`${file}: not valid JSON (expected a TF.js model.json)`);
   }
   if (typeof parsed !== 'object' || parsed === null)
     throw new Error(`${file}: not a TF.js model.json (expected an object)`);
@@ -94,18 +104,8 @@ function readModelJson(file: string): ModelJson {
   return json as ModelJson;
 }
 
-/** Manifest paths are URL-relative (the converter may percent-encode them). */
-function shardPath(shard: string): string {
-  try {
-    return decodeURIComponent(shard);
-  } catch {
-    return shard;
-  }
-}
-
 /** Reads every weight shard of the manifest, in order, into one buffer. */
 function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.io.WeightsManifestEntry[], ArrayBuffer] {
-  const dir = path.dirname(file);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const chunks: Buffer[] = [];
   manifest.forEach((group, g) => {
@@ -114,9 +114,22 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
     }
     let groupBytes = 0;
     for (const shard of group.paths) {
-      const shardFile = path.resolve(dir, shardPath(shard));
-      if (!fs.existsSync(shardFile)) throw new Error(`${file}: weight file "${shard}" not found (${shardFile})`);
-      const bytes = fs.readFileSync(shardFile);
+      const resolved = resolveShard(file, shard);
+      if ('error' in resolved) throw new Error(resolved.error);
+      const shardFile = resolved.file;
+      const opened = openRegularFile(shardFile, WEIGHT_FILE_LIMIT);
+      if ('error' in opened)
+        throw new Error(
+          opened.error === 'file not found'
+            ? `${file}: weight file "${shard}" not found (${shardFile})`
+            : `${file}: weight file "${shard}" (${shardFile}): ${opened.error}`,
+        );
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(opened.fd);
+      } finally {
+        fs.closeSync(opened.fd);
+      }
       chunks.push(bytes);
       groupBytes += bytes.byteLength;
     }

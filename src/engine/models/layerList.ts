@@ -53,6 +53,8 @@ function addLayer(g: GraphBuilder, x: SymbolicTensor, spec: LayerSpec, name: str
       return g.flatten(x, name);
     case 'activation':
       return g.activation(x, name, spec.activation);
+    case 'leakyRelu':
+      return g.leakyRelu(x, name, spec.alpha ?? 0.3);
     case 'depthwiseConv2d':
       return g.depthwiseConv2d(x, name, {
         kernelSize: spec.kernelSize,

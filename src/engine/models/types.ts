@@ -8,6 +8,8 @@ export interface BuildContext {
   name: string;
   /** Seeds every initializer, so the same seed gives the same initial weights. */
   seed: number;
+  /** Text data: the tokenizer's vocabulary size (the embedding table's rows). */
+  vocabSize?: number;
 }
 
 /** A model plus the names of the layers a loss may tap. Its single output is the logits (no softmax). */

@@ -2,7 +2,8 @@
 // and the steps shared by all schemes (train a stage, measure a model, build loss terms).
 import type * as tf from '@tensorflow/tfjs';
 import type { Experiment, LossSpec, ModelSpec, TrainConfig } from '../config/types';
-import type { Dataset } from '../data/types';
+import { sampleImages } from '../data/augment/samples';
+import type { Batch, Dataset } from '../data/types';
 import type { LossTerm } from '../losses/types';
 import type { ModelMetrics, ModelSummary, RunEvent, StageRole } from '../../protocol/events';
 import { createLossTerms } from '../losses';
@@ -32,8 +33,13 @@ export interface TrainedModel {
 /** Largest teacher-output cache kept in memory; beyond it the teacher runs on every batch. */
 const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 
+/** How many augmented examples the panel's sample grid shows. */
+const SAMPLE_COUNT = 12;
+
 export class RunContext {
   readonly models: Record<string, ModelMetrics> = {};
+  private liveTeacherNoted = false;
+  private samplesShown = false;
 
   constructor(
     readonly experiment: Experiment,
@@ -92,6 +98,13 @@ export class RunContext {
     const tapped = [...new Set(terms.flatMap((t) => t.teacherLayers))];
     const model = tapped.length > 0 ? tapModel(teacher, tapped) : teacher;
     const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
+    if (this.dataset.augment.length > 0) {
+      // A cached output describes the un-augmented example; with augmentation the teacher must see each batch.
+      if (!this.liveTeacherNoted && this.experiment.distill.cacheTeacher)
+        this.log('info', 'augmentation is on: the teacher runs on every augmented batch (its outputs are not cached)');
+      this.liveTeacherNoted = true;
+      return liveTeacher(model, tapped);
+    }
     if (this.experiment.distill.cacheTeacher && cacheBytes(shapes, this.dataset.train.count) <= MAX_CACHE_BYTES) {
       return cachedTeacher(model, tapped, this.dataset.train, this.dataset.inputShape);
     }
@@ -130,9 +143,28 @@ export class RunContext {
       emit: (e) => this.emit(e),
       shouldStop: this.shouldStop,
       epochOffset,
+      onTrainingBatch: (batch, epoch) => this.showSamples(stage, batch, epoch),
     });
     if (outcome.stopped) throw new RunStopped();
     return this.completeStage(stage, role, model, outcome);
+  }
+
+  /** Emits, once per run, a few training examples as the models see them (only when augmentation is on). */
+  private showSamples(stage: string, batch: Batch, epoch: number): void {
+    if (this.samplesShown || !batch.augmented) return;
+    this.samplesShown = true;
+    const augment = this.dataset.augment;
+    const samples = sampleImages(batch, this.dataset.inputShape, augment, SAMPLE_COUNT);
+    this.emit({
+      type: 'samples',
+      time: new Date().toISOString(),
+      stage,
+      epoch,
+      shape: samples.shape,
+      count: samples.count,
+      pixels: Buffer.from(samples.bytes).toString('base64'),
+      ops: augment.map((a) => a.type),
+    });
   }
 
   /** When `stage` already completed (a resumed run), loads its best weights into `model` and reports it again. */

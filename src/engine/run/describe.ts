@@ -30,7 +30,7 @@ export async function describeExperiment(
     { ...experiment.data, trainLimit: 8, testLimit: 1, validationSplit: 0 },
     { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed },
   );
-  const shape = { inputShape: data.inputShape, classes: data.classes };
+  const shape = { inputShape: data.inputShape, classes: data.classes, vocabulary: data.vocabulary };
   const live: Record<string, tf.LayersModel> = {};
   const resolveOrBuild = async (spec: ModelSpec, name: string): Promise<tf.LayersModel> => {
     try {
@@ -38,7 +38,13 @@ export async function describeExperiment(
     } catch (error) {
       const fallback = specOf(spec, file);
       if (fallback === spec || 'load' in fallback || 'fromCell' in fallback) throw error;
-      return buildModel(fallback, { ...shape, name, seed: experiment.seed }).model;
+      return buildModel(fallback, {
+        inputShape: shape.inputShape,
+        classes: shape.classes,
+        vocabSize: shape.vocabulary?.vocab.length,
+        name,
+        seed: experiment.seed,
+      }).model;
     }
   };
   if (experiment.teacher) live.teacher = await resolveOrBuild(experiment.teacher, 'teacher');

@@ -35,12 +35,14 @@ export async function resolveModel(
   spec: ModelSpec,
   name: string,
   experiment: Experiment,
-  dataset: Pick<Dataset, 'inputShape' | 'classes'>,
+  dataset: Pick<Dataset, 'inputShape' | 'classes' | 'vocabulary'>,
   runsDir: string,
   seed: number,
 ): Promise<ResolvedModel> {
   if ('load' in spec) {
-    return { model: ensureLogits(await loadModel(spec.load)), pretrained: true, origin: spec.load };
+    const model = ensureLogits(await loadModel(spec.load));
+    checkFitsData(model, name, spec.load, dataset);
+    return { model, pretrained: true, origin: spec.load };
   }
   if ('fromCell' in spec) {
     const file = cellProductModel(runsDir, experiment, spec.fromCell);
@@ -49,10 +51,37 @@ export async function resolveModel(
         `${experiment.sourceFile}: cell "${spec.fromCell}" has no finished run in ${runsDir}; run that cell first (kd run ${path.basename(experiment.sourceFile)} --cell ${spec.fromCell})`,
       );
     }
-    return { model: ensureLogits(await loadModel(file)), pretrained: true, origin: file };
+    const model = ensureLogits(await loadModel(file));
+    checkFitsData(model, name, file, dataset);
+    return { model, pretrained: true, origin: file };
   }
-  const built = buildModel(spec, { inputShape: dataset.inputShape, classes: dataset.classes, name, seed });
+  const built = buildModel(spec, {
+    inputShape: dataset.inputShape,
+    classes: dataset.classes,
+    vocabSize: dataset.vocabulary?.vocab.length,
+    name,
+    seed,
+  });
   return { model: built.model, pretrained: false, origin: 'preset' in spec ? `preset ${spec.preset}` : 'layer list' };
+}
+
+/** A loaded model must take the data's examples and give one logit per class: said here, not as a broadcasting error mid-training. */
+function checkFitsData(
+  model: tf.LayersModel,
+  name: string,
+  file: string,
+  dataset: Pick<Dataset, 'inputShape' | 'classes'>,
+): void {
+  const output = model.outputs[0]?.shape;
+  const classes = output?.[output.length - 1];
+  if (typeof classes === 'number' && classes !== dataset.classes)
+    throw new Error(`${name}: the model ${file} outputs ${classes} classes but the data has ${dataset.classes}`);
+  const input = model.inputs[0]?.shape.slice(1);
+  const size = (shape: readonly (number | null)[]) => shape.reduce<number>((a, b) => a * (b ?? 1), 1);
+  if (input && !input.includes(null) && size(input) !== size(dataset.inputShape))
+    throw new Error(
+      `${name}: the model ${file} takes inputs of shape [${input.join(', ')}] but the data's examples have shape [${dataset.inputShape.join(', ')}]`,
+    );
 }
 
 /** Output shapes (without the batch dimension) of every single-output layer, for loss terms that tap layers. */

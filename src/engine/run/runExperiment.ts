@@ -8,9 +8,17 @@ import { selectBackend } from '../backend/select';
 import { loadDataset } from '../data';
 import type { Dataset } from '../data/types';
 import { measureLatencies, significantRatio, type Latency } from '../models';
-import { removeTemporaries } from '../store/atomic';
+import { removeTemporaries, writeJsonAtomic } from '../store/atomic';
 import { acquireLock, releaseLock } from '../store/runLock';
-import { CHECKPOINTS_DIR, CONFIG_FILE, createRunDir, newRunId, removeUnbornRuns, RunWriter } from '../store/runStore';
+import {
+  CHECKPOINTS_DIR,
+  CONFIG_FILE,
+  createRunDir,
+  newRunId,
+  removeUnbornRuns,
+  RunWriter,
+  VOCAB_FILE,
+} from '../store/runStore';
 import { removeFallbackCheckpoints } from '../train/checkpoint';
 import { compareLogits, evaluate } from '../train/evaluate';
 import { RunContext, RunStopped } from './context';
@@ -118,6 +126,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       level: 'info',
       message: `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test, input ${JSON.stringify(dataset.inputShape)}, ${dataset.classes} classes`,
     });
+    // The tokenizer's vocabulary and the label mapping, so the exported student can read new text.
+    if (dataset.vocabulary) writeJsonAtomic(path.join(runDir, VOCAB_FILE), dataset.vocabulary);
     ctx = new RunContext(experiment, dataset, writer, options.runsDir, emit, shouldStop);
     result = await schemeFor(experiment.distill.scheme)(ctx);
     Object.assign(comparisons, compareWithReference(result, ctx.models, dataset));

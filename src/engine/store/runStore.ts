@@ -13,6 +13,8 @@ export const EVENTS_FILE = 'events.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 export const LOG_FILE = 'run.log';
 export const CHECKPOINTS_DIR = 'checkpoints';
+/** Text datasets: the vocabulary and label mapping the run's models read (TextVocabulary). */
+export const VOCAB_FILE = 'vocab.json';
 
 /** What a reader learns about a run from its files. */
 export interface RunInfo {
@@ -51,9 +53,9 @@ export function createRunDir(
   firstEvents: RunEvent[] = [],
   runId = newRunId(),
 ): string {
-  const parent = path.join(runsDir, safeName(experiment.name));
-  const dir = path.join(parent, runId);
-  const hidden = path.join(parent, `.new-${runId}`);
+  const parent = pathInside(runsDir, safeName(experiment.name));
+  const dir = pathInside(parent, safeName(runId));
+  const hidden = pathInside(parent, `.new-${safeName(runId)}`);
   fs.mkdirSync(path.join(hidden, CHECKPOINTS_DIR), { recursive: true });
   acquireLock(hidden);
   writeJsonAtomic(path.join(hidden, CONFIG_FILE), experiment);
@@ -86,9 +88,20 @@ export function removeUnbornRuns(runsDir: string, experiment: string, minAgeMs =
   }
 }
 
-/** Experiment names become folder names: keep them portable. */
+/** Experiment names become folder names: keep them portable, and never `.` or `..` (a folder outside). */
 export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const portable = name.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return portable === '' || /^\.+$/.test(portable) ? portable.replace(/\./g, '_') || '_' : portable;
+}
+
+/** `root/parts…`, refused when it would not lie strictly inside `root` (every path a run writes goes through here). */
+export function pathInside(root: string, ...parts: string[]): string {
+  const base = path.resolve(root);
+  const target = path.resolve(base, ...parts);
+  const relative = path.relative(base, target);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new Error(`refusing to write outside the runs folder: ${target} is not inside ${base}`);
+  return target;
 }
 
 /** Appends events and log lines to a run folder. Appends are synchronous so a kill loses nothing already emitted. */
@@ -115,7 +128,7 @@ export class RunWriter {
   }
 
   checkpointDir(stage: string): string {
-    return path.join(this.dir, CHECKPOINTS_DIR, safeName(stage));
+    return pathInside(this.dir, CHECKPOINTS_DIR, safeName(stage));
   }
 
   close(): void {

@@ -27,13 +27,19 @@ export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   }
 }
 
+/** How many decays a step schedule has applied by a 0-based epoch (milestones are 1-based epoch counts, as in PyTorch's MultiStepLR). */
+function decaysBefore(schedule: { stepSize?: number; milestones?: number[] }, epoch: number): number {
+  if (schedule.milestones) return schedule.milestones.filter((m) => epoch >= m).length;
+  return Math.floor(epoch / (schedule.stepSize ?? Number.POSITIVE_INFINITY));
+}
+
 /** Learning rate for a 0-based epoch. */
 export function learningRateAt(schedule: ScheduleConfig, baseLr: number, epoch: number, epochs: number): number {
   switch (schedule.type) {
     case 'constant':
       return baseLr;
     case 'step':
-      return baseLr * Math.pow(schedule.gamma, Math.floor(epoch / schedule.stepSize));
+      return baseLr * Math.pow(schedule.gamma, decaysBefore(schedule, epoch));
     case 'cosine': {
       const progress = epochs <= 1 ? 0 : epoch / (epochs - 1);
       return schedule.minLr + 0.5 * (baseLr - schedule.minLr) * (1 + Math.cos(Math.PI * progress));

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunEvent, StageRole } from '../../protocol/events';
 import type { OptimizerConfig, TrainConfig } from '../config/types';
 import type { Batch, Dataset } from '../data/types';
-import { epochBatches } from '../data/order';
+import { trainingBatches } from '../data/trainingBatches';
 import { setRandomStep } from '../models/seededDropout';
 import { comparePositions, positionOf, readStageState } from './checkpoint';
 import type { LossInputs, LossTerm } from '../losses/types';
@@ -80,7 +80,6 @@ function livePeer(peer: PeerOptions): LivePeer & { adapters: tf.Variable[] } {
 export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
   const { peers, dataset, train } = options;
   if (peers.length < 2) throw new Error(`mutual learning needs at least two peers, got ${peers.length}`);
-  const inputSize = dataset.inputShape.reduce((a, b) => a * b, 1);
   const stepsPerEpoch = stepsPerEpochOf(dataset, train);
   const live = peers.map(livePeer);
   // Peers checkpoint one after another; a kill between two saves leaves them one checkpoint
@@ -132,7 +131,7 @@ export async function trainPeers(options: PeersOptions): Promise<PeersOutcome> {
     });
     progress.forEach((p) => p.beginEpoch(epoch));
     let step = progress[0].stepsDone(epoch);
-    for (const batch of epochBatches(dataset, inputSize, train.batchSize, options.seed, epoch, step)) {
+    for (const batch of trainingBatches(dataset, train.batchSize, options.seed, epoch, step)) {
       if (step >= stepsPerEpoch) break;
       step++;
       globalStep++;
@@ -183,6 +182,7 @@ export function peersStep(peers: LivePeer[], batch: Batch, dataset: Dataset, epo
         studentFeatures: outs[i].features,
         teacherFeatures: {},
         epoch,
+        modelInputs: xs,
       };
       const weighted = peer.terms.map((term) => {
         const value = term.needsTeacher

@@ -60,14 +60,19 @@ export function stepsPerEpochOf(dataset: Dataset, train: TrainConfig): number {
   return Math.min(Math.ceil(dataset.train.count / train.batchSize), train.maxStepsPerEpoch ?? Infinity);
 }
 
-/** The tensors of one batch: inputs, label indices and one-hot labels (the caller disposes them). */
+/**
+ * The tensors of one batch: inputs, label indices and label distributions (the caller disposes
+ * them): one-hot, or the soft labels of mixup and cutmix, which ce takes as they are.
+ */
 export function batchTensors(
   batch: Batch,
   dataset: Dataset,
 ): { xs: tf.Tensor; labelIndices: tf.Tensor1D; labels: tf.Tensor2D } {
   const xs = tf.tensor(batch.x, [batch.size, ...dataset.inputShape]);
   const labelIndices = tf.tensor1d(batch.y, 'int32');
-  const labels = tf.tidy(() => tf.oneHot(labelIndices, dataset.classes).toFloat() as tf.Tensor2D);
+  const labels = batch.targets
+    ? tf.tensor2d(batch.targets, [batch.size, dataset.classes])
+    : tf.tidy(() => tf.oneHot(labelIndices, dataset.classes).toFloat() as tf.Tensor2D);
   return { xs, labelIndices, labels };
 }
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { StageRole, RunEvent } from '../../protocol/events';
 import type { TrainConfig } from '../config/types';
 import type { Batch, Dataset } from '../data/types';
-import { epochBatches } from '../data/order';
+import { trainingBatches } from '../data/trainingBatches';
 import { setRandomStep } from '../models/seededDropout';
 import type { LossInputs, LossTerm } from '../losses/types';
 import { tapModel } from '../models';
@@ -31,6 +31,8 @@ export interface StageOptions {
   shouldStop: () => boolean;
   /** Epoch numbers are offset by this much in events (multi-stage schedules continue counting). */
   epochOffset?: number;
+  /** Sees the first training batch of each epoch as the models see it (after augmentation). */
+  onTrainingBatch?: (batch: Batch, epoch: number) => void;
 }
 
 /** The trainable variables of a model (the underlying tf.Variables of its layer weights). */
@@ -41,7 +43,6 @@ export function modelVariables(model: tf.LayersModel): tf.Variable[] {
 export async function trainStage(options: StageOptions): Promise<StageOutcome> {
   const { model, terms, dataset, train, stage } = options;
   const epochOffset = options.epochOffset ?? 0;
-  const inputSize = dataset.inputShape.reduce((a, b) => a * b, 1);
   const studentLayers = [...new Set(terms.flatMap((t) => t.studentLayers))];
   const tapped = studentLayers.length > 0 ? tapModel(model, studentLayers) : model;
   const adapters = terms.flatMap((t) => t.trainableVariables());
@@ -82,8 +83,9 @@ export async function trainStage(options: StageOptions): Promise<StageOutcome> {
     progress.beginEpoch(epoch);
     // A stop mid-epoch saved its position: the batches before it are skipped, in the same order.
     let step = progress.stepsDone(epoch);
-    for (const batch of epochBatches(dataset, inputSize, train.batchSize, options.seed, epoch, step)) {
+    for (const batch of trainingBatches(dataset, train.batchSize, options.seed, epoch, step)) {
       if (step >= stepsPerEpoch) break;
+      if (options.onTrainingBatch && step === 0) options.onTrainingBatch(batch, epoch);
       step++;
       globalStep++;
       setRandomStep(globalStep);
@@ -132,7 +134,12 @@ export function trainStep(
   epoch: number,
   weightDecay: number,
 ): StepResult {
+  if (teacher?.cached && batch.augmented)
+    throw new Error(
+      'a cached teacher output describes an un-augmented example; augmented batches need the live teacher',
+    );
   const { xs, labelIndices, labels } = batchTensors(batch, dataset);
+  // The teacher sees the very tensor the student sees (consistent teaching, mixed images included).
   const teacherBatch = teacher?.forBatch(batch, xs);
   const kept: tf.Tensor[] = [];
   let hits: tf.Tensor | undefined;
@@ -146,6 +153,7 @@ export function trainStep(
       teacherFeatures: teacherBatch?.features ?? {},
       epoch,
       indices: batch.indices,
+      modelInputs: xs,
     };
     const weighted = terms.map((term) => tf.mul(term.weight, term.compute(inputs)) as tf.Scalar);
     const penalty = weightDecayPenalty(variables, weightDecay);

@@ -11,8 +11,10 @@ import type { PanelCommand, PanelNotification, PanelTarget } from '../../protoco
 import { readRun } from '../../engine/store/runStore';
 import { emptyView, reduceAll, withDescribe, withDescribedModels } from '../../shared/panel/model';
 import { panelTitle } from '../../shared/panelTitle';
+import { checkPanelCommand } from '../../protocol/webviewMessages';
 import type { PanelDeps, RunEventMessage } from '../panelDeps';
 import { describeExperiment, type DescribeCall } from './describe';
+import { RESTRICTED_DESCRIBE_MESSAGE } from '../validation/trust';
 import { EventsTail } from './eventsTail';
 import { saveExport } from './exportFile';
 import { PanelHost } from '../panelHost';
@@ -46,7 +48,7 @@ export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> 
     extensionUri: vscode.Uri,
     private readonly onDisposed: (panel: ExperimentPanel) => void,
   ) {
-    super(panel, extensionUri, 'panel', panelTitle(target));
+    super(panel, extensionUri, 'panel', panelTitle(target), checkPanelCommand, (message) => deps.warn(message));
     this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     this.follow(this.initialRunDir());
     if (target.kind === 'file') {
@@ -76,6 +78,13 @@ export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> 
 
   private describe(file: string, cell: string | undefined): void {
     this.describeCall?.cancel();
+    if (!vscode.workspace.isTrusted) {
+      // No describe child starts in Restricted Mode; the panel says why.
+      this.describeCall = undefined;
+      this.describeError = RESTRICTED_DESCRIBE_MESSAGE;
+      this.post({ type: 'panel/describe', describe: { status: 'error', message: this.describeError } });
+      return;
+    }
     const call = describeExperiment(this.deps, file, cell);
     this.describeCall = call;
     this.post({ type: 'panel/describe', describe: { status: 'pending' } });

@@ -1,7 +1,14 @@
-// Saves a file a webview exports (a chart as PNG, data as CSV) where the user picks.
+// Saves a file a webview exports (a chart as PNG or SVG, data as CSV, a Markdown report) where the user picks.
 import * as vscode from 'vscode';
 import type { ExportRequest, ExportResult } from '../../protocol/webview';
 import { exportBytes, exportFileName } from './exportData';
+
+const FILTERS: Record<ExportRequest['format'], Record<string, string[]>> = {
+  png: { 'PNG image': ['png'] },
+  svg: { 'SVG image': ['svg'] },
+  csv: { 'CSV table': ['csv'] },
+  md: { 'Markdown report': ['md'] },
+};
 
 export async function saveExport(request: ExportRequest): Promise<ExportResult> {
   try {
@@ -10,7 +17,7 @@ export async function saveExport(request: ExportRequest): Promise<ExportResult> 
     const name = exportFileName(request);
     const uri = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-      filters: request.format === 'png' ? { 'PNG image': ['png'] } : { 'CSV table': ['csv'] },
+      filters: FILTERS[request.format],
       saveLabel: 'Export',
       title: `Export ${name}`,
     });

@@ -195,6 +195,8 @@ export function reduce(view: PanelViewModel, event: RunEvent): PanelViewModel {
         },
       };
     }
+    case 'samples':
+      return { ...view, samples: event };
     case 'log': {
       const logs = [...view.logs, { time: event.time, level: event.level, message: event.message }];
       return { ...view, logs: logs.length > MAX_LOG_LINES ? logs.slice(logs.length - MAX_LOG_LINES) : logs };

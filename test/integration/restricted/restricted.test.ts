@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { api, fixture, lensTitles, workspaceDir } from '../suite/helpers';
@@ -32,5 +33,30 @@ describe('in Restricted Mode (an untrusted workspace)', () => {
     });
     assert.ok(problems && problems.length > 0);
     assert.deepEqual(studio.tree.getChildren(), []);
+  });
+});
+
+describe('in Restricted Mode, files outside the workspace', () => {
+  it('are not read: extends to an outside file is a problem that says why', async () => {
+    await api();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-outside-'));
+    fs.writeFileSync(
+      path.join(outside, 'base.kd.json'),
+      JSON.stringify({ data: { dataset: 'mnist' }, student: { preset: 'mlp', hidden: [4] } }),
+    );
+    const file = fixture('outside.kd.json');
+    fs.writeFileSync(file, JSON.stringify({ extends: path.join(outside, 'base.kd.json') }, null, 2));
+    try {
+      const problems = await vscode.commands.executeCommand<{ message: string; path: string }[]>(
+        'distillationStudio.validate',
+        { file },
+      );
+      const outsideProblem = problems?.find((p) => p.path === '$.extends');
+      assert.ok(outsideProblem, JSON.stringify(problems));
+      assert.match(outsideProblem.message, /outside the workspace: not read in Restricted Mode/);
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -103,23 +103,24 @@ describe('an invalid experiment', () => {
     await editor.document.save();
   });
 
-  it('clears problems of a closed file corrected on disk', async () => {
-    const file = fixture('quick.kd.json');
-    const text = fs.readFileSync(file, 'utf8');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  it('clears problems of a file not open in an editor once it is corrected on disk', async () => {
+    const text = fs.readFileSync(fixture('quick.kd.json'), 'utf8');
+    const file = fixture('ondisk.kd.json');
+    const uri = vscode.Uri.file(file);
+    fs.writeFileSync(file, text.replace('"epochs": 2', '"epochs": 0'));
     try {
-      fs.writeFileSync(file, text.replace('"epochs": 2', '"epochs": 0'));
-      const job = await vscode.commands.executeCommand('distillationStudio.start', { file });
-      assert.equal(job, undefined);
-      await until('the epochs problem', () =>
-        vscode.languages.getDiagnostics(vscode.Uri.file(file)).length > 0 ? true : undefined,
+      const problems = await vscode.commands.executeCommand<unknown[]>('distillationStudio.validate', { file });
+      assert.ok(problems && problems.length > 0);
+      await until('the epochs problem shown', () =>
+        vscode.languages.getDiagnostics(uri).length > 0 ? true : undefined,
+      );
+      fs.writeFileSync(file, text);
+      await until('problems cleared after the fix on disk', () =>
+        vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined,
       );
     } finally {
-      fs.writeFileSync(file, text);
+      fs.rmSync(file, { force: true });
     }
-    await until('problems cleared after the fix on disk', () =>
-      vscode.languages.getDiagnostics(vscode.Uri.file(file)).length === 0 ? true : undefined,
-    );
   });
 
   it('validates on demand', async () => {

@@ -68,12 +68,48 @@ describe('wasm kernels', function () {
       'Conv2DBackpropFilter',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
+      'UnsortedSegmentSum',
     ]) {
       assert.ok(tf.getKernel(name, 'wasm'), `${name} is registered`);
     }
     const first = registerWasmKernels();
     assert.strictEqual(registerWasmKernels(), first);
     assert.ok(first.replaced.includes('BatchMatMul'));
+  });
+
+  it('UnsortedSegmentSum (the gradient of an embedding lookup) matches the definition and the cpu kernel', async () => {
+    const x = values(6 * 4, 11);
+    const ids = [3, 0, 3, 7, 1, 3]; // 7 is out of range and dropped
+    const direct = new Float32Array(5 * 4);
+    ids.forEach((id, r) => {
+      if (id < 5) for (let k = 0; k < 4; k++) direct[id * 4 + k] += x[r * 4 + k];
+    });
+    const run = () => tf.unsortedSegmentSum(tf.tensor2d(x, [6, 4]), tf.tensor1d(ids, 'int32'), 5);
+    const wasm = await on('wasm', run);
+    assertClose(wasm, direct, 1e-6, 'wasm vs definition');
+    assertClose(wasm, await on('cpu', run), 1e-6, 'wasm vs cpu');
+    await tf.setBackend('wasm');
+    const table = tf.tensor2d(values(5 * 3, 12), [5, 3]);
+    const gradient = tf.grad((t: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          tf.gather(
+            t,
+            tf.tensor2d(
+              [
+                [1, 1],
+                [4, 0],
+              ],
+              [2, 2],
+              'int32',
+            ),
+          ),
+          2,
+        ),
+      ),
+    )(table);
+    assert.deepStrictEqual(Array.from(await gradient.data()), [2, 2, 2, 4, 4, 4, 0, 0, 0, 0, 0, 0, 2, 2, 2]);
+    tf.dispose([table, gradient]);
   });
 
   const convCases: ConvCase[] = [

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { updateRunMeta } from '../../../src/engine/store/runMeta';
 import { tempDir } from '../engine/fixtures';
 import { collect, startTs, writeSyntheticFile } from '../runner/processes';
 
@@ -45,15 +46,17 @@ describe('kd CLI', function () {
     assert.match(run.stdout, /baseline/);
     assert.match(run.stdout, /student \(distilled\)/);
     assert.match(run.stdout, /KD gain over baseline: ([+−]\d|0\.00 pts)/);
+    const runDir = path.join(dir, 'runs', 'cli', fs.readdirSync(path.join(dir, 'runs', 'cli'))[0] ?? '');
+    updateRunMeta(runDir, { name: 'wide T4', note: 'first try\nwith two lines' });
     const list = await kd(['list', '--runs-dir', 'runs'], dir);
     assert.strictEqual(list.code, 0);
-    assert.match(list.stdout, /cli\s+\d{8}-\d{6}-[0-9a-f]{4}\s+done/);
-    const runDir = path.join(dir, 'runs', 'cli', fs.readdirSync(path.join(dir, 'runs', 'cli'))[0]);
+    assert.match(list.stdout, /cli\s+\d{8}-\d{6}-[0-9a-f]{4}\s+wide T4\s+done.*first try with two lines/);
     const summary = await kd(['summary', runDir, '--json']);
     assert.strictEqual(JSON.parse(summary.stdout).status, 'done');
     const compare = await kd(['compare', runDir, runDir]);
     assert.strictEqual(compare.code, 0);
     assert.match(compare.stdout, /KD gain/);
+    assert.match(compare.stdout, /[0-9a-f]{4}: wide T4 — first try with two lines/);
   });
 
   it("run --all runs notebook cells in order, reusing an earlier cell's model with fromCell", async () => {

@@ -42,7 +42,7 @@ const CORPUS: Record<string, Expected[]> = {
       column: 9,
       path: '$.distill.losses[1].type',
       message:
-        /^unknown loss "kld" \(did you mean "kd"\?\); expected one of ce, kd, dkd, hint, at, nst, rkd, sp, cc, pkt, fsp, crd$/,
+        /^unknown loss "kld" \(did you mean "kd"\?\); expected one of ce, kd, dkd, hint, at, nst, rkd, sp, cc, pkt, fsp, crd, reverseKl, jsd, tvd, cosine$/,
     },
   ],
   'missing-dataset.kd.json': [
@@ -181,8 +181,23 @@ describe('config: broken files', () => {
   it('an unknown top-level key suggests the right one', () => {
     const { problems } = problemsFor(baseExperiment({ baselin: true }));
     assert.deepStrictEqual(messages(problems), [
-      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells',
+      '$.baselin: unknown property "baselin" (did you mean "baseline"?); expected one of $schema, name, extends, seed, backend, data, teacher, student, distill, train, baseline, sweep, cells, limits',
     ]);
+  });
+
+  it('a step schedule needs exactly one of stepSize and ascending milestones', () => {
+    const schedule = (extra: object) =>
+      messages(problemsFor(baseExperiment({ train: { epochs: 1, schedule: { type: 'step', ...extra } } })).problems);
+    assert.deepStrictEqual(schedule({}), [
+      '$.train.schedule: a step schedule needs "stepSize" (decay every N epochs) or "milestones" (decay after the listed epochs)',
+    ]);
+    assert.deepStrictEqual(schedule({ stepSize: 2, milestones: [3] }), [
+      '$.train.schedule.milestones: give either "stepSize" or "milestones", not both',
+    ]);
+    assert.deepStrictEqual(schedule({ milestones: [3, 2] }), [
+      '$.train.schedule.milestones: milestones must ascend, e.g. [150, 180, 210] (got [3, 2])',
+    ]);
+    assert.deepStrictEqual(schedule({ milestones: [2, 3] }), []);
   });
 
   it('an unknown enum value lists the allowed ones', () => {
@@ -248,7 +263,7 @@ describe('config: broken files', () => {
       }),
     );
     assert.deepStrictEqual(messages(problems), [
-      '$.data.dataset: required: expected one of mnist, idx, csv, images, synthetic',
+      '$.data.dataset: required: expected one of mnist, fashion-mnist, cifar10, cifar100, idx, csv, images, synthetic',
       '$.distill.peers[0]: needs one of "layers", "preset", "load" or "fromCell"',
     ]);
   });

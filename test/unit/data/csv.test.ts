@@ -116,12 +116,38 @@ describe('csv datasets', () => {
     );
   });
 
+  it('never quotes the contents of a file that is not a dataset in its errors', async () => {
+    const dir = tempDir();
+    const secret = 'root:x:0:0:root:/root:/bin/bash';
+    const passwd = csv(dir, 'passwd', `${secret}\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n`);
+    for (const label of ['label', 0] as const) {
+      await assert.rejects(loadDataset(config(passwd, label), { baseDir: dir, seed: 1 }), (e: Error) => {
+        assert.ok(e.message.startsWith(passwd), e.message);
+        assert.ok(!/root|daemon|bash|nologin/.test(e.message.slice(passwd.length)), e.message);
+        return true;
+      });
+    }
+    const commas = csv(dir, 'commas', `${secret.replace(/:/g, ',')}\nx,y,z,1,2,3,4\n`);
+    await assert.rejects(loadDataset(config(commas, 'label'), { baseDir: dir, seed: 1 }), (e: Error) => {
+      assert.ok(!/root|bash/.test(e.message.slice(commas.length)), e.message);
+      return true;
+    });
+  });
+
+  it('refuses a label that would make billions of classes before allocating them', async () => {
+    const dir = tempDir();
+    const file = csv(dir, 'huge.csv', '1,2,0\n3,4,2000000000\n');
+    await assert.rejects(loadDataset(config(file, 2), { baseDir: dir, seed: 1 }), (e: Error) =>
+      e.message.startsWith(`${file}: label 2000000000 is out of range`),
+    );
+  });
+
   it('names the file, line and column of a bad value', async () => {
     const dir = tempDir();
     const file = csv(dir, 'bad.csv', 'a,b,label\n1,2,x\n\n3,oops,y\n');
     await assert.rejects(
       loadDataset(config(file, 'label'), { baseDir: dir, seed: 1 }),
-      (e: Error) => e.message === `${file}:4: column "b" (index 1): "oops" is not a number`,
+      (e: Error) => e.message === `${file}:4: column index 1: not a number`,
     );
     const empty = csv(dir, 'empty.csv', '1,2,0\n3,,1\n');
     await assert.rejects(loadDataset(config(empty, 2), { baseDir: dir, seed: 1 }), (e: Error) =>
@@ -134,7 +160,7 @@ describe('csv datasets', () => {
     const file = csv(dir, 'a.csv', 'a,b,label\n1,2,x\n3,4,y\n');
     await assert.rejects(
       loadDataset(config(file, 'class'), { baseDir: dir, seed: 1 }),
-      (e: Error) => e.message === `${file}: no column named "class" in the header row (columns: a, b, label)`,
+      (e: Error) => e.message === `${file}: no column named "class" in the header row (it has 3 columns)`,
     );
     await assert.rejects(loadDataset(config(file, 5), { baseDir: dir, seed: 1 }), (e: Error) =>
       e.message.startsWith(`${file}: labelColumn 5 is not a column index`),
@@ -156,7 +182,7 @@ describe('csv datasets', () => {
     );
     await assert.rejects(
       loadDataset(config(path.join(dir, 'none.csv'), 0), { baseDir: dir, seed: 1 }),
-      /cannot read CSV file .*none\.csv: no such file/,
+      /cannot read CSV file .*none\.csv: file not found/,
     );
   });
 });

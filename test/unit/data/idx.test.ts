@@ -77,7 +77,7 @@ describe('IDX files', () => {
         e.message.includes(truncated) &&
         /size mismatch: dimensions \[3, 2\] of ubyte need 18 bytes, the file has 13 \(truncated\?\)/.test(e.message),
     );
-    await assert.rejects(readIdx(path.join(dir, 'none.idx')), /cannot read IDX file .*none\.idx: no such file/);
+    await assert.rejects(readIdx(path.join(dir, 'none.idx')), /cannot read IDX file .*none\.idx: file not found/);
   });
 });
 

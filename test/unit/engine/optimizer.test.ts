@@ -19,6 +19,12 @@ describe('optimizer and schedule', () => {
       [0, 2, 3, 5, 6].map((e) => learningRateAt(step, 0.8, e, 10)),
       [0.8, 0.8, 0.4, 0.4, 0.2],
     );
+    // Milestones count finished epochs, as PyTorch's MultiStepLR: after 150 epochs (0-based epoch 150) the first decay.
+    const milestones = { type: 'step' as const, milestones: [150, 180, 210], gamma: 0.1 };
+    const expected = [1, 1, 0.1, 0.1, 0.01, 0.01, 0.001, 0.001];
+    [0, 149, 150, 179, 180, 209, 210, 239].forEach((e, i) =>
+      assert.ok(Math.abs(learningRateAt(milestones, 0.05, e, 240) - 0.05 * expected[i]) < 1e-15, `epoch ${e}`),
+    );
     const cosine = { type: 'cosine' as const, minLr: 0.1 };
     assert.strictEqual(learningRateAt(cosine, 1, 0, 5), 1);
     assert.ok(Math.abs(learningRateAt(cosine, 1, 2, 5) - 0.55) < 1e-12);

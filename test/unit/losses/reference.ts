@@ -273,3 +273,55 @@ export function fspRef(student: [Arr, Arr], teacher: [Arr, Arr]): number {
   const gt = fspMatrixRef(teacher[0], teacher[1]).flat(2);
   return mean(gs.map((v, i) => (v - gt[i]) ** 2));
 }
+
+/** Reverse KL: KL(softmax(s/T) ‖ softmax(t/T)), batch mean, × T² when scaled. */
+export function reverseKlRef(student: Arr, teacher: Arr, T: number, scale: boolean): number {
+  const t = rows(teacher);
+  const value = mean(rows(student).map((s, b) => kl(softmax(s.map((v) => v / T)), softmax(t[b].map((v) => v / T)))));
+  return scale ? value * T * T : value;
+}
+
+/** GKD's generalised JSD written from probabilities: M = β·P + (1−β)·Q; endpoints as TRL (forward / reverse KL). */
+export function jsdRef(student: Arr, teacher: Arr, beta: number, T: number, scale: boolean): number {
+  const t = rows(teacher);
+  const value = mean(
+    rows(student).map((s, b) => {
+      const q = softmax(s.map((v) => v / T));
+      const p = softmax(t[b].map((v) => v / T));
+      if (beta === 0) return kl(p, q);
+      if (beta === 1) return kl(q, p);
+      const m = p.map((pi, k) => beta * pi + (1 - beta) * q[k]);
+      return beta * kl(p, m) + (1 - beta) * kl(q, m);
+    }),
+  );
+  return scale ? value * T * T : value;
+}
+
+/** Total variation ½·Σ|P − Q|, batch mean, × T² when scaled. */
+export function tvdRef(student: Arr, teacher: Arr, T: number, scale: boolean): number {
+  const t = rows(teacher);
+  const value = mean(
+    rows(student).map((s, b) => {
+      const q = softmax(s.map((v) => v / T));
+      const p = softmax(t[b].map((v) => v / T));
+      return 0.5 * sum(p.map((pi, k) => Math.abs(pi - q[k])));
+    }),
+  );
+  return scale ? value * T * T : value;
+}
+
+/** DistilBERT's cosine embedding loss: mean of 1 − cos over last-axis vectors, over real tokens when a mask is given. */
+export function cosineRef(student: Arr, teacher: Arr, mask?: number[]): number {
+  const width = student.shape[student.shape.length - 1];
+  const vectors = student.data.length / width;
+  let total = 0;
+  let count = 0;
+  for (let v = 0; v < vectors; v++) {
+    if (mask && mask[v] === 0) continue;
+    const s = student.data.slice(v * width, (v + 1) * width);
+    const t = teacher.data.slice(v * width, (v + 1) * width);
+    total += 1 - dot(s, t) / (norm(s) * norm(t));
+    count++;
+  }
+  return total / count;
+}

@@ -37,6 +37,10 @@ const SPECS: LossSpec[] = [
   { type: 'cc', weight: 0.02 },
   { type: 'pkt', weight: 30000, teacherLayer: 'embed' },
   { type: 'fsp', weight: 50, teacherLayers: ['t1', 't2'], studentLayers: ['s1', 's2'] },
+  { type: 'reverseKl', weight: 1, temperature: 2, scaleByTemperatureSquared: true },
+  { type: 'jsd', weight: 1, beta: 0.3, temperature: 2, scaleByTemperatureSquared: true },
+  { type: 'tvd', weight: 1, temperature: 1, scaleByTemperatureSquared: true },
+  { type: 'cosine', weight: 1, teacherLayer: 't1', studentLayer: 's1' },
 ];
 
 const studentArrays = {

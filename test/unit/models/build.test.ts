@@ -34,6 +34,34 @@ describe('buildModel', () => {
     });
   });
 
+  describe('leakyRelu layer', () => {
+    it('computes max(x, alpha·x) with the given slope, 0.3 by default', () => {
+      const { model } = buildModel(
+        {
+          layers: [
+            { type: 'leakyRelu', name: 'leaky', alpha: 0.2 },
+            { type: 'leakyRelu', name: 'leaky_default' },
+          ],
+        },
+        { inputShape: [4], classes: 4, name: 'm', seed: 1 },
+      );
+      const tap = tf.model({
+        inputs: model.inputs,
+        outputs: [model.getLayer('leaky').output, model.getLayer('leaky_default').output] as tf.SymbolicTensor[],
+      });
+      const [once, twice] = tap.predict(tf.tensor2d([[-2, -0.5, 0, 3]])) as tf.Tensor[];
+      // -2·0.2, -0.5·0.2, 0, 3; then the default slope 0.3 on the negatives again.
+      assert.deepStrictEqual(
+        Array.from(once.dataSync()).map((v) => Number(v.toFixed(6))),
+        [-0.4, -0.1, 0, 3],
+      );
+      assert.deepStrictEqual(
+        Array.from(twice.dataSync()).map((v) => Number(v.toFixed(6))),
+        [-0.12, -0.03, 0, 3],
+      );
+    });
+  });
+
   describe('lenet5 preset', () => {
     it('keeps the classic 5×5×16 maps on 28×28 inputs by padding the first convolution', () => {
       const { model } = buildModel({ preset: 'lenet5' }, mnist);

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { decimateMinMax, lowerBound, upperBound } from '../../../src/shared/decimate';
 import { ema, emaExtend, emaStart } from '../../../src/shared/ema';
-import { toCsv } from '../../../webview/shared/csv';
+import { toCsv } from '../../../src/shared/csv';
 import { Smoother } from '../../../webview/shared/smoother';
 
 describe('min/max decimation', () => {

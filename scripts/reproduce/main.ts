@@ -1,0 +1,198 @@
+// `npm run reproduce -- NAME [--quick] [--epochs N] [--train-limit N] [--seeds N]`: runs one of the
+// examples under examples/reproduce/ end to end through the `kd` command line (the same runs the
+// editor shows), then prints its published figures next to what was measured here: mean ± std over
+// seeds at the last and at the best-validation epoch, the paired KD gain, wall time and machine.
+// `--all --quick` is the pipeline check CI runs (a slice of each, not accuracy).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { applyBudget, describeBudget, QUICK, type Budget, type JsonObject } from './budget';
+import { writeCifar100Binary, writeFashionMnistIdx } from './fixtures';
+import { quickRows, RECIPES, recipeNamed, type Recipe } from './recipes';
+import { markdownTable, measureRows, type CellResult, type Group } from './table';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+interface Options {
+  names: string[];
+  quick: boolean;
+  budget: Budget;
+  runsDir?: string;
+  out?: string;
+  results?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { names: [], quick: false, budget: {} };
+  const number = (flag: string, value: string | undefined): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number of at least 1 (got ${value})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--all') options.names = RECIPES.map((r) => r.name);
+    else if (arg === '--epochs') options.budget.epochs = number(arg, argv[++i]);
+    else if (arg === '--train-limit') options.budget.trainLimit = number(arg, argv[++i]);
+    else if (arg === '--test-limit') options.budget.testLimit = number(arg, argv[++i]);
+    else if (arg === '--seeds') options.budget.seeds = number(arg, argv[++i]);
+    else if (arg === '--runs-dir') options.runsDir = argv[++i];
+    else if (arg === '--out') options.out = argv[++i];
+    else if (arg === '--results') options.results = argv[++i];
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else options.names.push(arg);
+  }
+  if (options.names.length === 0)
+    throw new Error(
+      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--runs-dir DIR] [--out FILE]\n` +
+        `names: ${RECIPES.map((r) => r.name).join(', ')} (or --all)`,
+    );
+  options.names.forEach(recipeNamed);
+  return options;
+}
+
+function kd(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number; stdout: string } {
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: run.status ?? 1, stdout: run.stdout ?? '' };
+}
+
+/** Relative data paths of the example, made absolute so the budgeted copy can live elsewhere. */
+function absolutePaths(example: JsonObject, exampleDir: string): void {
+  const levels = [example, ...(Array.isArray(example.cells) ? example.cells : [])];
+  for (const level of levels) {
+    const data = (level as JsonObject).data;
+    if (typeof data === 'object' && data !== null && !Array.isArray(data) && typeof data.path === 'string')
+      data.path = path.resolve(exampleDir, data.path);
+  }
+}
+
+function newestEntry(dir: string, filter: (name: string) => boolean): string | undefined {
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter(filter).sort() : [];
+  return names.length ? path.join(dir, names[names.length - 1]) : undefined;
+}
+
+/** The folder `kd compare` reads for a cell: its newest sweep, else its newest run. */
+function resultDir(runsDir: string, experiment: string, swept: boolean): string | undefined {
+  const dir = path.join(runsDir, experiment);
+  if (!swept) return newestEntry(dir, (n) => n !== 'sweeps' && !n.startsWith('.'));
+  const sweeps = path.join(dir, 'sweeps');
+  const ids = fs.existsSync(sweeps) ? fs.readdirSync(sweeps) : [];
+  const created = (id: string): string =>
+    (JSON.parse(fs.readFileSync(path.join(sweeps, id, 'sweep.json'), 'utf8')) as { createdAt: string }).createdAt;
+  const newest = ids
+    .filter((id) => fs.existsSync(path.join(sweeps, id, 'sweep.json')))
+    .sort((a, b) => (created(a) < created(b) ? -1 : 1));
+  return newest.length ? path.join(sweeps, newest[newest.length - 1]) : undefined;
+}
+
+function testSizeOf(groups: Group[]): number {
+  const runDir = groups[0]?.runDirs[0];
+  if (!runDir) return 10_000;
+  const config = JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8')) as {
+    data?: { testLimit?: number };
+  };
+  return Math.min(config.data?.testLimit ?? 10_000, 10_000);
+}
+
+function cellLevel(example: JsonObject, cell: string): JsonObject | undefined {
+  const cells = Array.isArray(example.cells) ? (example.cells as JsonObject[]) : [];
+  return cells.find((c) => c.name === cell);
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpu}, ${os.cpus().length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+}
+
+/** Runs one reproduction; returns whether every row was measured. */
+function reproduce(recipe: Recipe, options: Options): boolean {
+  const started = Date.now();
+  const exampleFile = path.join(ROOT, recipe.file);
+  const example = parseJsonc(fs.readFileSync(exampleFile, 'utf8')) as JsonObject;
+  absolutePaths(example, path.dirname(exampleFile));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `kd-reproduce-${recipe.name}-`));
+  const budget: Budget = options.quick ? { ...QUICK } : { ...options.budget };
+  const cells = options.quick && recipe.quickCells ? recipe.quickCells : recipe.cells;
+  // Data that does not ship is replaced by a tiny set in the same format for the quick slice.
+  const env = { ...process.env };
+  if (options.quick && recipe.quickData === 'cifar100')
+    budget.dataPath = writeCifar100Binary(path.join(work, 'cifar-100-binary'));
+  if (options.quick && recipe.quickData === 'fashion-mnist')
+    env.KD_FASHION_MNIST_DIR = writeFashionMnistIdx(path.join(work, 'fashion-mnist'));
+  const file = path.join(work, path.basename(exampleFile));
+  fs.writeFileSync(file, JSON.stringify(applyBudget(example, budget), null, 2));
+  const runsDir = path.resolve(options.runsDir ?? (options.quick ? path.join(work, 'runs') : path.join(ROOT, 'runs')));
+  const fileName = typeof example.name === 'string' ? example.name : recipe.name;
+
+  const results = new Map<string, CellResult>();
+  for (const cell of cells) {
+    const swept = Boolean(cellLevel(example, cell)?.sweep ?? example.sweep);
+    process.stderr.write(`\n[reproduce] ${recipe.name}: ${swept ? 'sweep' : 'run'} of cell "${cell}"\n`);
+    const common = [file, '--cell', cell, '--runs-dir', runsDir];
+    const ran = kd([swept ? 'sweep' : 'run', ...common], env);
+    if (ran.status !== 0) {
+      process.stderr.write(`[reproduce] ${recipe.name}: cell "${cell}" failed (exit ${ran.status})\n`);
+      break;
+    }
+    const dir = resultDir(runsDir, `${fileName}.${cell}`, swept);
+    if (!dir) break;
+    const compared = kd(['compare', dir, '--group-by', 'seed', '--format', 'json']);
+    if (compared.status !== 0) break;
+    const groups = (JSON.parse(compared.stdout) as { groups: Group[] }).groups;
+    results.set(cell, { groups, testSize: testSizeOf(groups) });
+  }
+
+  const rows = measureRows(recipe, options.quick ? quickRows(recipe) : recipe.rows, results);
+  const wallMs = Date.now() - started;
+  const report = [
+    `## ${recipe.name}${options.quick ? ' (quick: pipeline check, not accuracy)' : ''}`,
+    '',
+    `Source: ${recipe.source}.`,
+    `Budget: ${describeBudget(budget)}. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; wall time ${(wallMs / 60000).toFixed(1)} min.`,
+    '',
+    markdownTable(recipe, rows),
+    '',
+  ].join('\n');
+  process.stdout.write(`${report}\n`);
+  if (options.out)
+    fs.writeFileSync(
+      options.out,
+      JSON.stringify({ recipe: recipe.name, budget, rows, wallMs, machine: machine() }, null, 2),
+    );
+  if (options.quick) fs.rmSync(work, { recursive: true, force: true });
+  return rows.every((r) => !r.missing);
+}
+
+function main(): number {
+  let options: Options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  if (!fs.existsSync(CLI)) {
+    process.stderr.write(`${CLI} is missing: run npm run build first\n`);
+    return 2;
+  }
+  let passed = 0;
+  let failed = 0;
+  for (const name of options.names) {
+    if (reproduce(recipeNamed(name), options)) passed++;
+    else failed++;
+  }
+  if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed }));
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = main();

@@ -1,0 +1,112 @@
+// Turns the grouped statistics of `kd compare --format json` into the table a reproduction prints:
+// each published figure next to what was measured here, at the last epoch and at the epoch chosen
+// on validation data (never on the test set), as mean ± std over seeds, with the paired KD gain.
+import { formatPoints } from '../../src/shared/format';
+import type { PublishedRow, Recipe } from './recipes';
+
+export interface Stats {
+  n: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  ci95?: [number, number];
+  excludesZero?: boolean;
+}
+
+export interface Group {
+  params: Record<string, unknown>;
+  n: number;
+  runDirs: string[];
+  metrics: Record<string, Stats>;
+}
+
+/** What one cell produced: its groups (one per swept setting) and the size of its test set. */
+export interface CellResult {
+  groups: Group[];
+  testSize: number;
+}
+
+export interface MeasuredRow {
+  label: string;
+  published?: number;
+  /** In the recipe's unit (errors, or accuracy in percent). */
+  last?: Stats;
+  best?: Stats;
+  n: number;
+  /** Distilled minus alone, per seed, at the best-validation epochs (a fraction). */
+  kdGain?: Stats;
+  /** Why a row has no measurement. */
+  missing?: string;
+}
+
+/** The loss types of a group's swept loss list, e.g. ["ce", "kd"]. */
+function lossTypes(group: Group): string[] {
+  const losses = group.params['distill.losses'];
+  if (!Array.isArray(losses)) return [];
+  return losses.map((l) => (typeof l === 'object' && l !== null ? String((l as { type?: unknown }).type) : ''));
+}
+
+function groupFor(row: PublishedRow, cell: CellResult): Group | undefined {
+  if (row.method === undefined) return cell.groups[0];
+  return cell.groups.find((g) => lossTypes(g).slice(1).includes(row.method!));
+}
+
+/** An accuracy statistic in the recipe's unit: a linear map, so mean, std and interval map alike. */
+function inUnit(stats: Stats | undefined, unit: Recipe['unit'], testSize: number): Stats | undefined {
+  if (!stats) return undefined;
+  const f = unit === 'errors' ? (x: number) => (1 - x) * testSize : (x: number) => x * 100;
+  const [lo, hi] = [f(stats.min), f(stats.max)].sort((a, b) => a - b);
+  return { n: stats.n, mean: f(stats.mean), std: stats.std * (unit === 'errors' ? testSize : 100), min: lo, max: hi };
+}
+
+export function measureRows(recipe: Recipe, rows: PublishedRow[], cells: Map<string, CellResult>): MeasuredRow[] {
+  return rows.map((row) => {
+    const cell = cells.get(row.cell);
+    const base = { label: row.label, published: row.published, n: 0 };
+    if (!cell) return { ...base, missing: `cell "${row.cell}" was not run` };
+    const group = groupFor(row, cell);
+    if (!group)
+      return { ...base, missing: `no finished run of "${row.cell}"${row.method ? ` for ${row.method}` : ''}` };
+    const last = inUnit(group.metrics[`${row.model}.last.test`], recipe.unit, cell.testSize);
+    const best = inUnit(group.metrics[`${row.model}.best.test`], recipe.unit, cell.testSize);
+    if (!last || !best) return { ...base, missing: `the runs of "${row.cell}" have no ${row.model}` };
+    const kdGain = row.model === 'student' ? group.metrics.kdGain : undefined;
+    return { ...base, n: group.n, last, best, kdGain };
+  });
+}
+
+function formatStat(stats: Stats | undefined, unit: Recipe['unit']): string {
+  if (!stats) return '—';
+  const digits = unit === 'errors' ? 0 : 2;
+  const mean = stats.mean.toFixed(digits);
+  return stats.n > 1 ? `${mean} ± ${stats.std.toFixed(digits)}` : mean;
+}
+
+/** "+0.51 pts (95% CI 0.10 to 0.92, n = 3)", marked when the interval excludes 0. */
+export function formatGain(gain: Stats | undefined): string {
+  if (!gain) return '';
+  if (!gain.ci95) return `${formatPoints(gain.mean)} (n = ${gain.n})`;
+  const [lo, hi] = gain.ci95.map((x) => (x * 100).toFixed(2));
+  return `${formatPoints(gain.mean)} (95% CI ${lo} to ${hi}, n = ${gain.n})${gain.excludesZero ? ' *' : ''}`;
+}
+
+/** A Markdown table: paste it into a README or a pull request. */
+export function markdownTable(recipe: Recipe, rows: MeasuredRow[]): string {
+  const unit = recipe.unit === 'errors' ? 'test errors' : 'test accuracy %';
+  const lines = [
+    `| model | published | last epoch (${unit}) | best-validation epoch (${unit}) | n | KD gain, best-validation |`,
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const row of rows) {
+    const published = row.published === undefined ? '—' : String(row.published);
+    if (row.missing) {
+      lines.push(`| ${row.label} | ${published} | ${row.missing} | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${row.label} | ${published} | ${formatStat(row.last, recipe.unit)} | ${formatStat(row.best, recipe.unit)} | ${row.n} | ${formatGain(row.kdGain)} |`,
+    );
+  }
+  return lines.join('\n');
+}
