@@ -1,7 +1,7 @@
 // Turns the grouped statistics of `kd compare --format json` into the table a reproduction prints:
 // each published figure next to what was measured here, at the last epoch and at the epoch chosen
 // on validation data (never on the test set), as mean ± std over seeds, with the paired KD gain.
-import { formatPoints } from '../../src/shared/format';
+import { formatGain as formatSharedGain } from '../../src/shared/sweepText';
 import type { PublishedRow, Recipe } from './recipes';
 
 export interface Stats {
@@ -83,12 +83,10 @@ function formatStat(stats: Stats | undefined, unit: Recipe['unit']): string {
   return stats.n > 1 ? `${mean} ± ${stats.std.toFixed(digits)}` : mean;
 }
 
-/** "+0.51 pts (95% CI 0.10 to 0.92, n = 3)", marked when the interval excludes 0. */
+/** The shared form ("+0.50 ± 0.10 pts (95% CI 0.25–0.75, n = 3)"), marked * when the interval excludes 0. */
 export function formatGain(gain: Stats | undefined): string {
   if (!gain) return '';
-  if (!gain.ci95) return `${formatPoints(gain.mean)} (n = ${gain.n})`;
-  const [lo, hi] = gain.ci95.map((x) => (x * 100).toFixed(2));
-  return `${formatPoints(gain.mean)} (95% CI ${lo} to ${hi}, n = ${gain.n})${gain.excludesZero ? ' *' : ''}`;
+  return `${formatSharedGain(gain)}${gain.excludesZero ? ' *' : ''}`;
 }
 
 /** A Markdown table: paste it into a README or a pull request. */

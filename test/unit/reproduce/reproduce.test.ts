@@ -118,7 +118,7 @@ describe('reproduce: tables', () => {
     assert.match(table, /\| student 800-800 alone \| 146 \| 200 ± 20 \| 190 ± 10 \| 3 \|/);
     assert.match(
       table,
-      /\| student 800-800 distilled, T = 20 \| 74 \| 150 ± 10 \| 140 ± 5 \| 3 \| \+0\.50 pts \(95% CI 0\.25 to 0\.75, n = 3\) \* \|/,
+      /\| student 800-800 distilled, T = 20 \| 74 \| 150 ± 10 \| 140 ± 5 \| 3 \| \+0\.50 ± 0\.10 pts \(95% CI 0\.25–0\.75, n = 3\) \* \|/,
     );
     assert.match(table, /\| student 30-30 alone \| — \| cell "student-30" was not run/);
     assert.strictEqual(formatGain(undefined), '');
