@@ -9,7 +9,8 @@ import { Commands } from './commands';
 import { onSettingsChanged, readSettings, type Settings } from './config';
 import { ExperimentCodeLensProvider, EXPERIMENT_SELECTOR } from './editor/codeLens';
 import { ExperimentDiagnostics } from './editor/diagnostics';
-import { isExperimentDocument, OutcomeDecorations } from './editor/outcomeDecorations';
+import { registerLiveValidation } from './editor/liveValidation';
+import { OutcomeDecorations } from './editor/outcomeDecorations';
 import { registerComparePanel } from './compare';
 import { registerExperimentPanel } from './panel';
 import type { PanelDeps } from './panelDeps';
@@ -86,20 +87,6 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   };
   updateActivity();
 
-  // Problems follow saves; while typing, the JSON schema gives immediate feedback. Validation runs on
-  // a worker thread; only the latest answer for a file is shown.
-  const latest = new Map<string, number>();
-  let generation = 0;
-  const revalidate = (document: vscode.TextDocument) => {
-    if (!isExperimentDocument(document)) return;
-    const file = document.uri.fsPath;
-    const mine = ++generation;
-    latest.set(file, mine);
-    void validate(file, document.getText()).then((problems) => {
-      if (latest.get(file) === mine) diagnostics.set(file, problems);
-    });
-  };
-
   context.subscriptions.push(
     log,
     validator,
@@ -122,15 +109,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       void sweeps.pollScheduler();
       manager.reschedule();
     }),
-    vscode.workspace.onDidSaveTextDocument(revalidate),
-    vscode.workspace.onDidOpenTextDocument(revalidate),
-    // Granting trust lifts the Restricted Mode problems (files outside the workspace may now be read).
-    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach(revalidate)),
-    vscode.workspace.onDidCloseTextDocument((document) => {
-      if (isExperimentDocument(document)) diagnostics.clear(document.uri.fsPath);
-    }),
+    registerLiveValidation(diagnostics, validate),
   );
-  for (const document of vscode.workspace.textDocuments) revalidate(document);
   // SLURM sweeps submitted earlier (or from a terminal) show their queue.
   void sweeps.pollScheduler();
   log.info(`Distillation Studio active; runs in ${settings.runsDir}; runner ${runnerPath}`);

@@ -1,34 +1,83 @@
 // Experiment problems in the Problems panel. A file's problems may point into another file (one
-// named by `extends`), so diagnostics are grouped by the file each problem is in.
+// named by `extends`), so diagnostics are grouped by the file each problem is in. One problem is
+// shown once: where VS Code's own JSON checker (syntax, schema) already reports a problem at the
+// same place in an open document, the engine's report of it is left out; it comes back when that
+// checker stops reporting it (for instance when a `$schema` it cannot load switches its schema off).
 import * as vscode from 'vscode';
 import type { Problem } from '../../engine/config';
 
+export const DIAGNOSTIC_SOURCE = 'Distillation Studio';
+
 export class ExperimentDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('distillationStudio');
-  /** Which files' diagnostics came from validating which experiment file. */
-  private readonly owned = new Map<string, Set<string>>();
+  /** The engine's problems, by the experiment file whose validation found them. */
+  private readonly problems = new Map<string, readonly Problem[]>();
+  /** What each target file shows now, to publish only changes (publishing fires the change event). */
+  private readonly shown = new Map<string, string>();
+  private readonly subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+    if (event.uris.some((uri) => this.shown.has(uri.fsPath))) this.publish();
+  });
 
   /** Replaces the diagnostics that came from validating `file` with these problems. */
   set(file: string, problems: readonly Problem[]): void {
-    for (const other of this.owned.get(file) ?? []) this.collection.delete(vscode.Uri.file(other));
-    const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const problem of problems) {
-      const list = byFile.get(problem.file) ?? [];
-      list.push(toDiagnostic(problem));
-      byFile.set(problem.file, list);
-    }
-    for (const [target, diagnostics] of byFile) this.collection.set(vscode.Uri.file(target), diagnostics);
-    this.owned.set(file, new Set([file, ...byFile.keys()]));
+    this.problems.set(file, problems);
+    this.publish();
   }
 
   clear(file: string): void {
-    this.set(file, []);
-    this.owned.delete(file);
+    this.problems.delete(file);
+    this.publish();
+  }
+
+  /** The experiment files whose problems are shown (to revalidate when they change on disk). */
+  files(): string[] {
+    return [...this.problems.keys()];
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.collection.dispose();
   }
+
+  private publish(): void {
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const list of this.problems.values())
+      for (const problem of list) {
+        const diagnostics = byFile.get(problem.file) ?? [];
+        diagnostics.push(toDiagnostic(problem));
+        byFile.set(problem.file, diagnostics);
+      }
+    for (const target of new Set([...this.shown.keys(), ...byFile.keys()])) {
+      const uri = vscode.Uri.file(target);
+      const foreign = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== DIAGNOSTIC_SOURCE);
+      const own = unique(byFile.get(target) ?? []).filter((d) => !foreign.some((f) => samePlace(f.range, d.range)));
+      const key = JSON.stringify(own.map((d) => [d.range.start, d.range.end, d.message, d.severity]));
+      if (this.shown.get(target) === key) continue;
+      if (own.length === 0) {
+        this.collection.delete(uri);
+        this.shown.delete(target);
+      } else {
+        this.collection.set(uri, own);
+        this.shown.set(target, key);
+      }
+    }
+  }
+}
+
+/** Two reports of one problem: their ranges overlap (a problem on a key and one on its value do). */
+function samePlace(a: vscode.Range, b: vscode.Range): boolean {
+  return a.intersection(b) !== undefined;
+}
+
+/** The same message at the same range once (a file extended by two cells reports its problem twice). */
+function unique(list: readonly vscode.Diagnostic[]): vscode.Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.range.start.line}:${d.range.start.character}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function toDiagnostic(problem: Problem): vscode.Diagnostic {
@@ -49,7 +98,7 @@ function toDiagnostic(problem: Problem): vscode.Diagnostic {
     problem.message,
     problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
   );
-  diagnostic.source = 'Distillation Studio';
+  diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = problem.path;
   return diagnostic;
 }
