@@ -210,6 +210,8 @@ export interface TransformerPreset extends ModelCommon {
   dropout?: number;
   /** Default 'cls'. */
   pooling?: 'cls' | 'mean';
+  /** As a student: start from the teacher's weights, block i from teacher block f(i) (DistilBERT's initialisation). */
+  initFromTeacher?: LayerMapping;
 }
 export interface BiLstmPreset extends ModelCommon {
   preset: 'bilstm';
@@ -274,6 +276,9 @@ export interface FromCellModel extends ModelCommon {
 }
 export type ModelSpec = LayerListModel | PresetModel | LoadedModel | FromCellModel;
 
+/** Student block i ↔ teacher block f(i): "uniform" (f(i) = ⌈i·N/M⌉) or explicit [studentBlock, teacherBlock] pairs (1-based). */
+export type LayerMapping = 'uniform' | [number, number][];
+
 export type LossSpec =
   | { type: 'ce'; weight: number; labelSmoothing?: number }
   | { type: 'kd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
@@ -281,6 +286,9 @@ export type LossSpec =
   | { type: 'jsd'; weight: number; beta: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'tvd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'cosine'; weight: number; teacherLayer: string; studentLayer: string }
+  | { type: 'attention'; weight: number; mapping?: LayerMapping; teacherLayer?: string; studentLayer?: string }
+  | { type: 'hidden'; weight: number; mapping?: LayerMapping; teacherLayer?: string; studentLayer?: string }
+  | { type: 'embedding'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'dkd'; weight: number; alpha: number; beta: number; temperature: number; warmupEpochs: number }
   | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }

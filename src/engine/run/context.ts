@@ -15,6 +15,7 @@ import { trainStage, type StageOutcome } from '../train/stage';
 import { cacheBytes, cachedTeacher, liveTeacher, type TeacherSource } from '../train/teacherOutputs';
 import { layerShapes, resolveModel, type ResolvedModel } from './resolveModel';
 import { layerLinks } from './links';
+import type { InitPair } from '../models/initFromTeacher';
 
 /** Thrown when a stop was requested; the run ends as "stopped" with its checkpoints kept. */
 export class RunStopped extends Error {
@@ -87,10 +88,10 @@ export class RunContext {
     return summarizeModel(model, name);
   }
 
-  emitModels(models: Record<string, tf.LayersModel>, terms: LossTerm[]): void {
+  emitModels(models: Record<string, tf.LayersModel>, terms: LossTerm[], init: InitPair[] = []): void {
     const summaries: Record<string, ModelSummary> = {};
     for (const [stage, model] of Object.entries(models)) summaries[stage] = this.summary(model, stage);
-    this.emit({ type: 'models', time: new Date().toISOString(), models: summaries, links: layerLinks(terms) });
+    this.emit({ type: 'models', time: new Date().toISOString(), models: summaries, links: layerLinks(terms, init) });
   }
 
   /** Serves a frozen teacher's logits and tapped features: cached once when that fits, else live. */
