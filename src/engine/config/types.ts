@@ -344,6 +344,8 @@ export interface DistillConfig {
   stages?: DistillStage[];
   /** Cache the frozen teacher's outputs once per epoch-independent input (offline, no augmentation). Default true. */
   cacheTeacher: boolean;
+  /** Cache only the teacher's k largest logits per example (and their log-sum-exp); kd, jsd (β < 1) and tvd then read the renormalised top k. */
+  cacheTopK?: number;
   /** online: the peers trained together (the student is peer 1 when omitted). */
   peers?: ModelSpec[];
   /** self: 'bornAgain' generations or 'exits' (deep-to-shallow within one network). */
