@@ -156,7 +156,19 @@ export type LayerSpec =
     }
   /** max(x, alpha·x): a layer of its own, as in Keras (TF.js has no leaky ReLU activation string). */
   | { type: 'leakyRelu'; name?: string; alpha?: number }
+  | SequenceLayerSpec
   | ResidualLayerSpec;
+
+/** Layers of a text model (token ids in, id 0 = padding): usable in a layer list as in the text presets. */
+export type SequenceLayerSpec =
+  /** Token (+ learned position) embeddings of width dModel; rows = the data's vocabulary. */
+  | { type: 'embedding'; name?: string; dModel: number; positions?: boolean }
+  /** A BERT encoder block (its attention probabilities are the layer `<name>_attention`). */
+  | { type: 'transformerBlock'; name?: string; heads: number; ffn: number; dropout?: number }
+  /** A recurrent layer; padding is skipped through the embedding's mask. */
+  | { type: 'lstm' | 'gru'; name?: string; units: number; returnSequences?: boolean; bidirectional?: boolean }
+  /** [b, L, d] → [b, d]: the first ([CLS]) position or the mean over real tokens. */
+  | { type: 'sequencePooling'; name?: string; mode?: 'cls' | 'mean' };
 
 /**
  * y = body(x) + shortcut(x), then the optional activation. The shortcut is x itself ('identity',
