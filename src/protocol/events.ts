@@ -48,7 +48,7 @@ export interface ModelMetrics {
   /** The epoch with the best validation accuracy (the honest pick), and the last epoch. */
   best: AccuracyAt;
   last: AccuracyAt;
-  /** Measured CPU latency per sample in milliseconds (batch of 1, median of several rounds). */
+  /** Measured CPU latency per sample in milliseconds (batch of 1, lower quartile of many short rounds). */
   latencyMs: number;
   /** Interquartile range of the latency rounds, in milliseconds (summaries: all models timed together, interleaved). */
   latencyIqrMs?: number;

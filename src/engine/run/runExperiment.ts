@@ -246,7 +246,7 @@ function compareWithReference(
   const latencyOf: Record<string, Latency> = {};
   stages.forEach((stage, i) => {
     latencyOf[stage] = latencies[i];
-    models[stage] = { ...models[stage], latencyMs: latencies[i].medianMs, latencyIqrMs: latencies[i].iqrMs };
+    models[stage] = { ...models[stage], latencyMs: latencies[i].ms, latencyIqrMs: latencies[i].iqrMs };
   });
   const reference =
     result.reference ??
@@ -273,7 +273,7 @@ function compareWithReference(
     // An ensemble runs every teacher: its latency is theirs together, its spread theirs together.
     const referenceLatency: Latency = reference.stages
       .map((stage) => latencyOf[stage])
-      .reduce((a, b) => ({ medianMs: a.medianMs + b.medianMs, iqrMs: a.iqrMs + b.iqrMs, rounds: a.rounds }));
+      .reduce((a, b) => ({ ms: a.ms + b.ms, iqrMs: a.iqrMs + b.iqrMs, rounds: a.rounds }));
     const ratio = significantRatio(referenceLatency, latencyOf[result.product]);
     if (ratio === undefined) out.speedupWithinNoise = true;
     else out.speedup = ratio;

@@ -14,6 +14,7 @@ import { syntheticExperiment, tempDir } from './fixtures';
 /** Layers wide enough that the matrix products are split between threads; dropout included. */
 export function threadedExperiment(): Experiment {
   const base = syntheticExperiment({ backend: 'wasm', seed: 3, baseline: false });
+  if (base.data.dataset !== 'synthetic') throw new Error('the fixture is synthetic');
   return {
     ...base,
     data: { ...base.data, shape: [128] },
