@@ -11,6 +11,7 @@ import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { pickExperiment, UsageError } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
+import { messageOf } from '../engine/run/failure';
 import { CONFIG_FILE, deleteRun, listRuns, readRun } from '../engine/store/runStore';
 import { RunBusyError } from '../engine/store/runLock';
 import { readRunMeta } from '../engine/store/runMeta';
@@ -93,7 +94,9 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
       process.stdout.write(
         `\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
       );
-    if (summary.status !== 'done') return exitCodeOf(summary.status);
+    // An experiment that does not fit its data is reported like `kd validate` reports problems.
+    if (summary.reason === 'invalid experiment') process.stderr.write(`${summary.error}\n`);
+    if (summary.status !== 'done') return exitCodeOf(summary.status, summary.reason);
   }
   if (summaries.length > 1 && !options.json) process.stdout.write(`${formatComparison(summaries)}\n`);
   return RunnerExit.Done;
@@ -125,7 +128,7 @@ async function runPointCommand(
     process.stdout.write(
       `\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
     );
-  return exitCodeOf(summary.status);
+  return exitCodeOf(summary.status, summary.reason);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -329,7 +332,7 @@ async function main(argv: string[]): Promise<number> {
       const exitCode = (error as Error & { exitCode: number }).exitCode;
       return exitCode === 0 ? RunnerExit.Done : RunnerExit.Invalid;
     }
-    process.stderr.write(`kd: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`kd: ${messageOf(error)}\n`);
     return isInvalidInput(error) || error instanceof RunBusyError ? RunnerExit.Invalid : RunnerExit.Failed;
   }
   return code;

@@ -48,7 +48,7 @@ export interface ModelMetrics {
   /** The epoch with the best validation accuracy (the honest pick), and the last epoch. */
   best: AccuracyAt;
   last: AccuracyAt;
-  /** Measured CPU latency per sample in milliseconds (batch of 1, median of several rounds). */
+  /** Measured CPU latency per sample in milliseconds (batch of 1, lower quartile of many short rounds). */
   latencyMs: number;
   /** Interquartile range of the latency rounds, in milliseconds (summaries: all models timed together, interleaved). */
   latencyIqrMs?: number;
@@ -88,11 +88,20 @@ export interface RunSummary {
   /** True when the latencies differ by less than their spreads: no speed-up is claimed. */
   speedupWithinNoise?: boolean;
   error?: string;
+  /** Why a failed run failed, where it is one of the causes users must act on (see FailureReason). */
+  reason?: FailureReason;
   /** Set when the run is one point × seed of a sweep. */
   sweep?: SweepRunInfo;
 }
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'stopped';
+
+/**
+ * Causes of a failed run that call for something other than a bug report: the experiment does not fit
+ * its data (exit code 2), the disk is full, read-only or not writable, or the run needs more memory than
+ * it could get.
+ */
+export type FailureReason = 'invalid experiment' | 'disk full' | 'read-only' | 'permission denied' | 'out of memory';
 
 interface EventBase {
   /** ISO time the event was emitted. */
@@ -205,6 +214,7 @@ export interface RunEndEvent extends EventBase {
   type: 'run-end';
   status: Exclude<RunStatus, 'running'>;
   error?: string;
+  reason?: FailureReason;
 }
 
 export type RunEvent =

@@ -8,7 +8,8 @@ import { describeExperiment } from '../engine/run/describe';
 import { pickExperiment } from '../engine/run/pickExperiment';
 import { stopOnSignals } from '../engine/run/stopSignals';
 import { experimentOfRun, runExperiment } from '../engine/run/runExperiment';
-import type { RunEvent } from '../protocol/events';
+import type { RunEvent, RunSummary } from '../protocol/events';
+import { messageOf } from '../engine/run/failure';
 import { pickSweep, runSweepPoint } from '../engine/sweep/runPoint';
 import { RunBusyError } from '../engine/store/runLock';
 import { RunnerExit } from '../protocol/runner';
@@ -16,6 +17,14 @@ import { parseRunnerArgs } from './args';
 
 function writeEvent(event: RunEvent): void {
   process.stdout.write(JSON.stringify(event) + '\n');
+}
+
+/** The reason a run failed, last on stderr (the host shows the last line); an invalid experiment as its problems. */
+function reportFailure(summary: RunSummary): void {
+  if (!summary.error) return;
+  process.stderr.write(
+    summary.reason === 'invalid experiment' ? `${summary.error}\n` : `run failed: ${summary.error}\n`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -35,7 +44,8 @@ async function main(): Promise<number> {
         onEvent: writeEvent,
         shouldStop,
       });
-      return exitCodeOf(summary.status);
+      reportFailure(summary);
+      return exitCodeOf(summary.status, summary.reason);
     }
     const file = await loadExperimentFile(path.resolve(request.file));
     if (request.kind === 'sweepPoint') {
@@ -46,8 +56,8 @@ async function main(): Promise<number> {
         onEvent: writeEvent,
         shouldStop,
       });
-      if (summary.error) process.stderr.write(`run failed: ${summary.error}\n`);
-      return exitCodeOf(summary.status);
+      reportFailure(summary);
+      return exitCodeOf(summary.status, summary.reason);
     }
     const experiment = pickExperiment(file, request.cell);
     if (request.kind === 'describe') {
@@ -60,10 +70,10 @@ async function main(): Promise<number> {
       onEvent: writeEvent,
       shouldStop,
     });
-    if (summary.error) process.stderr.write(`run failed: ${summary.error}\n`);
-    return exitCodeOf(summary.status);
+    reportFailure(summary);
+    return exitCodeOf(summary.status, summary.reason);
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${messageOf(error)}\n`);
     return isInvalidInput(error) || error instanceof RunBusyError ? RunnerExit.Invalid : RunnerExit.Failed;
   }
 }

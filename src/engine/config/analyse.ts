@@ -16,6 +16,7 @@ import type { ExperimentFile } from './types';
 import { EXPERIMENT_FILE_LIMIT, readTextFileSafely, type ReadOutcome } from '../io/safeRead';
 import { confinementIssues, isInside } from './confine';
 import { memoryIssue } from './memoryEstimate';
+import type { ShapeFacts } from './modelFit';
 
 export interface Analysis {
   /** Every problem found, errors and warnings, sorted by file and position. */
@@ -37,6 +38,11 @@ export interface AnalyseOptions {
   confineTo?: readonly string[];
   /** Overrides every experiment's `limits.memoryGB`. */
   memoryLimitGB?: number;
+  /**
+   * The data's shape as read at run start (CSV, IDX and image data state it only in their files), for
+   * the experiment of one cell (or of a file without cells): saved models are checked against it.
+   */
+  dataShape?: { cell?: string; shape: ShapeFacts };
 }
 
 export function readFileOrUndefined(file: string): ReadOutcome {
@@ -150,6 +156,7 @@ export function analyseExperimentText(
     read = readFileOrUndefined,
     confineTo,
     memoryLimitGB,
+    dataShape,
   } = typeof options === 'function' ? { read: options } : options;
   const file = path.resolve(filePath);
   const problems = new ProblemList();
@@ -231,7 +238,8 @@ export function analyseExperimentText(
     for (const issue of shapeIssues) problems.addIfNew(place(issue.path, issue.message, 'error', false));
     const outside = confineTo ? confinementIssues(unit.raw, confineTo) : [];
     for (const issue of outside) problems.add(place(issue.path, issue.message, 'error', false));
-    const issues = checkExperiment(unit.raw, unit.cell, { skipPaths: outside.map((o) => o.path) });
+    const shape = dataShape && dataShape.cell === unit.cellName ? dataShape.shape : undefined;
+    const issues = checkExperiment(unit.raw, unit.cell, { skipPaths: outside.map((o) => o.path), dataShape: shape });
     for (const issue of issues)
       problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false));
     // Only a well-formed experiment is estimated: otherwise an error already says what is wrong.

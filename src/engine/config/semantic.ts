@@ -12,7 +12,7 @@ import { MODEL_KINDS } from './schemaErrors';
 import { suggestion } from './suggest';
 import { kindOf } from '../io/safeRead';
 import { manifestProblems } from './manifest';
-import { knownDataShape, modelFitProblems } from './modelFit';
+import { knownDataShape, modelFitProblems, type ShapeFacts } from './modelFit';
 
 export interface SemanticIssue {
   /** Path within the experiment. */
@@ -68,6 +68,8 @@ function variantKeys(definition: string): Record<string, string[]> {
 export interface CheckOptions {
   /** Paths already reported (e.g. outside the workspace in Restricted Mode) whose files must not be looked at. */
   skipPaths?: readonly Segment[][];
+  /** The data's shape as read from its files (at run start), for datasets whose shape the experiment does not state. */
+  dataShape?: ShapeFacts;
 }
 
 export function checkExperiment(
@@ -84,7 +86,7 @@ export function checkExperiment(
     issues.push({ path, message, severity: 'warning', contextual });
 
   checkData(experiment, error, statAt);
-  checkModels(experiment, cell, error, statAt);
+  checkModels(experiment, cell, error, statAt, options.dataShape ?? knownDataShape(experiment.data));
   checkTrainKinds(experiment, error);
   checkDistill(experiment, error, warning);
   return issues;
@@ -137,7 +139,13 @@ function whereToGet(dataset: unknown): string {
   return '';
 }
 
-function checkModels(experiment: JsonObject, cell: CellContext | undefined, error: Report, statAt: StatAt): void {
+function checkModels(
+  experiment: JsonObject,
+  cell: CellContext | undefined,
+  error: Report,
+  statAt: StatAt,
+  dataShape: ShapeFacts,
+): void {
   if (experiment.student === undefined)
     error(['student'], `required: the model to train, given by ${quoteList([...MODEL_KINDS])}`, true);
   for (const at of modelPaths(experiment)) {
@@ -154,7 +162,7 @@ function checkModels(experiment: JsonObject, cell: CellContext | undefined, erro
         error([...at, 'load'], `expected a model.json file, found ${kindOf(stat)}: ${model.load}`);
       else {
         for (const message of manifestProblems(model.load)) error([...at, 'load'], message);
-        for (const message of modelFitProblems(model.load, knownDataShape(experiment.data))) error(at, message);
+        for (const message of modelFitProblems(model.load, dataShape)) error(at, message);
       }
     }
     if (typeof model.fromCell === 'string' && model.fromCell.length > 0)

@@ -1,6 +1,6 @@
 // How a run's outcome maps to the exit codes of the runner and the `kd` CLI (the codes themselves
 // are part of the runner contract, src/protocol/runner.ts).
-import type { RunStatus } from '../../protocol/events';
+import type { FailureReason, RunStatus } from '../../protocol/events';
 import { RunnerExit } from '../../protocol/runner';
 import { ExperimentError } from '../config';
 import { UsageError } from './pickExperiment';
@@ -13,8 +13,9 @@ const EXIT_OF_STATUS: Record<RunStatus, RunnerExit> = {
   running: RunnerExit.Failed,
 };
 
-/** Maps a run's final status to an exit code. */
-export function exitCodeOf(status: RunStatus): RunnerExit {
+/** Maps a run's final status to an exit code: a run that failed because the experiment does not fit its data is invalid input. */
+export function exitCodeOf(status: RunStatus, reason?: FailureReason): RunnerExit {
+  if (status === 'failed' && reason === 'invalid experiment') return RunnerExit.Invalid;
   return EXIT_OF_STATUS[status];
 }
 

@@ -3,13 +3,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName, Experiment } from '../config/types';
-import type { ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../protocol/events';
+import type { FailureReason, ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../protocol/events';
 import { selectBackend } from '../backend/select';
 import { loadDataset } from '../data';
 import type { Dataset } from '../data/types';
 import { measureLatencies, significantRatio, type Latency } from '../models';
 import { removeTemporaries, writeJsonAtomic } from '../store/atomic';
 import { acquireLock, releaseLock } from '../store/runLock';
+import { diskErrorOf, writingIn } from '../store/diskErrors';
 import {
   CHECKPOINTS_DIR,
   CONFIG_FILE,
@@ -22,6 +23,8 @@ import {
 import { removeFallbackCheckpoints } from '../train/checkpoint';
 import { compareLogits, evaluate } from '../train/evaluate';
 import { RunContext, RunStopped } from './context';
+import { checkModelsFitData } from './dataFit';
+import { explainFailure } from './failure';
 import { schemeFor } from '../schemes';
 import type { SchemeResult } from '../schemes/types';
 
@@ -62,11 +65,32 @@ function openRunDir(experiment: Experiment, options: RunOptions, start: RunEvent
     removeUnbornRuns(options.runsDir, experiment.name);
     return createRunDir(options.runsDir, experiment, [start], runId);
   }
+  const resumeDir = options.resumeDir;
   // Refuses a run whose runner still lives (RunBusyError): two processes never write one folder.
-  acquireLock(options.resumeDir);
+  writingIn(resumeDir, 'the run lock', () => acquireLock(resumeDir));
   // Only the lock holder may tidy: temporaries of a killed writer, and checkpoint units are repaired per stage.
-  removeTemporaries(options.resumeDir);
-  return options.resumeDir;
+  removeTemporaries(resumeDir);
+  return resumeDir;
+}
+
+/** The run's event and log files, opened for appending; a folder that cannot be written is reported as such. */
+function openWriter(runDir: string): RunWriter {
+  try {
+    return writingIn(runDir, "the run's events and log", () => new RunWriter(runDir));
+  } catch (error) {
+    bestEffort(() => releaseLock(runDir));
+    throw error;
+  }
+}
+
+/** A write at the end of a run that must not keep the others from happening (a full disk fails some). */
+function bestEffort(write: () => void): unknown {
+  try {
+    write();
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('write failed');
+  }
 }
 
 /** Runs `experiment`; with `resumeDir`, pass the experiment stored in that run (experimentOfRun). */
@@ -97,18 +121,19 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     resumed: Boolean(options.resumeDir),
   };
   const runDir = openRunDir(experiment, options, start, runId);
-  const writer = new RunWriter(runDir);
+  const writer = openWriter(runDir);
   const emit = (event: RunEvent) => {
     writer.appendEvent(event);
     if (event.type === 'log') writer.log(`[${event.level}] ${event.message}`);
     options.onEvent?.(event);
   };
   // A new run's folder already holds its run-start; a resumed run appends one.
-  if (options.resumeDir) emit(start);
-  else options.onEvent?.(start);
+  if (options.resumeDir) bestEffort(() => writer.appendEvent(start));
+  options.onEvent?.(start);
   const shouldStop = options.shouldStop ?? (() => false);
   let status: Exclude<RunStatus, 'running'>;
   let error: string | undefined;
+  let reason: FailureReason | undefined;
   let ctx: RunContext | undefined;
   let result: SchemeResult | undefined;
   const comparisons: Partial<RunSummary> = {};
@@ -126,6 +151,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       level: 'info',
       message: `data: ${dataset.name}, ${dataset.train.count} train / ${dataset.validation.count} validation / ${dataset.test.count} test, input ${JSON.stringify(dataset.inputShape)}, ${dataset.classes} classes`,
     });
+    // A saved model that does not fit the data as read is an invalid experiment, said before anything trains.
+    checkModelsFitData(experiment, dataset, options.runsDir);
     // The tokenizer's vocabulary and the label mapping, so the exported student can read new text.
     if (dataset.vocabulary) writeJsonAtomic(path.join(runDir, VOCAB_FILE), dataset.vocabulary);
     ctx = new RunContext(experiment, dataset, writer, options.runsDir, emit, shouldStop);
@@ -137,8 +164,10 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       status = 'stopped';
     } else {
       status = 'failed';
-      error = caught instanceof Error ? caught.message : String(caught);
-      writer.log(`[error] ${caught instanceof Error ? (caught.stack ?? caught.message) : String(caught)}`);
+      ({ error, reason } = explainFailure(caught, experiment, runDir));
+      bestEffort(() =>
+        writer.log(`[error] ${caught instanceof Error ? (caught.stack ?? caught.message) : String(caught)}`),
+      );
     }
   }
 
@@ -158,6 +187,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     product,
     ...comparisons,
     error,
+    ...(reason ? { reason } : {}),
     ...(experiment.sweep ? { sweep: experiment.sweep } : {}),
   };
   const productMetrics = models[product];
@@ -165,12 +195,36 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   if (productMetrics && baselineMetrics) summary.kdGain = productMetrics.best.test - baselineMetrics.best.test;
   if (result) for (const model of new Set(Object.values(result.live))) model.dispose();
   // A finished run needs no fallback checkpoints.
-  if (status === 'done') removeFallbackCheckpoints(path.join(runDir, CHECKPOINTS_DIR));
-  writer.writeSummary(summary);
-  emit({ type: 'summary', time: now(), summary });
-  emit({ type: 'run-end', time: now(), status, error });
-  writer.close();
-  releaseLock(runDir);
+  if (status === 'done') bestEffort(() => removeFallbackCheckpoints(path.join(runDir, CHECKPOINTS_DIR)));
+  // Whatever the disk still takes is written; the runner's output carries the end in any case. On a
+  // disk that failed, the two events (a few hundred bytes) go first: they say why, summary.json repeats it.
+  const appendEnd = () => {
+    const end: RunEvent[] = [
+      { type: 'summary', time: now(), summary },
+      { type: 'run-end', time: now(), status, error, ...(reason ? { reason } : {}) },
+    ];
+    for (const event of end) {
+      bestEffort(() => writer.appendEvent(event));
+      options.onEvent?.(event);
+    }
+  };
+  if (reason === 'disk full' || reason === 'read-only' || reason === 'permission denied') {
+    appendEnd();
+    bestEffort(() => writer.writeSummary(summary));
+  } else {
+    const lost = diskErrorOf(
+      bestEffort(() => writer.writeSummary(summary)),
+      runDir,
+      "the run's summary",
+    );
+    if (lost) {
+      ({ status, error, reason } = { status: 'failed', error: lost.message, reason: lost.reason });
+      Object.assign(summary, { status, error, reason });
+    }
+    appendEnd();
+  }
+  bestEffort(() => writer.close());
+  bestEffort(() => releaseLock(runDir));
   return { runDir, summary };
 }
 
@@ -192,7 +246,7 @@ function compareWithReference(
   const latencyOf: Record<string, Latency> = {};
   stages.forEach((stage, i) => {
     latencyOf[stage] = latencies[i];
-    models[stage] = { ...models[stage], latencyMs: latencies[i].medianMs, latencyIqrMs: latencies[i].iqrMs };
+    models[stage] = { ...models[stage], latencyMs: latencies[i].ms, latencyIqrMs: latencies[i].iqrMs };
   });
   const reference =
     result.reference ??
@@ -219,7 +273,7 @@ function compareWithReference(
     // An ensemble runs every teacher: its latency is theirs together, its spread theirs together.
     const referenceLatency: Latency = reference.stages
       .map((stage) => latencyOf[stage])
-      .reduce((a, b) => ({ medianMs: a.medianMs + b.medianMs, iqrMs: a.iqrMs + b.iqrMs, rounds: a.rounds }));
+      .reduce((a, b) => ({ ms: a.ms + b.ms, iqrMs: a.iqrMs + b.iqrMs, rounds: a.rounds }));
     const ratio = significantRatio(referenceLatency, latencyOf[result.product]);
     if (ratio === undefined) out.speedupWithinNoise = true;
     else out.speedup = ratio;

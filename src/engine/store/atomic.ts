@@ -7,8 +7,14 @@ import * as path from 'path';
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  fs.writeFileSync(temp, data);
-  fs.renameSync(temp, file);
+  try {
+    fs.writeFileSync(temp, data);
+    fs.renameSync(temp, file);
+  } catch (error) {
+    // A full disk leaves a partial temporary: give its space back before reporting.
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {

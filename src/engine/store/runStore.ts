@@ -6,6 +6,7 @@ import * as path from 'path';
 import { parseEventLine, type RunEvent, type RunStatus, type RunSummary } from '../../protocol/events';
 import type { Experiment } from '../config/types';
 import { writeJsonAtomic } from './atomic';
+import { diskErrorOf } from './diskErrors';
 import { acquireLock, liveLock, LOCK_FILE, RunBusyError } from './runLock';
 
 export const CONFIG_FILE = 'config.json';
@@ -56,11 +57,21 @@ export function createRunDir(
   const parent = pathInside(runsDir, safeName(experiment.name));
   const dir = pathInside(parent, safeName(runId));
   const hidden = pathInside(parent, `.new-${safeName(runId)}`);
-  fs.mkdirSync(path.join(hidden, CHECKPOINTS_DIR), { recursive: true });
-  acquireLock(hidden);
-  writeJsonAtomic(path.join(hidden, CONFIG_FILE), experiment);
-  fs.writeFileSync(path.join(hidden, EVENTS_FILE), firstEvents.map((e) => JSON.stringify(e) + '\n').join(''));
-  fs.renameSync(hidden, dir);
+  try {
+    fs.mkdirSync(path.join(hidden, CHECKPOINTS_DIR), { recursive: true });
+    acquireLock(hidden);
+    writeJsonAtomic(path.join(hidden, CONFIG_FILE), experiment);
+    fs.writeFileSync(path.join(hidden, EVENTS_FILE), firstEvents.map((e) => JSON.stringify(e) + '\n').join(''));
+    fs.renameSync(hidden, dir);
+  } catch (error) {
+    // A run that could not be made complete is not left half-made (a full disk fails mid-way).
+    try {
+      fs.rmSync(hidden, { recursive: true, force: true });
+    } catch {
+      // A read-only disk: nothing was made.
+    }
+    throw diskErrorOf(error, parent, 'a new run folder') ?? error;
+  }
   return dir;
 }
 
@@ -237,8 +248,12 @@ export function readRun(dir: string): RunInfo {
   const runId = path.basename(dir);
   const experiment = path.basename(path.dirname(dir));
   const config = readJson<Experiment>(path.join(dir, CONFIG_FILE));
-  const summary = readJson<RunSummary>(path.join(dir, SUMMARY_FILE));
-  const folded = foldEvents(readEvents(dir), () => liveLock(dir) !== undefined);
+  const events = readEvents(dir);
+  // summary.json, or (a disk that filled up at the end) the summary event that precedes the run end.
+  const summary =
+    readJson<RunSummary>(path.join(dir, SUMMARY_FILE)) ??
+    events.reduce<RunSummary | undefined>((found, e) => (e.type === 'summary' ? e.summary : found), undefined);
+  const folded = foldEvents(events, () => liveLock(dir) !== undefined);
   return { experiment, runId, dir, config, summary, ...folded };
 }
 

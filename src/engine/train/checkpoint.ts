@@ -226,6 +226,16 @@ interface UnitContents {
 
 /** Writes a whole unit into .next-<stage>, verifies nothing is missing, then switches it in. */
 async function writeUnit(stageDir: string, contents: UnitContents): Promise<void> {
+  try {
+    await writeUnitFiles(stageDir, contents);
+  } catch (error) {
+    // A write that failed (a full disk) leaves a partial unit: remove it so its space is free for the run's end.
+    fs.rmSync(nextDir(stageDir), { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function writeUnitFiles(stageDir: string, contents: UnitContents): Promise<void> {
   const current = fs.existsSync(path.join(stageDir, STATE)) ? stageDir : undefined;
   const seq = (current ? verify(current).seq : 0) + 1;
   const next = nextDir(stageDir);

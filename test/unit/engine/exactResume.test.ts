@@ -1,6 +1,8 @@
 // Stop + resume must equal the uninterrupted run bit for bit: weights, optimizer state, the position
-// in the data order and the dropout masks all come back exactly, on the cpu and wasm backends.
+// in the data order and the dropout masks all come back exactly, on the cpu and wasm backends (one
+// thread and two).
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +11,18 @@ import { experimentOfRun, runExperiment, type RunResult } from '../../../src/eng
 import { readEvents } from '../../../src/engine/store/runStore';
 import { SeededDropout, setRandomStep } from '../../../src/engine/models/seededDropout';
 import { syntheticExperiment, tempDir } from './fixtures';
+import { collect } from '../runner/processes';
+
+/** The child that runs on wasm at a given thread count (threadedRun.ts). */
+const THREADED_RUN = path.join(__dirname, 'threadedRun.ts');
+
+interface ThreadedOutcome {
+  threads: number;
+  status: string;
+  error?: string;
+  runDir: string;
+  hashes: Record<string, string>;
+}
 
 /** A student with dropout, 3 epochs of 8 steps: a stop at step 13 lands in the middle of epoch 2. */
 function withDropout(backend: BackendName, seed = 3): Experiment {
@@ -74,6 +88,37 @@ describe('exact resume (real TF.js, synthetic data)', function () {
       assert.deepStrictEqual(stepTotals(resumed.runDir, 'student'), stepTotals(whole.runDir, 'student'));
     });
   }
+
+  it('on threaded wasm (2 threads) stop + resume equals the uninterrupted run bit for bit, and equals 1 thread', async () => {
+    // Each thread count needs its own process: the backend's pool is sized when it starts.
+    const child = async (threads: number, args: string[]): Promise<ThreadedOutcome> => {
+      const finished = await collect(
+        spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), THREADED_RUN, ...args], {
+          env: { ...process.env, KD_WASM_THREADS: String(threads) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
+      const line = finished.stdout.split('\n').find((l) => l.startsWith('{"threads"'));
+      assert.ok(line, finished.stdout + finished.stderr);
+      const outcome = JSON.parse(line) as ThreadedOutcome;
+      assert.strictEqual(outcome.threads, threads, 'the backend ran the threads asked for');
+      return outcome;
+    };
+    const [whole, stopped, single] = await Promise.all([
+      child(2, ['whole']),
+      child(2, ['stop', '13']),
+      child(1, ['whole']),
+    ]);
+    assert.strictEqual(whole.status, 'done', whole.error);
+    assert.strictEqual(stopped.status, 'stopped', stopped.error);
+    const resumed = await child(2, ['resume', stopped.runDir]);
+    assert.strictEqual(resumed.status, 'done', resumed.error);
+    assert.strictEqual(Object.keys(whole.hashes).length, 4, 'teacher and student, best and last');
+    assert.deepStrictEqual(resumed.hashes, whole.hashes);
+    assert.deepStrictEqual(stepTotals(resumed.runDir, 'student'), stepTotals(whole.runDir, 'student'));
+    // XNNPACK gives each output element to one thread, which sums it in a fixed order: the thread count does not matter.
+    assert.deepStrictEqual(single.hashes, whole.hashes);
+  });
 
   it('two runs with one seed and a dropout layer are identical; another seed differs', async () => {
     const a = await runExperiment(withDropout('cpu', 5), { runsDir: tempDir() });
