@@ -1,3 +1,5 @@
+// A frozen teacher's outputs for the training loop: run live on every batch, or computed once over the
+// training split (here, or read from a sweep's disk cache) and served by example index.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Split } from '../data/types';
 
@@ -38,8 +40,11 @@ export function liveTeacher(model: tf.LayersModel, tapped: string[]): TeacherSou
   };
 }
 
-interface CachedOutput {
+/** One output of a model on every example of a split: `count` rows of `rowSize` values. */
+export interface OutputTable {
+  /** The tapped layer, or null for the logits. */
   name: string | null;
+  /** Shape of one row (without the batch dimension). */
   shape: number[];
   rowSize: number;
   data: Float32Array;
@@ -52,21 +57,17 @@ export function cacheBytes(outputShapes: number[][], count: number): number {
   return outputShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0) * count * 4;
 }
 
-/**
- * Runs a frozen teacher once over the training split and serves its outputs by example index.
- * Valid because the teacher does not change and inputs are not augmented: each step then costs
- * only the student's forward and backward pass.
- */
-export function cachedTeacher(
+/** Runs a frozen (tapped) teacher once over a split: its outputs [...tapped features, logits] by example. */
+export function computeOutputs(
   model: tf.LayersModel,
   tapped: string[],
   split: Split,
   inputShape: number[],
-): TeacherSource {
+): OutputTable[] {
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
   const names: (string | null)[] = [...tapped, null];
-  const outputs: CachedOutput[] = shapes.map((shape, i) => {
+  const outputs: OutputTable[] = shapes.map((shape, i) => {
     const rowSize = shape.reduce((a, b) => a * b, 1);
     return { name: names[i], shape, rowSize, data: new Float32Array(rowSize * split.count) };
   });
@@ -79,6 +80,11 @@ export function cachedTeacher(
     });
     values.forEach((v, i) => outputs[i].data.set(v, start * outputs[i].rowSize));
   }
+  return outputs;
+}
+
+/** Serves precomputed outputs (computed here, or read from a sweep's disk cache) by example index. */
+export function servedTeacher(outputs: OutputTable[], tapped: string[]): TeacherSource {
   return {
     cached: true,
     forBatch(batch) {
@@ -96,4 +102,18 @@ export function cachedTeacher(
       outputs.length = 0;
     },
   };
+}
+
+/**
+ * Runs a frozen teacher once over the training split and serves its outputs by example index.
+ * Valid because the teacher does not change and inputs are not augmented: each step then costs
+ * only the student's forward and backward pass.
+ */
+export function cachedTeacher(
+  model: tf.LayersModel,
+  tapped: string[],
+  split: Split,
+  inputShape: number[],
+): TeacherSource {
+  return servedTeacher(computeOutputs(model, tapped, split, inputShape), tapped);
 }
