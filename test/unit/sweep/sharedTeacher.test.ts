@@ -8,7 +8,7 @@ import { sweepDirOf } from '../../../src/engine/sweep/store';
 import { OUTPUTS_DIR } from '../../../src/engine/sweep/outputCache';
 import { TEACHERS_DIR } from '../../../src/engine/sweep/sharedTeacher';
 import { tempDir } from '../engine/fixtures';
-import { writeSyntheticFile } from '../runner/processes';
+import { collect, startTs, writeSyntheticFile } from '../runner/processes';
 
 /** 2 temperatures × 2 seeds of a tiny pair whose teacher is trained in the run. */
 function sweepFile(dir: string, shareTeachers: boolean): string {
@@ -27,10 +27,15 @@ interface PointRun {
   runDir: string;
 }
 
-async function runAll(file: string, runsDir: string, before?: (index: number) => void): Promise<PointRun[]> {
+async function runAll(
+  file: string,
+  runsDir: string,
+  before?: (index: number) => void,
+  only?: number[],
+): Promise<PointRun[]> {
   const plan = pickSweep(await loadExperimentFile(file), undefined);
   const runs: PointRun[] = [];
-  for (const point of plan.points) {
+  for (const point of plan.points.filter((p) => !only || only.includes(p.index))) {
     before?.(point.index);
     const events: RunEvent[] = [];
     const { summary, runDir } = await runSweepPoint(plan, point.index, {
@@ -94,13 +99,13 @@ describe('sweeps: one teacher per (teacher config, seed), frozen teacher outputs
       'the intact one is',
     );
 
-    // The same sweep with sharing off: every run trains its own teacher; results are equal.
-    const own = await runAll(sweepFile(dir, false), path.join(dir, 'own-runs'));
-    assert.deepEqual(own.map(trainsTeacher), [true, true, true, true]);
+    // The points that reused a teacher, in the same sweep with sharing off: each trains its own, results are equal.
+    const own = await runAll(sweepFile(dir, false), path.join(dir, 'own-runs'), undefined, [2, 3]);
+    assert.deepEqual(own.map(trainsTeacher), [true, true]);
     assert.equal(own[0]!.summary.sweep?.shared, undefined);
-    for (let i = 0; i < 4; i++) {
+    for (const [j, i] of [2, 3].entries()) {
       const a = on[i]!.summary;
-      const b = own[i]!.summary;
+      const b = own[j]!.summary;
       assert.deepEqual(a.models.teacher!.best, b.models.teacher!.best, `point ${i}: teacher`);
       assert.deepEqual(a.models.student!.best, b.models.student!.best, `point ${i}: student`);
       assert.deepEqual(a.models.student!.last, b.models.student!.last, `point ${i}: student (last)`);
@@ -110,7 +115,35 @@ describe('sweeps: one teacher per (teacher config, seed), frozen teacher outputs
     // Same seed, same teacher weights: the shared teacher of seed 1 is the one point 2 trains alone.
     const weights = (file: string) => fs.readFileSync(file);
     const sharedWeights = weights(path.join(sharedDir, TEACHERS_DIR, key(on[0]!)!.key, 'weights.bin'));
-    const ownWeights = weights(path.join(own[2]!.runDir, 'checkpoints', 'teacher', 'best', 'weights.bin'));
+    const ownWeights = weights(path.join(own[0]!.runDir, 'checkpoints', 'teacher', 'best', 'weights.bin'));
     assert.ok(sharedWeights.equals(ownWeights));
+  });
+
+  it('kd sweep --concurrency 2: two runners needing one teacher train it once (the other waits for it)', async () => {
+    const dir = tempDir();
+    const file = writeSyntheticFile(dir, 'pair.kd.json', {
+      data: { dataset: 'synthetic', shape: [8], classes: 3, trainSize: 200, testSize: 60, validationSplit: 0.2 },
+      train: { epochs: 2, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 } },
+      teacher: { preset: 'mlp', hidden: [16] },
+      student: { preset: 'mlp', hidden: [4] },
+      sweep: { grid: { 'distill.losses[1].temperature': [2, 8] } },
+    });
+    const run = await collect(startTs('src/cli/main.ts', ['sweep', file, '--concurrency', '2', '--json'], dir));
+    assert.equal(run.code, 0, run.stderr);
+    const end = JSON.parse(run.stdout.trim().split('\n').pop()!) as { sweepDir: string };
+    const runsDir = path.dirname(path.dirname(path.dirname(end.sweepDir)));
+    const runs = ['p000', 'p001'].map((p) => {
+      const runDir = path.join(runsDir, 'pair', `${path.basename(end.sweepDir)}-${p}`);
+      const events = fs
+        .readFileSync(path.join(runDir, 'events.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as RunEvent);
+      const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+      return { runDir, events, summary };
+    });
+    assert.equal(runs.filter(trainsTeacher).length, 1, 'one teacher training for the two points');
+    const teachers = runs.map((r) => r.summary.sweep?.shared?.teachers.teacher);
+    assert.deepEqual(teachers[0], teachers[1]);
   });
 });
