@@ -81,10 +81,16 @@ function experimentFile(dir: string, shareTeachers: boolean): string {
 
 /** Teacher trainings in a finished sweep: runs whose events start a teacher stage. */
 function teacherTrainings(runDirs: string[]): number {
-  return runDirs.filter((dir) => {
-    const events = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8');
-    return /"type":"stage-start","stage":"teacher"/.test(events);
-  }).length;
+  return runDirs.filter((dir) =>
+    fs
+      .readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .some((line) => {
+        if (!line.includes('"stage-start"')) return false;
+        const event = JSON.parse(line) as { type?: string; stage?: string };
+        return event.type === 'stage-start' && event.stage === 'teacher';
+      }),
+  ).length;
 }
 
 function runVariant(root: string, dir: string, concurrency: number, shareTeachers: boolean): SweepVariant {
