@@ -2,6 +2,7 @@
 // training split (here, or read from a sweep's disk cache) and served by example index.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Split } from '../data/types';
+import { denseTopK, emptyTopK, keepTopK, tailMass, topKBytes, type TopKLogits } from './topKLogits';
 
 /** What a frozen teacher says about one batch: its logits and the feature maps the losses tap. */
 export interface TeacherBatch {
@@ -13,6 +14,8 @@ export interface TeacherSource {
   /** Tensors owned by the caller (dispose after the step). */
   forBatch(batch: Batch, xs: tf.Tensor): TeacherBatch;
   readonly cached: boolean;
+  /** With a top-k cache: its size against the full cache's, and the teacher's mass outside the top k (T = 1). */
+  readonly topK?: { k: number; bytes: number; fullBytes: number; meanTailMass: number; maxTailMass: number };
   dispose(): void;
 }
 
@@ -49,6 +52,7 @@ export interface OutputTable {
   rowSize: number;
   data: Float32Array;
 }
+type CachedOutput = OutputTable;
 
 const CACHE_BATCH = 256;
 
@@ -57,7 +61,84 @@ export function cacheBytes(outputShapes: number[][], count: number): number {
   return outputShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0) * count * 4;
 }
 
-/** Runs a frozen (tapped) teacher once over a split: its outputs [...tapped features, logits] by example. */
+/**
+ * Runs a frozen teacher once over the training split and serves its outputs by example index.
+ * Valid because the teacher does not change and inputs are not augmented: each step then costs
+ * only the student's forward and backward pass.
+ */
+export function cachedTeacher(
+  model: tf.LayersModel,
+  tapped: string[],
+  split: Split,
+  inputShape: number[],
+  topK?: number,
+): TeacherSource {
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
+  const names: (string | null)[] = [...tapped, null];
+  // The logits (the last output) are kept as their top k only when asked: never held in full.
+  const last = shapes.length - 1;
+  const sparse =
+    topK === undefined
+      ? undefined
+      : emptyTopK(
+          split.count,
+          shapes[last].reduce((a, b) => a * b, 1),
+          topK,
+        );
+  const outputs: CachedOutput[] = shapes.map((shape, i) => {
+    const rowSize = shape.reduce((a, b) => a * b, 1);
+    const rows = sparse && i === last ? 0 : split.count;
+    return { name: names[i], shape, rowSize, data: new Float32Array(rowSize * rows) };
+  });
+  for (let start = 0; start < split.count; start += CACHE_BATCH) {
+    const size = Math.min(CACHE_BATCH, split.count - start);
+    const values = tf.tidy(() => {
+      const xs = tf.tensor(split.x.subarray(start * inputSize, (start + size) * inputSize), [size, ...inputShape]);
+      const out = model.predict(xs, { batchSize: size });
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+    });
+    values.forEach((v, i) => {
+      if (sparse && i === last) keepTopK(sparse, v, start);
+      else outputs[i].data.set(v, start * outputs[i].rowSize);
+    });
+  }
+  const logits = outputs[last];
+  const summary = sparse && topKSummary(sparse);
+  return {
+    cached: true,
+    topK: summary,
+    forBatch(batch) {
+      const tensors = outputs.map((o) => {
+        if (sparse && o === logits) return denseTopK(sparse, batch.indices.subarray(0, batch.size));
+        const rows = new Float32Array(batch.size * o.rowSize);
+        for (let i = 0; i < batch.size; i++) {
+          const from = batch.indices[i] * o.rowSize;
+          rows.set(o.data.subarray(from, from + o.rowSize), i * o.rowSize);
+        }
+        return tf.tensor(rows, [batch.size, ...o.shape]);
+      });
+      return splitOutputs(tensors, tapped);
+    },
+    dispose() {
+      outputs.length = 0;
+    },
+  };
+}
+
+function topKSummary(cache: TopKLogits): NonNullable<TeacherSource['topK']> {
+  const { topK, full } = topKBytes(cache);
+  const tail = tailMass(cache);
+  let sum = 0;
+  let max = 0;
+  for (const m of tail) {
+    sum += m;
+    max = Math.max(max, m);
+  }
+  return { k: cache.k, bytes: topK, fullBytes: full, meanTailMass: sum / Math.max(1, tail.length), maxTailMass: max };
+}
+
+/** Runs a frozen (tapped) teacher once over a split, in full: its outputs [...tapped features, logits] by example. */
 export function computeOutputs(
   model: tf.LayersModel,
   tapped: string[],
@@ -83,7 +164,7 @@ export function computeOutputs(
   return outputs;
 }
 
-/** Serves precomputed outputs (computed here, or read from a sweep's disk cache) by example index. */
+/** Serves precomputed full outputs (read from a sweep's disk cache, or computeOutputs) by example index. */
 export function servedTeacher(outputs: OutputTable[], tapped: string[]): TeacherSource {
   return {
     cached: true,
@@ -102,18 +183,4 @@ export function servedTeacher(outputs: OutputTable[], tapped: string[]): Teacher
       outputs.length = 0;
     },
   };
-}
-
-/**
- * Runs a frozen teacher once over the training split and serves its outputs by example index.
- * Valid because the teacher does not change and inputs are not augmented: each step then costs
- * only the student's forward and backward pass.
- */
-export function cachedTeacher(
-  model: tf.LayersModel,
-  tapped: string[],
-  split: Split,
-  inputShape: number[],
-): TeacherSource {
-  return servedTeacher(computeOutputs(model, tapped, split, inputShape), tapped);
 }
