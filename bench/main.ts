@@ -1,7 +1,7 @@
 // The benchmark: one run, one JSON document on stdout (progress on stderr).
 //   npm run bench                      all sections
 //   node dist/bench.js --out bench.json   also write the document to a file
-//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, cpu, memory, caching, latency, loop, webview
+//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, cpu, memory, caching, latency, loop, webview, compare, sweep
 // (`npm run bench` lets npm print its banner on stdout too; `npm run -s bench` does not.)
 // Machines are shared and noisy: compare ratios measured in the same run, and read the load
 // averages recorded at the start and the end.
@@ -28,6 +28,7 @@ import { measureMemory } from './memory';
 import { measureLatencyAgreement } from './latency';
 import { measureEventLoop } from './eventLoop';
 import { runPeerScript, type Unavailable } from './python';
+import { measureSweep } from './sweep';
 
 const SECTIONS = [
   'limit',
@@ -40,6 +41,7 @@ const SECTIONS = [
   'loop',
   'webview',
   'compare',
+  'sweep',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -288,6 +290,15 @@ async function main(): Promise<void> {
       report.compareView = await benchCompareRendering();
     } catch (error) {
       report.compareView = { available: false, reason: `benchCompareRendering failed: ${(error as Error).message}` };
+    }
+  }
+
+  if (wanted.has('sweep')) {
+    // Last: it runs kd sweep in child processes, which must not compete with the sections above.
+    try {
+      report.sweep = measureSweep(ROOT, progress);
+    } catch (error) {
+      report.sweep = { available: false, reason: `sweep benchmark failed: ${(error as Error).message}` };
     }
   }
 

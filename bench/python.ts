@@ -14,7 +14,8 @@ const CANDIDATES = [process.env.KD_BENCH_PYTHON, '/usr/bin/python3', 'python3', 
 export function findPython(module: string): { python: string } | Unavailable {
   const tried: string[] = [];
   for (const python of CANDIDATES) {
-    const probe = spawnSync(python, ['-c', `import ${module}`], { encoding: 'utf8', timeout: 60_000 });
+    // Importing torch takes minutes on a loaded machine: a short timeout would call it missing.
+    const probe = spawnSync(python, ['-c', `import ${module}`], { encoding: 'utf8', timeout: 300_000 });
     if (probe.error) {
       tried.push(`${python}: ${probe.error.message}`);
       continue;

@@ -12,6 +12,27 @@ export interface SweepRunInfo {
   params: Record<string, unknown>;
   /** The experiment seed of this run. */
   seed: number;
+  /** What this run shares with the other runs of its sweep; absent when the sweep says `"shareTeachers": false`. */
+  shared?: SweepSharing;
+}
+
+/**
+ * The sweep's shared folder (`runs/<experiment>/sweeps/<id>/shared`): teachers trained once per
+ * distinct (teacher config, training budget, data, seed, backend) and the cached outputs of frozen
+ * teachers, reused by every run that needs them.
+ */
+export interface SweepSharing {
+  /** The shared folder, relative to the runs directory. */
+  dir: string;
+  /** The teachers this run trains on labels, by stage name (`teacher`, `teacher-1`, …). */
+  teachers: Record<string, SweepTeacherInfo>;
+}
+
+export interface SweepTeacherInfo {
+  /** The teacher's identity: a hash of its resolved config, training budget, data, seed and backend. */
+  key: string;
+  /** In summary.json: the run (id) that trained this teacher; this run's own id when it trained it. */
+  trainedBy?: string;
 }
 
 /** One run of a sweep as planned: which point, which seed, where its folder goes. */

@@ -6,6 +6,9 @@ import { loadExperimentFile } from '../../engine/config';
 import { RunnerExit } from '../../protocol/runner';
 import { UsageError } from '../../engine/run/pickExperiment';
 import { pickSweep } from '../../engine/sweep/runPoint';
+import type { SweepPlan } from '../../engine/sweep/expand';
+import { sharedTeachers } from '../../engine/sweep/teacherKeys';
+import type { BackendName } from '../../engine/config/types';
 import { jobScript } from '../../engine/sweep/slurm';
 import { cancelSweep, pointStatuses, pointsToResume, submitSweep } from '../../engine/sweep/control';
 import { compareRuns } from '../../engine/sweep/stats';
@@ -164,6 +167,13 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
           ]),
         ]),
       );
+      const teachers = distinctTeachers(plan, options.backend);
+      if (teachers > 0)
+        out(
+          plan.shareTeachers
+            ? `\nteachers trained on labels: ${teachers} (one per distinct teacher config and seed, shared by the points)`
+            : `\nteachers trained on labels: one per run ("shareTeachers": false)`,
+        );
       if (script)
         out(
           `\njob script (submitted as sbatch --array=0-${plan.points.length - 1}${concurrency ? `%${concurrency}` : ''}${options.slurmArg.map((a) => ` ${a}`).join('')}):\n\n${script}`,
@@ -180,6 +190,14 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
     record.points.map((p) => p.index),
     options,
   );
+}
+
+/** How many distinct teachers the points train on labels (what a shared sweep trains). */
+function distinctTeachers(plan: SweepPlan, backend: string | undefined): number {
+  const keys = plan.points.flatMap((p) =>
+    Object.values(sharedTeachers(p.experiment, (backend as BackendName | undefined) ?? p.experiment.backend)),
+  );
+  return new Set(keys.map((t) => t.key)).size;
 }
 
 function progressText(statuses: readonly SweepPointStatus[]): string {

@@ -1,9 +1,10 @@
 // What every scheme needs while it runs: the experiment, the data, the event sink, the stop flag,
 // and the steps shared by all schemes (train a stage, measure a model, build loss terms).
+import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Experiment, LossSpec, ModelSpec, TrainConfig } from '../config/types';
 import { sampleImages } from '../data/augment/samples';
-import type { Batch, Dataset } from '../data/types';
+import type { Batch, Dataset, Split } from '../data/types';
 import type { LossTerm } from '../losses/types';
 import type { ModelMetrics, ModelSummary, RunEvent, StageRole } from '../../protocol/events';
 import { createLossTerms } from '../losses';
@@ -12,7 +13,18 @@ import { RunWriter } from '../store/runStore';
 import { bestModelPath, copyWeightsFrom, markComplete, openCheckpoint } from '../train/checkpoint';
 import { evaluate } from '../train/evaluate';
 import { trainStage, type StageOutcome } from '../train/stage';
-import { cacheBytes, cachedTeacher, liveTeacher, type TeacherSource } from '../train/teacherOutputs';
+import {
+  cacheBytes,
+  cachedTeacher,
+  computeOutputs,
+  liveTeacher,
+  servedTeacher,
+  type TeacherSource,
+} from '../train/teacherOutputs';
+import { SweepShare } from '../sweep/share';
+import { WaitStopped } from '../sweep/produceOnce';
+import { modelJsonOf } from '../sweep/sharedTeacher';
+import { modelBudget } from './budget';
 import { layerShapes, resolveModel, type ResolvedModel } from './resolveModel';
 import { layerLinks } from './links';
 import { requireTopKTerms } from '../train/topKLogits';
@@ -45,6 +57,10 @@ const SAMPLE_COUNT = 12;
 
 export class RunContext {
   readonly models: Record<string, ModelMetrics> = {};
+  /** What this run shares with the other runs of its sweep (shared teachers, cached teacher outputs). */
+  readonly share?: SweepShare;
+  /** Teachers handed out by teacher(): frozen from then on, so their outputs may be cached across runs. */
+  private readonly frozen = new WeakSet<tf.LayersModel>();
   private liveTeacherNoted = false;
   private samplesShown = false;
 
@@ -55,7 +71,17 @@ export class RunContext {
     readonly runsDir: string,
     private readonly sink: (event: RunEvent) => void,
     readonly shouldStop: () => boolean,
-  ) {}
+  ) {
+    const shared = experiment.sweep?.shared;
+    if (shared)
+      this.share = new SweepShare({
+        dir: path.resolve(runsDir, shared.dir),
+        teachers: shared.teachers,
+        owner: path.basename(writer.dir),
+        shouldStop,
+        log: (message) => this.log('info', message),
+      });
+  }
 
   emit(event: RunEvent): void {
     this.sink(event);
@@ -71,13 +97,7 @@ export class RunContext {
 
   /** The budget for a model trained on its own: the experiment's, overridden by the model's `train`. */
   budgetFor(spec?: ModelSpec): TrainConfig {
-    const own = spec?.train;
-    if (!own) return this.experiment.train;
-    return {
-      ...this.experiment.train,
-      ...own,
-      optimizer: { ...this.experiment.train.optimizer, ...(own.optimizer ?? {}) } as TrainConfig['optimizer'],
-    };
+    return modelBudget(this.experiment, spec);
   }
 
   terms(specs: LossSpec[], student: tf.LayersModel, teacher?: tf.LayersModel): LossTerm[] {
@@ -100,8 +120,11 @@ export class RunContext {
     this.emit({ type: 'models', time: new Date().toISOString(), models: summaries, links: layerLinks(terms, init) });
   }
 
-  /** Serves a frozen teacher's logits and tapped features: cached once when that fits, else live. */
-  teacherSource(teacher: tf.LayersModel, terms: LossTerm[]): TeacherSource {
+  /**
+   * Serves a frozen teacher's logits and tapped features: cached once when that fits (in a sweep, on
+   * disk once for all its runs), else live.
+   */
+  async teacherSource(teacher: tf.LayersModel, terms: LossTerm[]): Promise<TeacherSource> {
     const tapped = [...new Set(terms.flatMap((t) => t.teacherLayers))];
     const model = tapped.length > 0 ? tapModel(teacher, tapped) : teacher;
     const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
@@ -116,9 +139,19 @@ export class RunContext {
       return liveTeacher(model, tapped);
     }
     if (this.experiment.distill.cacheTeacher && cacheBytes(shapes, this.dataset.train.count) <= MAX_CACHE_BYTES) {
+      const { train, inputShape } = this.dataset;
       const topK = this.experiment.distill.cacheTopK;
       if (topK !== undefined) requireTopKTerms(terms);
-      const source = cachedTeacher(model, tapped, this.dataset.train, this.dataset.inputShape, topK);
+      // A sweep keeps full outputs on disk once for all its runs; a top-k cache stays per run, in memory.
+      if (this.share && this.frozen.has(teacher) && topK === undefined) {
+        const outputs = await this.waitFor(
+          this.share.outputs(teacher, train, inputShape, `train:${JSON.stringify(tapped)}`, () =>
+            computeOutputs(model, tapped, train, inputShape),
+          ),
+        );
+        return servedTeacher(outputs, tapped);
+      }
+      const source = cachedTeacher(model, tapped, train, inputShape, topK);
       if (source.topK) this.log('info', describeTopK(source.topK));
       return source;
     }
@@ -237,13 +270,92 @@ export class RunContext {
     return { stage, model, metrics };
   }
 
-  /** A teacher ready to distill from: loaded or reused as is, or trained on labels first (stage 1). */
+  /**
+   * A teacher ready to distill from: loaded or reused as is, or trained on labels first (stage 1). In a
+   * sweep that shares teachers, one trained on labels is trained by the first run that needs it and
+   * loaded by the others.
+   */
   async teacher(resolved: ResolvedModel, spec: ModelSpec, stage = 'teacher'): Promise<TrainedModel> {
+    const teacher = await this.teacherModel(resolved, spec, stage);
+    this.frozen.add(teacher.model);
+    return teacher;
+  }
+
+  private async teacherModel(resolved: ResolvedModel, spec: ModelSpec, stage: string): Promise<TrainedModel> {
     if (resolved.pretrained) {
       this.log('info', `${stage}: using trained weights from ${resolved.origin}`);
-      return this.measurePretrained(stage, 'teacher', resolved.model);
+      return this.share
+        ? this.measureFrozen(stage, resolved.model)
+        : this.measurePretrained(stage, 'teacher', resolved.model);
     }
-    const ce = this.terms([{ type: 'ce', weight: 1 }], resolved.model);
-    return this.trainStage(stage, 'teacher', resolved.model, ce, this.budgetFor(spec));
+    const train = () => {
+      const ce = this.terms([{ type: 'ce', weight: 1 }], resolved.model);
+      return this.trainStage(stage, 'teacher', resolved.model, ce, this.budgetFor(spec));
+    };
+    const key = this.share?.teacherKey(stage);
+    if (!this.share || !key) return train();
+    const shared = await this.waitFor(this.share.teacher(stage, key, train));
+    const mine = this.models[stage];
+    if (shared.trainedBy === this.share.owner && mine) return { stage, model: resolved.model, metrics: mine };
+    await copyWeightsFrom(modelJsonOf(shared), resolved.model);
+    this.log('info', `${stage}: the sweep's shared teacher ${key}, trained by run ${shared.trainedBy}`);
+    this.models[stage] = shared.metrics;
+    this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics: shared.metrics });
+    return { stage, model: resolved.model, metrics: shared.metrics };
   }
+
+  /** A stop requested while this run waits for another run's shared result ends it as stopped. */
+  private async waitFor<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (error instanceof WaitStopped) throw new RunStopped();
+      throw error;
+    }
+  }
+
+  /** A frozen teacher's logits on a split: from the sweep's shared cache when this run has one, else computed. */
+  async frozenLogits(model: tf.LayersModel, split: Split): Promise<Float32Array> {
+    const logits = () =>
+      (evaluate(model, split, this.dataset.inputShape, true).logits as Float32Array) ?? new Float32Array(0);
+    if (!this.share || !this.frozen.has(model) || split.count === 0) return logits();
+    const classes = (model.outputs[model.outputs.length - 1].shape[1] ?? 0) as number;
+    const [table] = await this.waitFor(
+      this.share.outputs(model, split, this.dataset.inputShape, 'logits:evaluate', () => [
+        { name: null, shape: [classes], rowSize: classes, data: logits() },
+      ]),
+    );
+    return table.data;
+  }
+
+  /** measurePretrained for a loaded teacher in a sweep: its accuracies from the shared cache of its logits. */
+  private async measureFrozen(stage: string, model: tf.LayersModel): Promise<TrainedModel> {
+    this.frozen.add(model);
+    const accuracy = async (split: Split) => accuracyOf(await this.frozenLogits(model, split), split);
+    const val = this.dataset.validation.count > 0 ? await accuracy(this.dataset.validation) : null;
+    const at = { epoch: 0, val, test: await accuracy(this.dataset.test) };
+    const metrics: ModelMetrics = {
+      stage,
+      role: 'teacher',
+      summary: this.summary(model, stage),
+      best: at,
+      last: at,
+      latencyMs: measureLatencyMs(model, this.dataset.inputShape),
+    };
+    this.models[stage] = metrics;
+    this.emit({ type: 'stage-end', time: new Date().toISOString(), stage, metrics });
+    return { stage, model, metrics };
+  }
+}
+
+/** Top-1 accuracy of a logit table (first maximum wins, as tf.argMax). */
+function accuracyOf(logits: Float32Array, split: Split): number {
+  const classes = logits.length / split.count;
+  let correct = 0;
+  for (let i = 0; i < split.count; i++) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (logits[i * classes + k] > logits[i * classes + best]) best = k;
+    if (best === split.y[i]) correct++;
+  }
+  return correct / split.count;
 }

@@ -157,7 +157,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     if (dataset.vocabulary) writeJsonAtomic(path.join(runDir, VOCAB_FILE), dataset.vocabulary);
     ctx = new RunContext(experiment, dataset, writer, options.runsDir, emit, shouldStop);
     result = await schemeFor(experiment.distill.scheme)(ctx);
-    Object.assign(comparisons, compareWithReference(result, ctx.models, dataset));
+    Object.assign(comparisons, await compareWithReference(result, ctx, dataset));
     status = 'done';
   } catch (caught) {
     if (caught instanceof RunStopped) {
@@ -188,7 +188,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     ...comparisons,
     error,
     ...(reason ? { reason } : {}),
-    ...(experiment.sweep ? { sweep: experiment.sweep } : {}),
+    // With the shared teachers this run used and the run that trained each.
+    ...(experiment.sweep ? { sweep: ctx?.share ? ctx.share.record(experiment.sweep) : experiment.sweep } : {}),
   };
   const productMetrics = models[product];
   const baselineMetrics = result?.baseline ? models[result.baseline] : undefined;
@@ -233,11 +234,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
  * teacher, the original teacher of a chain, or the weighted ensemble of several), and the latency
  * of every live model measured again together, interleaved, in this process.
  */
-function compareWithReference(
+async function compareWithReference(
   result: SchemeResult,
-  models: Record<string, ModelMetrics>,
+  ctx: RunContext,
   dataset: Dataset,
-): Partial<RunSummary> {
+): Promise<Partial<RunSummary>> {
+  const models = ctx.models;
   const stages = Object.keys(result.live).filter((stage) => models[stage]);
   const latencies = measureLatencies(
     stages.map((stage) => result.live[stage]),
@@ -255,10 +257,11 @@ function compareWithReference(
   if (!reference || !productModel || !models[result.product]) return {};
   const classes = dataset.classes;
   const referenceLogits = new Float32Array(dataset.test.count * classes);
-  reference.stages.forEach((stage, i) => {
-    const logits = evaluate(result.live[stage], dataset.test, dataset.inputShape, true).logits as Float32Array;
+  for (const [i, stage] of reference.stages.entries()) {
+    // A frozen teacher's test logits come from the sweep's shared cache when the run has one.
+    const logits = await ctx.frozenLogits(result.live[stage], dataset.test);
     for (let k = 0; k < logits.length; k++) referenceLogits[k] += reference.weights[i] * logits[k];
-  });
+  }
   const studentLogits = evaluate(productModel, dataset.test, dataset.inputShape, true).logits as Float32Array;
   const { agreement, kl } = compareLogits(referenceLogits, studentLogits, classes);
   const out: Partial<RunSummary> = {

@@ -6,12 +6,12 @@
 import type { RunContext, TrainedModel } from '../run/context';
 import type { ResolvedModel } from '../run/resolveModel';
 import type { SchemeResult } from './types';
+import type { TeacherSource } from '../train/teacherOutputs';
+import { teacherStage } from '../sweep/teacherKeys';
 import { ensembleTeacher, teacherWeights } from './teacherEnsemble';
 import { distillStages, rejectTeacherLayers, trainBaseline, trainStaged, warnIgnored } from './stages';
 
-export function teacherStage(k: number): string {
-  return `teacher-${k}`;
-}
+export { teacherStage };
 
 /** The teacher that weighs most (ties: the best on validation, then the first listed). */
 export function leadingTeacher(teachers: TrainedModel[], weights: number[]): TrainedModel {
@@ -69,11 +69,11 @@ export async function multiTeacher(ctx: RunContext): Promise<SchemeResult> {
     stages,
     terms: stageTerms,
     budget: experiment.train,
-    teacher: (terms) =>
-      ensembleTeacher(
-        teachers.map((t) => ctx.teacherSource(t.model, terms)),
-        weights,
-      ),
+    teacher: async (terms) => {
+      const sources: TeacherSource[] = [];
+      for (const t of teachers) sources.push(await ctx.teacherSource(t.model, terms));
+      return ensembleTeacher(sources, weights);
+    },
   });
   const lead = leadingTeacher(teachers, weights);
   // Every teacher stays live: the student is measured against the ensemble it learned from.

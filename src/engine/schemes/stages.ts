@@ -31,7 +31,7 @@ export interface StagedTraining {
   /** Budget of every stage; each stage's `epochs` replaces its epochs. */
   budget: TrainConfig;
   /** The frozen teacher's outputs for one stage's terms; asked only when a term needs a teacher. */
-  teacher?: (terms: LossTerm[]) => TeacherSource;
+  teacher?: (terms: LossTerm[]) => TeacherSource | Promise<TeacherSource>;
 }
 
 /** Trains a model through its stages in order (epoch numbers continue across them); returns the last stage. */
@@ -42,7 +42,7 @@ export async function trainStaged(ctx: RunContext, plan: StagedTraining): Promis
   try {
     for (; next < plan.stages.length; next++) {
       const terms = plan.terms[next];
-      const source = plan.teacher && terms.some((t) => t.needsTeacher) ? plan.teacher(terms) : undefined;
+      const source = plan.teacher && terms.some((t) => t.needsTeacher) ? await plan.teacher(terms) : undefined;
       try {
         const budget = { ...plan.budget, epochs: plan.stages[next].epochs };
         trained = await ctx.trainStage(

@@ -37,6 +37,8 @@ export interface SweepPlan {
   settings: number;
   seeds: number[];
   points: SweepPoint[];
+  /** Train each distinct teacher once and cache frozen teachers' outputs once, for all points (`shareTeachers`, default true). */
+  shareTeachers: boolean;
 }
 
 /** What expanding needs: the sweep as written, where it is, and the experiment it applies to. */
@@ -222,7 +224,17 @@ export function expandSweep(
   });
   const line = problemAt(source, prefix, '').line;
   return {
-    plan: { name, cell, file: source.file, line, paths: [...parsed.keys()], settings: settings.length, seeds, points },
+    plan: {
+      name,
+      cell,
+      file: source.file,
+      line,
+      paths: [...parsed.keys()],
+      settings: settings.length,
+      seeds,
+      points,
+      shareTeachers: spec.shareTeachers !== false,
+    },
     problems,
   };
 }

@@ -60,7 +60,10 @@ export async function runSweepPoint(plan: SweepPlan, index: number, options: Poi
         concurrency: 1,
       }),
     );
-  const experiment = pointExperiment(point, options.sweepId);
+  const experiment = pointExperiment(point, options.sweepId, {
+    share: plan.shareTeachers,
+    backend: options.backend,
+  });
   const runId = pointRunId(options.sweepId, index);
   const runDir = path.join(options.runsDir, path.basename(path.dirname(path.dirname(sweepDir))), runId);
   let resumeDir: string | undefined;

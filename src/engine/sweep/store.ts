@@ -4,11 +4,12 @@
 // a SLURM array task on another node, or the extension).
 import * as fs from 'fs';
 import * as path from 'path';
-import type { SweepPointStatus, SweepProgress, SweepRecord } from '../../protocol/sweep';
-import type { Experiment } from '../config/types';
+import type { SweepPointStatus, SweepProgress, SweepRecord, SweepSharing } from '../../protocol/sweep';
+import type { BackendName, Experiment } from '../config/types';
 import { writeJsonAtomic } from '../store/atomic';
 import { newRunId, readRun, safeName, type RunInfo } from '../store/runStore';
 import type { SweepPlan, SweepPoint } from './expand';
+import { sharedTeachers } from './teacherKeys';
 
 export const SWEEPS_DIR = 'sweeps';
 export const SWEEP_FILE = 'sweep.json';
@@ -26,9 +27,31 @@ export function sweepDirOf(runsDir: string, experiment: string, sweepId: string)
   return path.join(runsDir, safeName(experiment), SWEEPS_DIR, sweepId);
 }
 
-/** The experiment a point runs: its resolved config plus the sweep metadata recorded in config.json and summary.json. */
-export function pointExperiment(point: SweepPoint, sweepId: string): Experiment {
-  return { ...point.experiment, sweep: { id: sweepId, point: point.index, params: point.params, seed: point.seed } };
+/** The sweep's folder of shared teachers and cached teacher outputs, below the sweep's own folder. */
+export const SHARED_DIR = 'shared';
+
+/**
+ * The experiment a point runs: its resolved config plus the sweep metadata recorded in config.json and
+ * summary.json, including (unless the sweep turned sharing off) the shared folder and the identity of
+ * each teacher it trains, so points with one identity train it once. `backend` is the one the run asks for.
+ */
+export function pointExperiment(
+  point: SweepPoint,
+  sweepId: string,
+  options: { share?: boolean; backend?: BackendName } = {},
+): Experiment {
+  const experiment = point.experiment;
+  const shared: SweepSharing | undefined =
+    options.share === false
+      ? undefined
+      : {
+          dir: path.join(safeName(experiment.name), SWEEPS_DIR, sweepId, SHARED_DIR),
+          teachers: sharedTeachers(experiment, options.backend ?? experiment.backend),
+        };
+  return {
+    ...experiment,
+    sweep: { id: sweepId, point: point.index, params: point.params, seed: point.seed, ...(shared ? { shared } : {}) },
+  };
 }
 
 export function newSweepRecord(

@@ -1,3 +1,5 @@
+// A frozen teacher's outputs for the training loop: run live on every batch, or computed once over the
+// training split (here, or read from a sweep's disk cache) and served by example index.
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Split } from '../data/types';
 import { denseTopK, emptyTopK, keepTopK, tailMass, topKBytes, type TopKLogits } from './topKLogits';
@@ -41,12 +43,16 @@ export function liveTeacher(model: tf.LayersModel, tapped: string[]): TeacherSou
   };
 }
 
-interface CachedOutput {
+/** One output of a model on every example of a split: `count` rows of `rowSize` values. */
+export interface OutputTable {
+  /** The tapped layer, or null for the logits. */
   name: string | null;
+  /** Shape of one row (without the batch dimension). */
   shape: number[];
   rowSize: number;
   data: Float32Array;
 }
+type CachedOutput = OutputTable;
 
 const CACHE_BATCH = 256;
 
@@ -130,4 +136,51 @@ function topKSummary(cache: TopKLogits): NonNullable<TeacherSource['topK']> {
     max = Math.max(max, m);
   }
   return { k: cache.k, bytes: topK, fullBytes: full, meanTailMass: sum / Math.max(1, tail.length), maxTailMass: max };
+}
+
+/** Runs a frozen (tapped) teacher once over a split, in full: its outputs [...tapped features, logits] by example. */
+export function computeOutputs(
+  model: tf.LayersModel,
+  tapped: string[],
+  split: Split,
+  inputShape: number[],
+): OutputTable[] {
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
+  const names: (string | null)[] = [...tapped, null];
+  const outputs: OutputTable[] = shapes.map((shape, i) => {
+    const rowSize = shape.reduce((a, b) => a * b, 1);
+    return { name: names[i], shape, rowSize, data: new Float32Array(rowSize * split.count) };
+  });
+  for (let start = 0; start < split.count; start += CACHE_BATCH) {
+    const size = Math.min(CACHE_BATCH, split.count - start);
+    const values = tf.tidy(() => {
+      const xs = tf.tensor(split.x.subarray(start * inputSize, (start + size) * inputSize), [size, ...inputShape]);
+      const out = model.predict(xs, { batchSize: size });
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+    });
+    values.forEach((v, i) => outputs[i].data.set(v, start * outputs[i].rowSize));
+  }
+  return outputs;
+}
+
+/** Serves precomputed full outputs (read from a sweep's disk cache, or computeOutputs) by example index. */
+export function servedTeacher(outputs: OutputTable[], tapped: string[]): TeacherSource {
+  return {
+    cached: true,
+    forBatch(batch) {
+      const tensors = outputs.map((o) => {
+        const rows = new Float32Array(batch.size * o.rowSize);
+        for (let i = 0; i < batch.size; i++) {
+          const from = batch.indices[i] * o.rowSize;
+          rows.set(o.data.subarray(from, from + o.rowSize), i * o.rowSize);
+        }
+        return tf.tensor(rows, [batch.size, ...o.shape]);
+      });
+      return splitOutputs(tensors, tapped);
+    },
+    dispose() {
+      outputs.length = 0;
+    },
+  };
 }
