@@ -42,6 +42,7 @@ export class TableView {
   private scrollTop = 0;
   private viewportHeight = VIEW_ROWS * ROW_HEIGHT;
   private configSignature = '';
+  private sortMarks = '';
   private selected: ReadonlySet<string> = new Set();
 
   constructor(private readonly host: TableHost) {
@@ -89,6 +90,7 @@ export class TableView {
 
   private renderHead(): void {
     clear(this.head);
+    this.sortMarks = '';
     const tr = h(
       'tr',
       {},
@@ -120,6 +122,9 @@ export class TableView {
 
   private updateSortMarks(): void {
     const sort = this.host.sort();
+    const marks = JSON.stringify(sort ?? null);
+    if (marks === this.sortMarks) return;
+    this.sortMarks = marks;
     this.head.querySelectorAll('th[data-column]').forEach((th) => {
       const key = (th as HTMLElement).dataset.column;
       th.setAttribute(

@@ -485,24 +485,28 @@ export class CompareView {
 
   private renderCurves(theme: ReturnType<typeof chartTheme>, width: number, look: string): void {
     const rows = this.curveRows();
-    const metrics = curveMetrics(rows.flatMap((r) => (r.run ? [r.run] : [])).concat(this.view.runs.slice(0, 50)));
-    const metric = metrics.includes(this.host.state().curveMetric ?? '')
-      ? (this.host.state().curveMetric ?? 'valAcc')
-      : (metrics[0] ?? 'valAcc');
-    const runsByDir = new Map(this.view.runs.map((r) => [r.runDir, r]));
-    const members = (row: CompareRow) =>
-      row.runDirs.flatMap((d) => {
-        const r = runsByDir.get(d);
+    let runsByDir: Map<string, CompareViewModel['runs'][number]> | undefined;
+    const members = (row: CompareRow) => {
+      if (row.run) return [row.run];
+      runsByDir ??= new Map(this.view.runs.map((r) => [r.runDir, r]));
+      return row.runDirs.flatMap((d) => {
+        const r = runsByDir?.get(d);
         return r ? [r] : [];
       });
+    };
     // Rows and runs are replaced when their data changes: their identities stand for their curves.
+    const sampled = this.view.runs.slice(0, 50);
     const signature = JSON.stringify([
-      rows.map((row) => [idOf(row), members(row).map((r) => idOf(r))]),
-      metric,
-      metrics,
+      rows.map((row) => [idOf(row), row.run ? 0 : members(row).map((r) => idOf(r))]),
+      sampled.map((r) => idOf(r)),
+      this.host.state().curveMetric,
       look,
     ]);
     if (!this.changed('curves', signature)) return;
+    const metrics = curveMetrics(rows.flatMap((r) => (r.run ? [r.run] : [])).concat(sampled));
+    const metric = metrics.includes(this.host.state().curveMetric ?? '')
+      ? (this.host.state().curveMetric ?? 'valAcc')
+      : (metrics[0] ?? 'valAcc');
     clear(this.curveControls);
     const choose = select(
       'Curve metric',

@@ -5,8 +5,22 @@
 import type { CompareGroupView, CompareRunView, CompareViewModel } from '../../protocol/webview';
 import { groupRow, runRow, type CompareRow } from './rows';
 
+/** Deep equality of plain data (what a view model is made of), without serialising it. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => k in rb && sameData(ra[k], rb[k]));
+}
+
 interface GroupEntry {
-  json: string;
+  group: CompareGroupView;
   members: (CompareRunView | undefined)[];
   labelKeys: string;
   row: CompareRow;
@@ -44,16 +58,15 @@ export class RowCache {
     const next = new Map<string, GroupEntry>();
     const rows = view.groups.map((group: CompareGroupView) => {
       const members = group.runDirs.map((d) => runsByDir.get(d));
-      const json = JSON.stringify(group);
       const old = this.groups.get(group.key);
       const entry =
         old &&
-        old.json === json &&
+        sameData(old.group, group) &&
         old.labelKeys === labelSignature &&
         old.members.length === members.length &&
         old.members.every((m, i) => m === members[i])
           ? old
-          : { json, members, labelKeys: labelSignature, row: groupRow(group, runsByDir, labelKeys) };
+          : { group, members, labelKeys: labelSignature, row: groupRow(group, runsByDir, labelKeys) };
       next.set(group.key, entry);
       return entry.row;
     });
