@@ -10,6 +10,7 @@ import { EXPERIMENT_FILE_LIMIT, readTextFileSafely } from '../engine/io/safeRead
 import type { WorkerAnalysis } from './validation/validatorService';
 import type { ExperimentFile } from '../engine/config/types';
 import { deleteRun, safeName, type RunInfo } from '../engine/store/runStore';
+import { readSweepRecord } from '../engine/sweep/store';
 import { liveLock, signalRunner } from '../engine/store/runLock';
 import { STOP_GRACE_MS } from './runs/runManager';
 import { COMMANDS } from './commandIds';
@@ -257,6 +258,16 @@ export class Commands {
   async compare(arg?: unknown, selection?: unknown): Promise<void> {
     // An experiment node alone: every run of it, including runs that start while the view is open.
     const single = !Array.isArray(selection) || selection.length <= 1;
+    // A sweep node (or `{ sweepDir }`): the sweep's runs, grouped by seed, points joining as they start.
+    if (single && isObject(arg) && typeof arg.sweepDir === 'string') {
+      try {
+        const record = readSweepRecord(arg.sweepDir);
+        this.deps.panels.showComparison({ experiment: record.experiment, sweepId: record.id });
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Compare: ${(error as Error).message}`);
+      }
+      return;
+    }
     if (single && isTreeNode(arg) && arg.kind === 'experiment') {
       this.deps.panels.showComparison({ experiment: arg.name });
       return;

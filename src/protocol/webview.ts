@@ -198,7 +198,10 @@ export interface CompareRunView {
   macs?: number;
   latencyMs?: number;
   compressionRatio?: number;
+  /** From the run's summary only: absent while running, and when the latencies differ by less than their spread. */
   speedup?: number;
+  /** The summary found the latencies within their spread: the view says "within noise" instead of a speed-up. */
+  speedupWithinNoise?: boolean;
   /** Validation accuracy per epoch of the product stage. */
   valCurve: { epoch: number[]; valAcc: (number | null)[] };
   /** The user's name and note for the run (runs/<exp>/<id>/meta.json). */

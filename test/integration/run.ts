@@ -68,6 +68,8 @@ async function runPhase(phase: Phase, results: string): Promise<number> {
         ['extensionTestsPath', remote(path.join(phase.tests, 'index.js'))],
         ['skipWelcome', 'true'],
       ]),
+      // On a loaded shared machine the workbench's first load can take longer than Playwright's 30 s default.
+      { timeout: 180_000 },
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {

@@ -328,6 +328,53 @@ describe('run comparison webview', function () {
     assert.deepStrictEqual(changed.sort(), expected.sort());
   });
 
+  it('shows “within noise” instead of a speed-up where the summary says so, never a ratio of its own', async () => {
+    // Width 32 measured within the latency spread of the teacher (the summary has no speed-up); width 128 did not.
+    const noisy = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-compare-noise-'));
+    try {
+      const runs = writeSweepStore(noisy, {
+        temperatures: [4],
+        widths: [32, 128],
+        seeds: [1, 2],
+        withinNoiseWidths: [32],
+      });
+      await page.send({ type: 'compare/view', view: buildCompareView(runs.map((r) => hostRunFromDisk(r.runDir))) });
+      await page.page.click('details.columns summary');
+      await page.page.check('[data-control="column-speedup"]');
+      const speedups = () =>
+        page.page.$$eval('tr[data-row] td[data-column="speedup"]', (cells) =>
+          cells.map((c) => ({
+            row: (c.parentElement as HTMLElement).dataset.row ?? '',
+            text: c.textContent ?? '',
+            value: (c as HTMLElement).dataset.value,
+          })),
+        );
+      const grouped = await speedups();
+      assert.strictEqual(grouped.length, 2);
+      for (const w of [32, 128]) {
+        const cell = grouped.find((c) => c.row === groupId(4, w));
+        assert.ok(cell, `a group row for width ${w}`);
+        if (w === 32) assert.deepStrictEqual([cell.text, cell.value], ['within noise', undefined]);
+        else {
+          const members = runs.filter((r) => r.hidden === w);
+          close(cell.value, stats(members.map((r) => 0.9 / r.latencyMs)).mean, 'mean speed-up of width 128');
+          assert.match(cell.text, /×/);
+        }
+      }
+      await page.page.uncheck('[data-control="grouped"]');
+      const perRun = await speedups();
+      assert.strictEqual(perRun.length, runs.length);
+      for (const run of runs) {
+        const cell = perRun.find((c) => c.row === run.runDir);
+        assert.ok(cell);
+        if (run.hidden === 32) assert.deepStrictEqual([cell.text, cell.value], ['within noise', undefined]);
+        else close(cell.value, 0.9 / run.latencyMs, `speed-up of ${run.runDir}`);
+      }
+    } finally {
+      fs.rmSync(noisy, { recursive: true, force: true });
+    }
+  });
+
   it('folds a live update: a new run appears and a running one shows progress', async () => {
     await page.page.uncheck('[data-control="grouped"]');
     const running = fixture.find((r) => r.status === 'running');

@@ -55,12 +55,21 @@ function schedule(): void {
 
 onHostMessage<CompareNotification>((message) => {
   switch (message.type) {
-    case 'compare/view':
+    case 'compare/view': {
       view = message.view;
-      state = { ...state, runDirs: view.runs.map((r) => r.runDir), source: view.source };
+      // A sweep newly opened here shows its settings (runs grouped by seed), whatever the last source's choice was.
+      const opened = JSON.stringify(view.source) !== JSON.stringify(state.source);
+      const sweep = view.source !== undefined && 'sweepId' in view.source;
+      state = {
+        ...state,
+        runDirs: view.runs.map((r) => r.runDir),
+        source: view.source,
+        ...(opened && sweep ? { grouped: true } : {}),
+      };
       api.setState(state);
       schedule();
       break;
+    }
     case 'compare/update': {
       const runs = view.runs.slice();
       const at = new Map(runs.map((r, i) => [r.runDir, i]));

@@ -1,6 +1,8 @@
 // Parallel coordinates of the swept (or differing) config values and chosen metrics, one line per
 // row. Dragging along an axis brushes a range; the table and the other charts then keep only the
-// rows inside every brushed range. A click on an axis without dragging clears its brush.
+// rows inside every brushed range. A click on an axis without dragging clears its brush. While the
+// axes, their ranges and the brush stay the same (a live update), only the lines of rows that
+// changed, came or went are drawn again.
 import { formatConfigValue } from '../../src/shared/compare/cells';
 import { METRIC_BY_KEY } from '../../src/shared/compare/metrics';
 import { axisValue, insideBrush, type ParallelAxis } from '../../src/shared/compare/parallel';
@@ -33,12 +35,52 @@ function tickLabel(axis: ParallelAxis, v: number): string {
 export class ParallelView {
   readonly element = h('div', { class: 'chart-svg', 'data-chart': 'parallel' });
   root?: SVGSVGElement;
+  private lines?: SVGGElement;
+  private drawnKey = '';
+  /** The drawn lines by row id, with the row they were drawn from. */
+  private paths = new Map<string, { row: CompareRow; path: SVGPathElement }>();
+  private line?: (row: CompareRow) => SVGPathElement;
 
   constructor(private readonly onBrush: (brush: Brush) => void) {}
 
   render(input: ParallelInput): void {
+    const key = JSON.stringify([input.axes, input.brush, input.theme, input.width]);
+    if (this.root && this.line && this.lines && key === this.drawnKey) this.patch(input.rows);
+    else this.redraw(input);
+    this.drawnKey = key;
+  }
+
+  private patch(rows: readonly CompareRow[]): void {
+    const seen = new Set<string>();
+    let previous: SVGPathElement | undefined;
+    for (const row of rows) {
+      seen.add(row.id);
+      const old = this.paths.get(row.id);
+      if (old && old.row === row) {
+        previous = old.path;
+        continue;
+      }
+      const path = this.line?.(row);
+      if (!path) continue;
+      if (old) old.path.replaceWith(path);
+      else if (previous) previous.after(path);
+      else this.lines?.prepend(path);
+      this.paths.set(row.id, { row, path });
+      previous = path;
+    }
+    for (const [id, drawn] of this.paths)
+      if (!seen.has(id)) {
+        drawn.path.remove();
+        this.paths.delete(id);
+      }
+  }
+
+  private redraw(input: ParallelInput): void {
     const { axes, rows, brush, theme } = input;
     this.root?.remove();
+    this.paths.clear();
+    this.line = undefined;
+    this.lines = undefined;
     const frame: Frame = { width: input.width, height: HEIGHT, left: 48, right: 48, top: TOP, bottom: BOTTOM };
     const root = chartRoot(frame, theme, 'Parallel coordinates of the swept values and metrics');
     this.root = root;
@@ -62,7 +104,7 @@ export class ParallelView {
       return hi === lo ? lo : lo + ((py - y0) / (y1 - y0)) * (hi - lo);
     };
     const lines = svg('g', { class: 'lines', fill: 'none' });
-    for (const row of rows) {
+    const line = (row: CompareRow): SVGPathElement => {
       let d = '';
       let pen = false;
       axes.forEach((axis, i) => {
@@ -75,17 +117,22 @@ export class ParallelView {
         pen = true;
       });
       const inside = insideBrush(row, axes, brush);
-      lines.append(
-        svg('path', {
-          d,
-          stroke: inside ? theme.palette[0] : theme.grid,
-          'stroke-opacity': inside ? 0.7 : 0.5,
-          'stroke-width': inside ? 1.5 : 1,
-          'data-row': row.id,
-          'data-inside': inside ? '1' : '0',
-        }),
-      );
+      return svg('path', {
+        d,
+        stroke: inside ? theme.palette[0] : theme.grid,
+        'stroke-opacity': inside ? 0.7 : 0.5,
+        'stroke-width': inside ? 1.5 : 1,
+        'data-row': row.id,
+        'data-inside': inside ? '1' : '0',
+      });
+    };
+    for (const row of rows) {
+      const path = line(row);
+      this.paths.set(row.id, { row, path });
+      lines.append(path);
     }
+    this.line = line;
+    this.lines = lines;
     root.append(lines);
     axes.forEach((axis, i) => {
       const x = ax(i);

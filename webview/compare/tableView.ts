@@ -1,5 +1,7 @@
 // The comparison table, virtualised: only the rows in view (plus a margin) are in the DOM, so 1,000
-// runs scroll smoothly and a live update redraws a screenful. Group cells read "mean ± std (n)";
+// runs scroll smoothly. A live update patches: a row element is rebuilt only when its row object
+// changed (rows keep their identity otherwise), and the window is computed from the scroll offset
+// kept from scroll events, never by reading layout in the middle of writes. Group cells read "mean ± std (n)";
 // the KD gain shows its 95% CI and is marked when the CI excludes 0; swept and differing config
 // columns are highlighted.
 import type { CompareViewModel } from '../../src/protocol/webview';
@@ -16,7 +18,6 @@ const VIEW_ROWS = 16;
 export interface TableHost {
   sort(): { column: string; descending: boolean } | undefined;
   setSort(column: string, descending: boolean): void;
-  selected(): ReadonlySet<string>;
   toggleSelected(id: string, on: boolean): void;
   openRun(runDir: string): void;
   editMeta(runDir: string, field: 'name' | 'note'): void;
@@ -32,6 +33,17 @@ export class TableView {
   private view?: CompareViewModel;
   private first = -1;
   private last = -1;
+  /** The row elements in the DOM, by row id, with the row and selection they were drawn from. */
+  private drawn = new Map<string, { row: CompareRow; selected: boolean; tr: HTMLTableRowElement }>();
+  private readonly topSpacer = this.spacer();
+  private readonly bottomSpacer = this.spacer();
+  private readonly empty = h('tr', {}, h('td', { class: 'empty' }, 'No run matches the filters.'));
+  /** Scroll offset, from scroll events (reading it during an update would force a layout). */
+  private scrollTop = 0;
+  private viewportHeight = VIEW_ROWS * ROW_HEIGHT;
+  private configSignature = '';
+  private sortMarks = '';
+  private selected: ReadonlySet<string> = new Set();
 
   constructor(private readonly host: TableHost) {
     this.table.append(
@@ -40,24 +52,45 @@ export class TableView {
       this.body,
     );
     this.element.append(this.table);
-    this.element.addEventListener('scroll', () => this.renderWindow(false), { passive: true });
+    this.element.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.element.scrollTop;
+        this.renderWindow();
+      },
+      { passive: true },
+    );
   }
 
-  /** New rows or columns: the header again, and the rows in view. */
-  update(view: CompareViewModel, rows: CompareRow[], columns: TableColumn[]): void {
+  private spacer(): HTMLTableRowElement {
+    return h('tr', { class: 'spacer', 'aria-hidden': 'true' });
+  }
+
+  /** New rows or columns: the header when its columns changed, and the rows in view that changed. */
+  update(view: CompareViewModel, rows: CompareRow[], columns: TableColumn[], selected: ReadonlySet<string>): void {
     const headChanged = columns.map((c) => c.key).join('\n') !== this.columns.map((c) => c.key).join('\n');
+    // Equal-key columns read the shared values: new ones redraw every row, as new columns do.
+    const configSignature = JSON.stringify(view.configKeys);
+    if (headChanged || configSignature !== this.configSignature) this.drawn.clear();
+    this.configSignature = configSignature;
     this.view = view;
     this.rows = rows;
     this.columns = columns;
-    this.element.style.height = `${Math.min(rows.length, VIEW_ROWS) * ROW_HEIGHT + ROW_HEIGHT + 40}px`;
+    this.selected = selected;
+    const height = Math.min(rows.length, VIEW_ROWS) * ROW_HEIGHT + ROW_HEIGHT + 40;
+    this.viewportHeight = height;
+    const px = `${height}px`;
+    if (this.element.style.height !== px) this.element.style.height = px;
     if (headChanged || this.head.childElementCount === 0) this.renderHead();
     else this.updateSortMarks();
     this.table.dataset.rows = String(rows.length);
-    this.renderWindow(true);
+    this.first = -1;
+    this.renderWindow();
   }
 
   private renderHead(): void {
     clear(this.head);
+    this.sortMarks = '';
     const tr = h(
       'tr',
       {},
@@ -89,6 +122,9 @@ export class TableView {
 
   private updateSortMarks(): void {
     const sort = this.host.sort();
+    const marks = JSON.stringify(sort ?? null);
+    if (marks === this.sortMarks) return;
+    this.sortMarks = marks;
     this.head.querySelectorAll('th[data-column]').forEach((th) => {
       const key = (th as HTMLElement).dataset.column;
       th.setAttribute(
@@ -98,40 +134,69 @@ export class TableView {
     });
   }
 
-  private renderWindow(force: boolean): void {
-    const top = this.element.scrollTop;
-    const height = this.element.clientHeight || VIEW_ROWS * ROW_HEIGHT;
+  /**
+   * Puts the rows of the window in the body: kept elements stay (moved only when the order changed),
+   * changed rows are drawn again, rows that left the window are removed.
+   */
+  private renderWindow(): void {
+    const top = this.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
-    if (!force && first === this.first && last === this.last) return;
+    const last = Math.min(this.rows.length, Math.ceil((top + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN);
+    if (first === this.first && last === this.last) return;
     this.first = first;
     this.last = last;
-    clear(this.body);
-    const spacer = (rows: number) => {
-      const tr = h('tr', { class: 'spacer', 'aria-hidden': 'true' });
-      tr.style.height = `${rows * ROW_HEIGHT}px`;
-      return tr;
+    const wanted: HTMLTableRowElement[] = [];
+    const setHeight = (tr: HTMLTableRowElement, rows: number) => {
+      const px = `${rows * ROW_HEIGHT}px`;
+      if (tr.style.height !== px) tr.style.height = px;
     };
-    if (first > 0) this.body.append(spacer(first));
+    if (first > 0) {
+      setHeight(this.topSpacer, first);
+      wanted.push(this.topSpacer);
+    }
+    const drawn = new Map<string, { row: CompareRow; selected: boolean; tr: HTMLTableRowElement }>();
     for (let i = first; i < last; i++) {
       const row = this.rows[i];
-      if (row) this.body.append(this.renderRow(row));
+      if (!row) continue;
+      const selected = this.selected.has(row.id);
+      const old = this.drawn.get(row.id);
+      const entry =
+        old && old.row === row && old.selected === selected
+          ? old
+          : { row, selected, tr: this.renderRow(row, selected) };
+      drawn.set(row.id, entry);
+      wanted.push(entry.tr);
     }
-    if (last < this.rows.length) this.body.append(spacer(this.rows.length - last));
-    if (this.rows.length === 0)
-      this.body.append(
-        h('tr', {}, h('td', { colspan: this.columns.length + 1, class: 'empty' }, 'No run matches the filters.')),
-      );
+    this.drawn = drawn;
+    if (last < this.rows.length) {
+      setHeight(this.bottomSpacer, this.rows.length - last);
+      wanted.push(this.bottomSpacer);
+    }
+    if (this.rows.length === 0) {
+      this.empty.firstElementChild?.setAttribute('colspan', String(this.columns.length + 1));
+      wanted.push(this.empty);
+    }
+    // Reconcile in order: untouched rows are not moved, so the browser restyles only what changed.
+    let at: ChildNode | null = this.body.firstChild;
+    for (const tr of wanted) {
+      if (at === tr) at = at.nextSibling;
+      else this.body.insertBefore(tr, at);
+    }
+    while (at) {
+      const next: ChildNode | null = at.nextSibling;
+      at.remove();
+      at = next;
+    }
   }
 
-  private renderRow(row: CompareRow): HTMLTableRowElement {
+  private renderRow(row: CompareRow, selected: boolean): HTMLTableRowElement {
     const view = this.view;
     const tr = h('tr', { 'data-row': row.id, 'data-kind': row.kind });
     const check = h('input', {
       type: 'checkbox',
       'aria-label': `Select ${row.label}`,
       'data-select': row.id,
-      checked: this.host.selected().has(row.id),
+      checked: selected,
     });
     check.addEventListener('change', () => this.host.toggleSelected(row.id, check.checked));
     tr.append(h('td', { class: 'select' }, check));

@@ -1,7 +1,10 @@
 // The comparison view: a toolbar (group by seed, filters, columns, exports), the virtualised table,
 // the trade-off chart with its Pareto front, parallel coordinates whose brushing filters the rows,
 // curves by epoch and the config diff of two runs. It renders view models the host pushes; every
-// derived figure comes from the pure functions of src/shared/compare.
+// derived figure comes from the pure functions of src/shared/compare. A live update is patched in:
+// rows keep their identity unless their data changed (RowCache), and each part redraws only what
+// its inputs' identities say changed; layout is never read between writes (the width comes from a
+// ResizeObserver, the theme is read once per theme change).
 import type { RunStatus } from '../../src/protocol/events';
 import type {
   CompareDiffView,
@@ -15,8 +18,15 @@ import { curveMetrics, groupCurve, runCurve, type CurveLine } from '../../src/sh
 import { markdownReport, tableCsv } from '../../src/shared/compare/exports';
 import { DEFAULT_METRIC_COLUMNS, METRICS } from '../../src/shared/compare/metrics';
 import { insideBrush, parallelAxes, type ParallelAxis } from '../../src/shared/compare/parallel';
-import { rowsOf, runLabel, type CompareRow } from '../../src/shared/compare/rows';
-import { COST_LABEL, scatterFront, scatterPoints, type ScatterPoint } from '../../src/shared/compare/scatter';
+import { RowCache } from '../../src/shared/compare/rowCache';
+import { runLabel, type CompareRow } from '../../src/shared/compare/rows';
+import {
+  COST_LABEL,
+  rowScatterPoints,
+  scatterFront,
+  uniquePoints,
+  type ScatterPoint,
+} from '../../src/shared/compare/scatter';
 import { filterRows, sortRows } from '../../src/shared/compare/table';
 import { blobToBase64 } from '../shared/bytes';
 import { clear, h } from '../shared/dom';
@@ -43,9 +53,48 @@ const STATUSES: RunStatus[] = ['done', 'running', 'failed', 'stopped'];
 const DEFAULT_PARALLEL_METRICS = ['student.best.test', 'kdGain', 'params'];
 const MAX_DEFAULT_CURVES = 8;
 
+/** A number per object, so a signature can say "the same objects" without serialising them. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+function idOf(o: object | undefined): number {
+  if (!o) return 0;
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(o, id);
+  }
+  return id;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function select(label: string, name: string, options: [string, string][], value: string): HTMLSelectElement {
   const el = h('select', { 'aria-label': label, 'data-control': name });
   for (const [v, text] of options) el.append(h('option', { value: v, selected: v === value }, text));
+  return el;
+}
+
+/**
+ * A select over many options (every run) that holds only its current choice until the user reaches
+ * for it: a thousand option elements per picker would be most of a first render.
+ */
+function lazySelect(label: string, name: string, options: () => [string, string][], value: string): HTMLSelectElement {
+  const all = options();
+  const current = all.find(([v]) => v === value);
+  const el = select(label, name, [['', 'Choose a run…'], ...(current ? [current] : [])], current ? value : '');
+  let filled = false;
+  const fill = () => {
+    if (filled) return;
+    filled = true;
+    const chosen = el.value;
+    el.replaceChildren(
+      h('option', { value: '', selected: chosen === '' }, 'Choose a run…'),
+      ...all.map(([v, text]) => h('option', { value: v, selected: v === chosen }, text)),
+    );
+  };
+  for (const type of ['pointerdown', 'mousedown', 'focus', 'keydown']) el.addEventListener(type, fill);
   return el;
 }
 
@@ -90,7 +139,25 @@ export class CompareView {
   private points: ScatterPoint[] = [];
   private front: ScatterPoint[] = [];
   /** What each part was last drawn from: a live update redraws only the parts whose inputs changed. */
-  private drawn = { scatter: '', parallel: '', curves: '', diff: '', menu: '' };
+  private drawn = {
+    scatter: '',
+    parallel: '',
+    curves: '',
+    diff: '',
+    menu: '',
+    scatterControls: '',
+    parallelControls: '',
+  };
+  private readonly rowCache = new RowCache();
+  /** Each row's scatter points for the scatter options they were computed with. */
+  private rowPoints = new WeakMap<CompareRow, { options: string; points: ScatterPoint[] }>();
+  private axesSignature = '';
+  private readonly groupInput: HTMLInputElement;
+  private theme?: ReturnType<typeof chartTheme>;
+  private width = 0;
+  private diffRuns: CompareViewModel['runs'] = [];
+  private diffNames = '';
+  private diffVersion = 0;
 
   constructor(private readonly host: CompareHost) {
     this.table = new TableView({
@@ -99,7 +166,6 @@ export class CompareView {
         this.host.setState({ sort: { column, descending } });
         this.update(this.view);
       },
-      selected: () => new Set(this.host.state().selected ?? []),
       toggleSelected: (id, on) => {
         const selected = new Set(this.host.state().selected ?? []);
         if (on) selected.add(id);
@@ -117,6 +183,7 @@ export class CompareView {
     });
     const s = this.host.state();
     const group = checkbox('Group by seed', 'grouped', s.grouped ?? true);
+    this.groupInput = group.input;
     group.input.addEventListener('change', () => {
       this.host.setState({ grouped: group.input.checked, selected: [] });
       this.update(this.view);
@@ -192,6 +259,14 @@ export class CompareView {
         this.diffView.element,
       ),
     );
+    // The charts follow the view's width, measured by the browser after layout rather than read mid-update.
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[0]?.contentRect.width ?? 0);
+      if (width > 0 && width !== this.width) {
+        this.width = width;
+        requestAnimationFrame(() => this.update(this.view));
+      }
+    }).observe(this.element);
   }
 
   setDiff(diff: CompareDiffView): void {
@@ -201,61 +276,103 @@ export class CompareView {
   }
 
   retheme(): void {
-    this.drawn = { scatter: '', parallel: '', curves: '', diff: '', menu: '' };
+    this.theme = undefined;
+    this.drawn = {
+      scatter: '',
+      parallel: '',
+      curves: '',
+      diff: '',
+      menu: '',
+      scatterControls: '',
+      parallelControls: '',
+    };
     this.update(this.view);
   }
 
   update(view: CompareViewModel): void {
+    // Reads first (before any write of this update): the width, once; the theme, once per theme.
+    if (!this.width) this.width = this.element.clientWidth;
+    this.theme ??= chartTheme();
     this.view = view;
     const s = this.host.state();
     const grouped = s.grouped ?? true;
-    this.title.textContent = view.title;
-    this.rows = rowsOf(view, grouped);
+    if (this.groupInput.checked !== grouped) this.groupInput.checked = grouped;
+    if (this.title.textContent !== view.title) this.title.textContent = view.title;
+    const { rows, changed: rowsChanged } = this.rowCache.rows(view, grouped);
+    this.rows = rows;
     const metricCols = s.columns ?? DEFAULT_METRIC_COLUMNS;
     this.columns = tableColumns(view, { metrics: metricCols, showEqual: s.showEqualKeys ?? false, grouped });
     const axisKeys = (view.configKeys.swept.length ? view.configKeys.swept : view.configKeys.differing).filter(
       (k) => !(grouped && k === 'seed'),
     );
-    this.axes = parallelAxes(this.rows, axisKeys, s.parallelMetrics ?? DEFAULT_PARALLEL_METRICS);
+    const parallelMetrics = s.parallelMetrics ?? DEFAULT_PARALLEL_METRICS;
+    const axesSignature = JSON.stringify([axisKeys, parallelMetrics]);
+    if (rowsChanged || axesSignature !== this.axesSignature) {
+      this.axes = parallelAxes(this.rows, axisKeys, parallelMetrics);
+      this.axesSignature = axesSignature;
+    }
     const brush = s.brush ?? {};
     const filtered = filterRows(this.rows, s.filter ?? { text: '', statuses: [] }, (r) =>
       insideBrush(r, this.axes, brush),
     );
     this.shown = s.sort ? sortRows(filtered, s.sort.column, s.sort.descending) : filtered;
-    this.count.textContent = `${this.shown.length} of ${this.rows.length} ${grouped ? 'rows' : 'runs'} · ${view.runs.length} runs · ${view.groups.length} groups`;
-    this.table.update(view, this.shown, this.columns);
-    const theme = chartTheme();
-    const width = Math.max(480, Math.min(1100, (this.element.clientWidth || 900) - 32));
+    const count = `${this.shown.length} of ${this.rows.length} ${grouped ? 'rows' : 'runs'} · ${view.runs.length} runs · ${view.groups.length} groups`;
+    if (this.count.textContent !== count) this.count.textContent = count;
+    this.table.update(view, this.shown, this.columns, new Set(s.selected ?? []));
+    const theme = this.theme;
+    const width = Math.max(480, Math.min(1100, (this.width || 900) - 32));
     const look = JSON.stringify([theme, width]);
     const menu = JSON.stringify([metricCols, s.showEqualKeys, Object.keys(view.configKeys.equal).length]);
     if (this.changed('menu', menu)) this.renderColumnsMenu(metricCols, s.showEqualKeys ?? false);
-    const runsByDir = new Map(view.runs.map((r) => [r.runDir, r]));
-    const scatter = s.scatter ?? { cost: 'params', accuracy: 'best', log: true };
-    this.points = scatterPoints(this.shown, runsByDir, scatter);
-    this.front = scatterFront(this.points);
-    if (this.changed('scatter', JSON.stringify([this.points, scatter, look]))) {
-      this.renderScatterControls(scatter);
-      this.scatter.render({ points: this.points, front: this.front, ...scatter, theme, width });
-    }
-    const lines = this.rows.map((r) => [r.id, this.axes.map((a) => r.config[a.key.slice(7)] ?? r.cells[a.key]?.value)]);
-    if (this.changed('parallel', JSON.stringify([lines, this.axes, brush, look]))) {
-      this.renderParallelControls(brush);
+    this.renderScatter(s.scatter ?? { cost: 'params', accuracy: 'best', log: true }, theme, width, look);
+    const parallelSignature = JSON.stringify([this.axes, brush, look]);
+    if (this.changed('parallelControls', JSON.stringify([parallelMetrics, brush]))) this.renderParallelControls(brush);
+    if (rowsChanged || this.drawn.parallel !== parallelSignature) {
+      this.drawn.parallel = parallelSignature;
       this.parallel.render({ rows: this.rows, axes: this.axes, brush, theme, width });
     }
     this.renderCurves(theme, width, look);
-    if (
-      this.changed(
-        'diff',
-        JSON.stringify([
-          view.runs.map((r) => [r.runDir, r.name]),
-          s.selected,
-          this.diff?.a.runDir,
-          this.diff?.b.runDir,
-        ]),
-      )
-    )
+    // The diff's pickers list every run: drawn again when a run's name, the selection or the pair changed.
+    if (!sameItems(this.diffRuns, view.runs)) {
+      this.diffRuns = view.runs;
+      const names = JSON.stringify(view.runs.map((r) => [r.runDir, r.name]));
+      if (names !== this.diffNames) {
+        this.diffNames = names;
+        this.diffVersion++;
+      }
+    }
+    if (this.changed('diff', JSON.stringify([this.diffVersion, s.selected, this.diff?.a.runDir, this.diff?.b.runDir])))
       this.renderDiff();
     document.body.dataset.rendered = String(view.runs.length);
+  }
+
+  /** The scatter's points, each row's computed once per row and options; the chart patched where points changed. */
+  private renderScatter(
+    scatter: NonNullable<UiState['scatter']>,
+    theme: ReturnType<typeof chartTheme>,
+    width: number,
+    look: string,
+  ): void {
+    const options = JSON.stringify(scatter);
+    let runsByDir: Map<string, CompareViewModel['runs'][number]> | undefined;
+    const points = uniquePoints(
+      this.shown.map((row) => {
+        const cached = this.rowPoints.get(row);
+        if (cached && cached.options === options) return cached.points;
+        runsByDir ??= new Map(this.view.runs.map((r) => [r.runDir, r]));
+        const computed = rowScatterPoints(row, runsByDir, scatter);
+        this.rowPoints.set(row, { options, points: computed });
+        return computed;
+      }),
+    );
+    const pointsChanged = !sameItems(points, this.points);
+    if (pointsChanged) {
+      this.points = points;
+      this.front = scatterFront(points);
+    }
+    if (this.changed('scatterControls', options)) this.renderScatterControls(scatter);
+    if (pointsChanged || this.changed('scatter', JSON.stringify([options, look])))
+      this.scatter.render({ points: this.points, front: this.front, ...scatter, theme, width });
   }
 
   /** True (and remembered) when a part's inputs differ from what it was last drawn from. */
@@ -368,23 +485,28 @@ export class CompareView {
 
   private renderCurves(theme: ReturnType<typeof chartTheme>, width: number, look: string): void {
     const rows = this.curveRows();
-    const metrics = curveMetrics(rows.flatMap((r) => (r.run ? [r.run] : [])).concat(this.view.runs.slice(0, 50)));
-    const metric = metrics.includes(this.host.state().curveMetric ?? '')
-      ? (this.host.state().curveMetric ?? 'valAcc')
-      : (metrics[0] ?? 'valAcc');
-    const runsByDir = new Map(this.view.runs.map((r) => [r.runDir, r]));
-    const members = (row: CompareRow) =>
-      row.runDirs.flatMap((d) => {
-        const r = runsByDir.get(d);
+    let runsByDir: Map<string, CompareViewModel['runs'][number]> | undefined;
+    const members = (row: CompareRow) => {
+      if (row.run) return [row.run];
+      runsByDir ??= new Map(this.view.runs.map((r) => [r.runDir, r]));
+      return row.runDirs.flatMap((d) => {
+        const r = runsByDir?.get(d);
         return r ? [r] : [];
       });
+    };
+    // Rows and runs are replaced when their data changes: their identities stand for their curves.
+    const sampled = this.view.runs.slice(0, 50);
     const signature = JSON.stringify([
-      rows.map((row) => [row.id, row.label, members(row).map((r) => r.curves?.series[metric])]),
-      metric,
-      metrics,
+      rows.map((row) => [idOf(row), row.run ? 0 : members(row).map((r) => idOf(r))]),
+      sampled.map((r) => idOf(r)),
+      this.host.state().curveMetric,
       look,
     ]);
     if (!this.changed('curves', signature)) return;
+    const metrics = curveMetrics(rows.flatMap((r) => (r.run ? [r.run] : [])).concat(sampled));
+    const metric = metrics.includes(this.host.state().curveMetric ?? '')
+      ? (this.host.state().curveMetric ?? 'valAcc')
+      : (metrics[0] ?? 'valAcc');
     clear(this.curveControls);
     const choose = select(
       'Curve metric',
@@ -408,9 +530,9 @@ export class CompareView {
     clear(this.diffControls);
     const runs = this.view.runs;
     const selectedRuns = (this.host.state().selected ?? []).filter((id) => runs.some((r) => r.runDir === id));
-    const options: [string, string][] = runs.map((r) => [r.runDir, runLabel(r)]);
-    const a = select('First run', 'diff-a', options, this.diff?.a.runDir ?? selectedRuns[0] ?? '');
-    const b = select('Second run', 'diff-b', options, this.diff?.b.runDir ?? selectedRuns[1] ?? '');
+    const options = (): [string, string][] => runs.map((r) => [r.runDir, runLabel(r)]);
+    const a = lazySelect('First run', 'diff-a', options, this.diff?.a.runDir ?? selectedRuns[0] ?? '');
+    const b = lazySelect('Second run', 'diff-b', options, this.diff?.b.runDir ?? selectedRuns[1] ?? '');
     const only = checkbox('only differences', 'diff-only', true);
     const go = () => {
       if (a.value && b.value) this.host.requestDiff(a.value, b.value);

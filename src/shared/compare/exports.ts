@@ -73,6 +73,8 @@ export function cellText(row: CompareRow, column: TableColumn, view: CompareView
   const metric = column.metric ?? METRIC_BY_KEY.get(column.key);
   if (!metric) return '';
   const cell = row.cells[column.key];
+  const reason = cell ? undefined : row.reasons?.[column.key];
+  if (reason) return reason;
   const ci = formatCi(metric.kind, cell);
   const text = formatCell(metric.kind, cell);
   return ci ? `${text}, ${ci}${cell?.excludesZero ? ' *' : ''}` : text;

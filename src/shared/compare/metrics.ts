@@ -134,7 +134,7 @@ export const METRICS: readonly MetricDef[] = [
     label: 'Speed-up',
     kind: 'ratio',
     better: 'max',
-    description: 'Teacher latency ÷ student latency',
+    description: 'Teacher latency ÷ student latency; “within noise” when they differ by less than their spread',
     of: (r) => r.speedup,
   },
   {

@@ -104,9 +104,9 @@ export function compareRunOf(files: RunFiles): CompareRunView {
     compressionRatio:
       summary?.compressionRatio ??
       (teacherArch && productArch?.params ? teacherArch.params / productArch.params : undefined),
-    speedup:
-      summary?.speedup ??
-      (teacherMetrics && productMetrics?.latencyMs ? teacherMetrics.latencyMs / productMetrics.latencyMs : undefined),
+    // Only the summary says whether the latencies differ beyond their spread: no ratio of our own.
+    speedup: summary?.speedup,
+    speedupWithinNoise: summary?.speedupWithinNoise === true ? true : undefined,
     valCurve,
   };
 }

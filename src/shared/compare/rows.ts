@@ -28,6 +28,8 @@ export interface CompareRow {
   runDirs: string[];
   config: Record<string, ConfigScalar>;
   cells: Record<string, Cell>;
+  /** Why a metric has no value, where the run store says (the speed-up "within noise"). */
+  reasons?: Record<string, string>;
   run?: CompareRunView;
   group?: CompareGroupView;
 }
@@ -51,6 +53,9 @@ export function shortKey(key: string): string {
   return parts.slice(-2).join('.');
 }
 
+/** What a speed-up cell reads when the summary found the latencies within their spread. */
+export const WITHIN_NOISE = 'within noise';
+
 export function runRow(run: CompareRunView): CompareRow {
   const cells: Record<string, Cell> = {};
   for (const metric of METRICS) {
@@ -58,6 +63,7 @@ export function runRow(run: CompareRunView): CompareRow {
     if (value !== undefined) cells[metric.key] = { value, n: 1 };
   }
   return {
+    ...(run.speedupWithinNoise && !cells.speedup ? { reasons: { speedup: WITHIN_NOISE } } : {}),
     id: run.runDir,
     kind: 'run',
     label: runLabel(run),
@@ -97,6 +103,8 @@ export function groupRow(
       excludesZero: stat.excludesZero,
     };
   }
+  // The engine's statistics take the speed-up from summaries only; none at all and a run within noise: say so.
+  const withinNoise = !cells.speedup && members.some((m) => m.speedupWithinNoise);
   const first = members[0];
   const label =
     configLabel(group.config, labelKeys) || (first ? (first.cell ?? first.experiment) : group.key) || 'all runs';
@@ -111,6 +119,7 @@ export function groupRow(
     runDirs: group.runDirs,
     config: group.config,
     cells,
+    ...(withinNoise ? { reasons: { speedup: WITHIN_NOISE } } : {}),
     group,
   };
 }

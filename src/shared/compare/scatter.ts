@@ -65,62 +65,81 @@ export function scatterPoints(
   runsByDir: ReadonlyMap<string, CompareRunView>,
   options: ScatterOptions,
 ): ScatterPoint[] {
+  return uniquePoints(rows.map((row) => rowScatterPoints(row, runsByDir, options)));
+}
+
+/** The rows' points in order, a teacher shared by several rows once. */
+export function uniquePoints(perRow: readonly (readonly ScatterPoint[])[]): ScatterPoint[] {
   const points: ScatterPoint[] = [];
   const seen = new Set<string>();
+  for (const list of perRow)
+    for (const p of list) {
+      if (p.kind === 'teacher') {
+        if (seen.has(p.id)) continue;
+        seen.add(p.id);
+      }
+      points.push(p);
+    }
+  return points;
+}
+
+/** One row's points: its distilled student, its baseline and its teacher (none for an unfinished row). */
+export function rowScatterPoints(
+  row: CompareRow,
+  runsByDir: ReadonlyMap<string, CompareRunView>,
+  options: ScatterOptions,
+): ScatterPoint[] {
+  const points: ScatterPoint[] = [];
   const accKey = `student.${options.accuracy}.test`;
   const costKey = COST_METRIC[options.cost];
-  for (const row of rows) {
-    // Finished runs and groups only: a failed or stopped run's figures are not a result.
-    if (row.status !== 'done') continue;
-    const acc = row.cells[accKey];
-    const cost = row.cells[costKey];
-    const runDir = row.runDirs[0] ?? row.id;
-    if (acc && cost && cost.value > 0)
-      points.push({
-        id: row.id,
-        rowId: row.id,
-        kind: 'distilled',
-        x: cost.value,
-        y: acc.value,
-        yStd: acc.std,
-        xStd: cost.std,
-        n: acc.n,
-        label: row.label,
-        runDir,
-      });
-    const members = memberRuns(row, runsByDir);
-    const side = (kind: 'baseline' | 'teacher') => {
-      const pairs = members.flatMap((m) => {
-        const ba = kind === 'baseline' ? m.baseline : m.teacher;
-        const c = costOf(kind === 'baseline' ? (m.baselineCost ?? undefined) : m.teacherCost, options.cost);
-        return ba && c !== undefined && c > 0 ? [{ y: ba[options.accuracy], x: c }] : [];
-      });
-      const y = mean(pairs.map((p) => p.y));
-      const x = mean(pairs.map((p) => p.x));
-      if (x === undefined || y === undefined) return;
-      const std = (vs: number[], m: number) =>
-        vs.length > 1 ? Math.sqrt(vs.reduce((s, v) => s + (v - m) ** 2, 0) / (vs.length - 1)) : undefined;
-      const id = kind === 'baseline' ? `${row.id}#baseline` : `teacher:${x}:${y}`;
-      if (kind === 'teacher' && seen.has(id)) return;
-      seen.add(id);
-      points.push({
-        id,
-        rowId: row.id,
-        kind,
-        x,
+  // Finished runs and groups only: a failed or stopped run's figures are not a result.
+  if (row.status !== 'done') return points;
+  const acc = row.cells[accKey];
+  const cost = row.cells[costKey];
+  const runDir = row.runDirs[0] ?? row.id;
+  if (acc && cost && cost.value > 0)
+    points.push({
+      id: row.id,
+      rowId: row.id,
+      kind: 'distilled',
+      x: cost.value,
+      y: acc.value,
+      yStd: acc.std,
+      xStd: cost.std,
+      n: acc.n,
+      label: row.label,
+      runDir,
+    });
+  const members = memberRuns(row, runsByDir);
+  const side = (kind: 'baseline' | 'teacher') => {
+    const pairs = members.flatMap((m) => {
+      const ba = kind === 'baseline' ? m.baseline : m.teacher;
+      const c = costOf(kind === 'baseline' ? (m.baselineCost ?? undefined) : m.teacherCost, options.cost);
+      return ba && c !== undefined && c > 0 ? [{ y: ba[options.accuracy], x: c }] : [];
+    });
+    const y = mean(pairs.map((p) => p.y));
+    const x = mean(pairs.map((p) => p.x));
+    if (x === undefined || y === undefined) return;
+    const std = (vs: number[], m: number) =>
+      vs.length > 1 ? Math.sqrt(vs.reduce((s, v) => s + (v - m) ** 2, 0) / (vs.length - 1)) : undefined;
+    const id = kind === 'baseline' ? `${row.id}#baseline` : `teacher:${x}:${y}`;
+    points.push({
+      id,
+      rowId: row.id,
+      kind,
+      x,
+      y,
+      yStd: std(
+        pairs.map((p) => p.y),
         y,
-        yStd: std(
-          pairs.map((p) => p.y),
-          y,
-        ),
-        n: pairs.length,
-        label: `${kind} of ${row.label}`,
-        runDir,
-      });
-    };
-    side('baseline');
-    side('teacher');
-  }
+      ),
+      n: pairs.length,
+      label: `${kind} of ${row.label}`,
+      runDir,
+    });
+  };
+  side('baseline');
+  side('teacher');
   return points;
 }
 

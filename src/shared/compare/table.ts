@@ -37,14 +37,26 @@ export function sortRows(rows: readonly CompareRow[], column: string, descending
     .map(({ row }) => row);
 }
 
+/** What the text filter searches in a row, built once per row (rows are rebuilt when they change). */
+const haystacks = new WeakMap<CompareRow, string>();
+
+function haystackOf(row: CompareRow): string {
+  let haystack = haystacks.get(row);
+  if (haystack === undefined) {
+    haystack = `${row.searchText} ${row.label.toLowerCase()} ${Object.entries(row.config)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ')
+      .toLowerCase()}`;
+    haystacks.set(row, haystack);
+  }
+  return haystack;
+}
+
 /** True when every word of the text occurs in the row's label, names, notes or config values. */
 export function matchesText(row: CompareRow, text: string): boolean {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const haystack = `${row.searchText} ${row.label.toLowerCase()} ${Object.entries(row.config)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ')
-    .toLowerCase()}`;
+  const haystack = haystackOf(row);
   return words.every((w) => haystack.includes(w));
 }
 
