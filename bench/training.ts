@@ -3,7 +3,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { iterateBatches } from '../src/engine/data';
 import { FusedAdamOptimizer } from '../src/engine/backend/fusedAdam';
-import { batchAt, createWorkload, kdStep, teacherSource, type KdWorkload, type PairSpec } from './kdStep';
+import {
+  batchAt,
+  createWorkload,
+  kdStep,
+  teacherSource,
+  withWarmWorkload,
+  type KdWorkload,
+  type PairSpec,
+} from './kdStep';
 import { stepFlops } from './flops';
 
 export type OptimizerVariant = 'engine' | 'fused-adam';
@@ -50,20 +58,17 @@ export function kdStepFlops(work: KdWorkload, liveTeacher: boolean): number {
 }
 
 export function measureSteps(spec: PairSpec, options: StepOptions): StepMeasure {
-  const work = createWorkload(spec, spec.batchSize * 8);
   const optimizer = options.optimizer ?? 'engine';
-  if (optimizer === 'fused-adam') useFusedAdam(work);
-  const teacher = teacherSource(work, options.teacher === 'cached');
-  try {
-    for (let i = 0; i < options.warmup; i++) kdStep(work, teacher, batchAt(work, i));
+  const prepare = optimizer === 'fused-adam' ? useFusedAdam : undefined;
+  return withWarmWorkload(spec, { cached: options.teacher === 'cached', warmup: options.warmup, prepare }, (warm) => {
     const times: number[] = [];
     for (let i = 0; i < options.steps; i++) {
       const start = performance.now();
-      kdStep(work, teacher, batchAt(work, options.warmup + i));
+      warm.step(i);
       times.push(performance.now() - start);
     }
     const ms = median(times);
-    const flops = kdStepFlops(work, options.teacher === 'live');
+    const flops = kdStepFlops(warm.work, options.teacher === 'live');
     return {
       pair: spec.name,
       backend: tf.getBackend(),
@@ -78,10 +83,7 @@ export function measureSteps(spec: PairSpec, options: StepOptions): StepMeasure 
       flopsPerStep: flops,
       gflops: flops / ms / 1e6,
     };
-  } finally {
-    teacher.dispose();
-    work.dispose();
-  }
+  });
 }
 
 export interface CachingMeasure {
