@@ -55,6 +55,7 @@ interface PeerStep {
   teacher: 'live' | 'cached';
   batchSize: number;
   msPerStep: number;
+  cpuMsPerStep?: number;
   minMs: number;
   samplesPerSecond: number;
 }
@@ -126,6 +127,11 @@ async function importWebviewBench(): Promise<unknown> {
   }
 }
 
+/** Writes what has been measured so far (a run cut short on a crowded machine still leaves its figures). */
+function checkpoint(file: string | undefined, report: Record<string, unknown>): void {
+  if (file) fs.writeFileSync(file, JSON.stringify({ ...report, partial: true }, null, 2) + '\n');
+}
+
 function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -140,9 +146,20 @@ async function main(): Promise<void> {
     .name('bench')
     .option('--only <sections>', `comma-separated subset of: ${SECTIONS.join(', ')}`)
     .option('--memory-steps <n>', 'steps of the memory run', '1000')
+    .option(
+      '--pairs <names>',
+      `the vision section's pairs, comma-separated (default: all of ${VISION_PAIRS.map((p) => p.name).join(', ')})`,
+    )
     .option('--out <file>', 'also write the JSON document to this file');
   program.parse(process.argv);
-  const options = program.opts<{ only?: string; memorySteps: string; out?: string }>();
+  const options = program.opts<{ only?: string; memorySteps: string; out?: string; pairs?: string }>();
+  const visionPairs = options.pairs
+    ? options.pairs.split(',').map((name) => {
+        const spec = VISION_PAIRS.find((p) => p.name === name.trim());
+        if (!spec) throw new Error(`unknown pair "${name}"; known: ${VISION_PAIRS.map((p) => p.name).join(', ')}`);
+        return spec;
+      })
+    : VISION_PAIRS;
   const wanted = new Set<Section>(
     options.only ? (options.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS,
   );
@@ -176,6 +193,7 @@ async function main(): Promise<void> {
     if (peer?.available && ran.available) peer.results.push(...ran.results);
     else if (!peer?.available) peer = ran;
     report.peer = peer;
+    checkpoint(options.out, report);
   };
   if (wanted.has('peer')) {
     progress('peer: the same KD steps in PyTorch (the newest torch found)');
@@ -219,7 +237,7 @@ async function main(): Promise<void> {
   }
   if (wanted.has('vision')) {
     // Pair by pair, PyTorch then ours, so a change in the machine's load hits both sides of a ratio alike.
-    for (const spec of VISION_PAIRS) {
+    for (const spec of visionPairs) {
       if (wanted.has('peer')) {
         progress(`peer: ${spec.name}`);
         runPeer([spec], VISION_PEER_STEPS);
@@ -227,6 +245,8 @@ async function main(): Promise<void> {
       for (const teacher of ['live', 'cached'] as const) {
         progress(`wasm: ${spec.name}, ${teacher} teacher`);
         training.push(withFraction(measureSteps(spec, { teacher, ...VISION_STEPS }), limitGflops));
+        report.training = training;
+        checkpoint(options.out, report);
       }
     }
     progress(`wasm: profile of one ${RESNET_PAIR.name} step`);
@@ -319,6 +339,8 @@ function compare(
                 oursBestMs: round(ours.minMs, 1),
                 pytorchBestMs: round(p.minMs, 1),
                 bestSpeedRelativeToPyTorch: round(p.minMs / ours.minMs),
+                oursCpuMs: round(ours.cpuMsPerStep, 1),
+                pytorchCpuMs: p.cpuMsPerStep === undefined ? null : round(p.cpuMsPerStep, 1),
               },
             ]
           : [];

@@ -34,6 +34,8 @@ export interface StepMeasure {
   steps: number;
   msPerStep: number;
   minMs: number;
+  /** Median CPU time of the whole process per step (every thread): the cost on an idle machine. */
+  cpuMsPerStep: number;
   samplesPerSecond: number;
   /** Matrix-product and convolution FLOPs of one step (teacher forward included when live). */
   flopsPerStep: number;
@@ -62,10 +64,14 @@ export function measureSteps(spec: PairSpec, options: StepOptions): StepMeasure 
   const prepare = optimizer === 'fused-adam' ? useFusedAdam : undefined;
   return withWarmWorkload(spec, { cached: options.teacher === 'cached', warmup: options.warmup, prepare }, (warm) => {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < options.steps; i++) {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       warm.step(i);
+      const used = process.cpuUsage(cpuStart);
       times.push(performance.now() - start);
+      cpu.push((used.user + used.system) / 1000);
     }
     const ms = median(times);
     const flops = kdStepFlops(warm.work, options.teacher === 'live');
@@ -79,6 +85,7 @@ export function measureSteps(spec: PairSpec, options: StepOptions): StepMeasure 
       steps: options.steps,
       msPerStep: ms,
       minMs: Math.min(...times),
+      cpuMsPerStep: median(cpu),
       samplesPerSecond: (spec.batchSize / ms) * 1e3,
       flopsPerStep: flops,
       gflops: flops / ms / 1e6,
