@@ -195,7 +195,8 @@ async function main(): Promise<void> {
     report.peer = peer;
     checkpoint(options.out, report);
   };
-  if (wanted.has('peer')) {
+  // The MLP and LeNet peers pair with the wasm section; `--only peer,vision` times the 32×32×3 pairs alone.
+  if (wanted.has('peer') && (wanted.has('wasm') || !wanted.has('vision'))) {
     progress('peer: the same KD steps in PyTorch (the newest torch found)');
     runPeer([HINTON_MLP, LENET_PAIR], PEER_STEPS);
   }

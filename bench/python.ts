@@ -12,7 +12,7 @@ export type Unavailable = { available: false; reason: string };
 /** An interpreter that imports the module, with the module's version. */
 export interface PythonCandidate {
   python: string;
-  /** sys.executable: two names for one interpreter count once. */
+  /** sys.executable with links resolved: two names for one interpreter count once. */
   executable: string;
   version: string;
 }
@@ -34,7 +34,7 @@ export function probePythons(
   for (const python of candidates) {
     const probe = spawnSync(
       python,
-      ['-c', `import sys, ${module}; print(sys.executable); print(${module}.__version__)`],
+      ['-c', `import os, sys, ${module}; print(os.path.realpath(sys.executable)); print(${module}.__version__)`],
       {
         encoding: 'utf8',
         timeout: 60_000,
