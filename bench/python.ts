@@ -32,12 +32,13 @@ export function probePythons(
   const found: PythonCandidate[] = [];
   const tried: string[] = [];
   for (const python of candidates) {
+    // Importing torch took over a minute on a machine at load average 40: the probe waits up to five.
     const probe = spawnSync(
       python,
       ['-c', `import os, sys, ${module}; print(os.path.realpath(sys.executable)); print(${module}.__version__)`],
       {
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: 300_000,
       },
     );
     if (probe.error) {
