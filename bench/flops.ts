@@ -21,6 +21,11 @@ function layerProducts(layer: tf.layers.Layer): LayerProducts | undefined {
     const out = layer.outputShape as number[];
     return { forward: 2 * out[1] * out[2] * kh * kw * cin * cout };
   }
+  if (className === 'DepthwiseConv2D') {
+    const [kh, kw, cin, multiplier] = kernel.shape;
+    const out = layer.outputShape as number[];
+    return { forward: 2 * out[1] * out[2] * kh * kw * cin * multiplier };
+  }
   return undefined;
 }
 

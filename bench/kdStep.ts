@@ -42,6 +42,36 @@ export const LENET_PAIR: PairSpec = {
   student: { preset: 'lenet5', width: 0.5 },
 };
 
+/** The CIFAR family's ResNet-20 teacher and ResNet-8 student on 32×32×3 images, batch 128. */
+export const RESNET_PAIR: PairSpec = {
+  name: 'resnet20-resnet8',
+  inputShape: [32, 32, 3],
+  classes: 10,
+  batchSize: 128,
+  teacher: { preset: 'resnet', depth: 20 },
+  student: { preset: 'resnet', depth: 8 },
+};
+
+/** VGG-13 teacher and the nearest preset to RepDistiller's VGG-8 student: VGG-11 at half width. */
+export const VGG_PAIR: PairSpec = {
+  name: 'vgg13-vgg11w0.5',
+  inputShape: [32, 32, 3],
+  classes: 10,
+  batchSize: 128,
+  teacher: { preset: 'vgg', depth: 13 },
+  student: { preset: 'vgg', depth: 11, width: 0.5 },
+};
+
+/** ResNet-20 teacher and RepDistiller's MobileNetV2 student (width 0.5). */
+export const MOBILENET_PAIR: PairSpec = {
+  name: 'resnet20-mobilenetv2w0.5',
+  inputShape: [32, 32, 3],
+  classes: 10,
+  batchSize: 128,
+  teacher: { preset: 'resnet', depth: 20 },
+  student: { preset: 'mobilenetV2', width: 0.5 },
+};
+
 /** A small pair for the memory run (many steps, little compute). */
 export const SMALL_MLP: PairSpec = {
   name: 'small-mlp',
@@ -155,4 +185,42 @@ export function batchAt(work: KdWorkload, i: number): Batch {
 /** One optimisation step of the student exactly as the engine's trainer runs it. */
 export function kdStep(work: KdWorkload, teacher: TeacherSource, batch: Batch): StepResult {
   return trainStep(work.student, [], work.variables, work.optimizer, work.terms, teacher, batch, work.dataset, 1, 0);
+}
+
+/** A warmed-up workload: `step(i)` runs the i-th step after the warm-up ones. */
+export interface WarmWorkload {
+  work: KdWorkload;
+  step(i: number): StepResult;
+}
+
+/**
+ * Builds the pair's workload (8 batches of random data), runs `warmup` steps with the teacher live
+ * or cached, hands the warm workload to `body`, and disposes of everything once `body` is done
+ * (once its promise settles, when it returns one). The one place where the benchmark's timings
+ * and profiles set up and warm a step.
+ */
+export function withWarmWorkload<T>(
+  spec: PairSpec,
+  options: { cached: boolean; warmup: number; prepare?: (work: KdWorkload) => void },
+  body: (warm: WarmWorkload) => T,
+): T {
+  const work = createWorkload(spec, spec.batchSize * 8);
+  let teacher: TeacherSource | undefined;
+  const cleanup = (): void => {
+    teacher?.dispose();
+    work.dispose();
+  };
+  let result: T;
+  try {
+    options.prepare?.(work);
+    const source = (teacher = teacherSource(work, options.cached));
+    for (let i = 0; i < options.warmup; i++) kdStep(work, source, batchAt(work, i));
+    result = body({ work, step: (i) => kdStep(work, source, batchAt(work, options.warmup + i)) });
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(cleanup) as T;
+  cleanup();
+  return result;
 }

@@ -13,27 +13,20 @@ import { Command } from 'commander';
 import { selectBackend, type BackendChoice } from '../src/engine/backend/select';
 import { FusedAdamOptimizer } from '../src/engine/backend/fusedAdam';
 import { createOptimizer } from '../src/engine/train/optimizer';
-import {
-  batchAt,
-  createWorkload,
-  HINTON_MLP,
-  kdStep,
-  LENET_PAIR,
-  SMALL_MLP,
-  teacherSource,
-  type PairSpec,
-} from './kdStep';
+import { HINTON_MLP, LENET_PAIR, MOBILENET_PAIR, RESNET_PAIR, SMALL_MLP, VGG_PAIR, type PairSpec } from './kdStep';
 import { measureCaching, measureSteps, type StepMeasure } from './training';
 import { measureMemory } from './memory';
 import { measureLatencyAgreement } from './latency';
 import { measureEventLoop } from './eventLoop';
-import { runPeerScript, type Unavailable } from './python';
+import { runFastestScript, runPeerScript, type Unavailable } from './python';
 import { measureSweep } from './sweep';
+import { profileStep } from './profile';
 
 const SECTIONS = [
   'limit',
   'peer',
   'wasm',
+  'vision',
   'cpu',
   'memory',
   'caching',
@@ -64,6 +57,7 @@ interface PeerStep {
   teacher: 'live' | 'cached';
   batchSize: number;
   msPerStep: number;
+  cpuMsPerStep?: number;
   minMs: number;
   samplesPerSecond: number;
 }
@@ -71,6 +65,9 @@ interface PeerStep {
 interface PeerResult {
   available: true;
   torch: string;
+  /** MKL, oneDNN and CPU-capability lines of torch.__config__.show(). */
+  build: Record<string, string>;
+  considered: string[];
   threads: number;
   configMentionsOpenblas: boolean;
   blasInfo: string;
@@ -84,6 +81,10 @@ const WASM_STEPS = { warmup: 3, steps: 20 };
 const CPU_MLP_STEPS = { warmup: 1, steps: 3 };
 const CPU_CONV_STEPS = { warmup: 1, steps: 4 };
 const PEER_STEPS = { warmup: 3, steps: 20 };
+/** The 32×32×3 pairs take seconds per step on wasm: few steps, each side interleaved per pair. */
+const VISION_STEPS = { warmup: 1, steps: 3 };
+const VISION_PEER_STEPS = { warmup: 2, steps: 5 };
+const VISION_PAIRS = [RESNET_PAIR, VGG_PAIR, MOBILENET_PAIR];
 
 function machine(): Record<string, unknown> {
   const cpus = os.cpus();
@@ -102,45 +103,6 @@ function packageVersion(name: string): string {
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
-  }
-}
-
-/** The kernels of one step, by total time (wasm runs kernels synchronously, so their times are real). */
-async function profileStep(spec: PairSpec, cached: boolean): Promise<Record<string, unknown>> {
-  const work = createWorkload(spec, spec.batchSize * 8);
-  const teacher = teacherSource(work, cached);
-  try {
-    for (let i = 0; i < 3; i++) kdStep(work, teacher, batchAt(work, i));
-    const started = performance.now();
-    const info = await tf.profile(() => {
-      kdStep(work, teacher, batchAt(work, 3));
-    });
-    const wallMs = performance.now() - started;
-    const byName = new Map<string, { ms: number; calls: number }>();
-    for (const k of info.kernels) {
-      // Ops that wrap kernels (names ending in __op) would count their kernels twice.
-      if (k.name.endsWith('__op')) continue;
-      const entry = byName.get(k.name) ?? { ms: 0, calls: 0 };
-      entry.ms += Number(k.kernelTimeMs);
-      entry.calls++;
-      byName.set(k.name, entry);
-    }
-    const kernels = [...byName.entries()]
-      .map(([name, e]) => ({ name, ms: Math.round(e.ms * 100) / 100, calls: e.calls }))
-      .sort((a, b) => b.ms - a.ms);
-    const kernelMs = kernels.reduce((s, k) => s + k.ms, 0);
-    return {
-      pair: spec.name,
-      teacher: cached ? 'cached' : 'live',
-      backend: tf.getBackend(),
-      wallMs,
-      kernelMs,
-      kernelLaunches: info.kernels.filter((k) => !k.name.endsWith('__op')).length,
-      top: kernels.slice(0, 14),
-    };
-  } finally {
-    teacher.dispose();
-    work.dispose();
   }
 }
 
@@ -167,6 +129,11 @@ async function importWebviewBench(): Promise<unknown> {
   }
 }
 
+/** Writes what has been measured so far (a run cut short on a crowded machine still leaves its figures). */
+function checkpoint(file: string | undefined, report: Record<string, unknown>): void {
+  if (file) fs.writeFileSync(file, JSON.stringify({ ...report, partial: true }, null, 2) + '\n');
+}
+
 function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -181,9 +148,20 @@ async function main(): Promise<void> {
     .name('bench')
     .option('--only <sections>', `comma-separated subset of: ${SECTIONS.join(', ')}`)
     .option('--memory-steps <n>', 'steps of the memory run', '1000')
+    .option(
+      '--pairs <names>',
+      `the vision section's pairs, comma-separated (default: all of ${VISION_PAIRS.map((p) => p.name).join(', ')})`,
+    )
     .option('--out <file>', 'also write the JSON document to this file');
   program.parse(process.argv);
-  const options = program.opts<{ only?: string; memorySteps: string; out?: string }>();
+  const options = program.opts<{ only?: string; memorySteps: string; out?: string; pairs?: string }>();
+  const visionPairs = options.pairs
+    ? options.pairs.split(',').map((name) => {
+        const spec = VISION_PAIRS.find((p) => p.name === name.trim());
+        if (!spec) throw new Error(`unknown pair "${name}"; known: ${VISION_PAIRS.map((p) => p.name).join(', ')}`);
+        return spec;
+      })
+    : VISION_PAIRS;
   const wanted = new Set<Section>(
     options.only ? (options.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS,
   );
@@ -202,25 +180,32 @@ async function main(): Promise<void> {
   // The Python peers first, while this process is idle, so they do not compete with it.
   let limit: GemmResult | Unavailable | undefined;
   if (wanted.has('limit')) {
-    progress('limit: numpy f32 GEMM');
-    limit = runPeerScript<GemmResult>(ROOT, 'gemm.py', 'numpy', ['1024', '2048'], 120_000);
+    progress('limit: numpy f32 GEMM (every Python with numpy; the fastest counts)');
+    limit = runFastestScript<GemmResult>(ROOT, 'gemm.py', 'numpy', ['1024', '2048'], 120_000, (r) => r.gflops);
     report.limit = limit;
   }
   const limitGflops = limit && limit.available ? limit.gflops : undefined;
   let peer: PeerResult | Unavailable | undefined;
-  if (wanted.has('peer')) {
-    progress('peer: the same KD steps in PyTorch');
-    const cases = [HINTON_MLP, LENET_PAIR].flatMap((spec) =>
-      (['live', 'cached'] as const).map((teacher) => ({ pair: spec.name, teacher, ...PEER_STEPS })),
+  const runPeer = (pairs: PairSpec[], steps: { warmup: number; steps: number }): void => {
+    const cases = pairs.flatMap((spec) =>
+      (['live', 'cached'] as const).map((teacher) => ({ pair: spec.name, teacher, ...steps })),
     );
-    peer = runPeerScript<PeerResult>(ROOT, 'kd_step.py', 'torch', [JSON.stringify(cases)], 300_000);
-    if (peer.available) peer.results.forEach((r) => delete r.stepMs);
+    const ran = runPeerScript<PeerResult>(ROOT, 'kd_step.py', 'torch', [JSON.stringify(cases)], 600_000);
+    if (ran.available) ran.results.forEach((r) => delete r.stepMs);
+    if (peer?.available && ran.available) peer.results.push(...ran.results);
+    else if (!peer?.available) peer = ran;
     report.peer = peer;
+    checkpoint(options.out, report);
+  };
+  // The MLP and LeNet peers pair with the wasm section; `--only peer,vision` times the 32×32×3 pairs alone.
+  if (wanted.has('peer') && (wanted.has('wasm') || !wanted.has('vision'))) {
+    progress('peer: the same KD steps in PyTorch (the newest torch found)');
+    runPeer([HINTON_MLP, LENET_PAIR], PEER_STEPS);
   }
 
   const backends: Record<string, BackendChoice> = {};
   const training: (StepMeasure & { fractionOfLimit?: number })[] = [];
-  const needsWasm = ['wasm', 'memory', 'caching', 'latency'].some((s) => wanted.has(s as Section));
+  const needsWasm = ['wasm', 'vision', 'memory', 'caching', 'latency'].some((s) => wanted.has(s as Section));
   if (needsWasm) {
     backends.wasm = await selectBackend('wasm');
     progress(`wasm: ${backends.wasm.threads ?? 1} thread(s) ${backends.wasm.notes.join('; ')}`);
@@ -250,8 +235,26 @@ async function main(): Promise<void> {
         }
       }
     }
-    progress('wasm: profile of one Hinton MLP step');
+    progress('wasm: profile of one Hinton MLP and one LeNet step');
     report.profile = [await profileStep(HINTON_MLP, true), await profileStep(LENET_PAIR, true)];
+  }
+  if (wanted.has('vision')) {
+    // Pair by pair, PyTorch then ours, so a change in the machine's load hits both sides of a ratio alike.
+    for (const spec of visionPairs) {
+      if (wanted.has('peer')) {
+        progress(`peer: ${spec.name}`);
+        runPeer([spec], VISION_PEER_STEPS);
+      }
+      for (const teacher of ['live', 'cached'] as const) {
+        progress(`wasm: ${spec.name}, ${teacher} teacher`);
+        training.push(withFraction(measureSteps(spec, { teacher, ...VISION_STEPS }), limitGflops));
+        report.training = training;
+        checkpoint(options.out, report);
+      }
+    }
+    progress(`wasm: profile of one ${RESNET_PAIR.name} step`);
+    const profiles = (report.profile as unknown[] | undefined) ?? [];
+    report.profile = [...profiles, await profileStep(RESNET_PAIR, true, 1)];
   }
   if (wanted.has('caching')) {
     progress('caching: epoch with a live teacher versus cached logits');
@@ -348,6 +351,8 @@ function compare(
                 oursBestMs: round(ours.minMs, 1),
                 pytorchBestMs: round(p.minMs, 1),
                 bestSpeedRelativeToPyTorch: round(p.minMs / ours.minMs),
+                oursCpuMs: round(ours.cpuMsPerStep, 1),
+                pytorchCpuMs: p.cpuMsPerStep === undefined ? null : round(p.cpuMsPerStep, 1),
               },
             ]
           : [];
@@ -373,9 +378,18 @@ function targets(
 ): Record<string, boolean | null> {
   // The product as it ships: the engine's own optimizer, the teacher run every step.
   const mlp = find(training, HINTON_MLP.name, 'wasm', 'live');
-  const torch = peer?.available
-    ? peer.results.find((r) => r.pair === HINTON_MLP.name && r.teacher === 'live')
-    : undefined;
+  const torchStep = (pair: string): PeerStep | undefined =>
+    peer?.available ? peer.results.find((r) => r.pair === pair && r.teacher === 'live') : undefined;
+  const torch = torchStep(HINTON_MLP.name);
+  /** Our speed relative to PyTorch's on the pair with the teacher live, best steps: at least half? */
+  const halfOfPyTorch = (pair: string): boolean | null => {
+    const ours = find(training, pair, 'wasm', 'live');
+    const theirs = torchStep(pair);
+    return ours && theirs ? theirs.minMs / ours.minMs >= 0.5 : null;
+  };
+  const mlpProfile = (report.profile as { pair: string; optimizerShare: number }[] | undefined)?.find(
+    (p) => p.pair === HINTON_MLP.name,
+  );
   const convWasm = find(training, LENET_PAIR.name, 'wasm', 'live');
   const convCpu = find(training, LENET_PAIR.name, 'cpu', 'live');
   const caching = report.teacherCaching as { reduction: number; teacherShare: number } | undefined;
@@ -384,6 +398,10 @@ function targets(
     | undefined;
   return {
     // Best steps of each side (see compare()); the medians are in `comparisons`.
+    hintonMlpAtLeastHalfPyTorch: halfOfPyTorch(HINTON_MLP.name),
+    lenetAtLeastHalfPyTorch: halfOfPyTorch(LENET_PAIR.name),
+    resnetAtLeastHalfPyTorch: halfOfPyTorch(RESNET_PAIR.name),
+    optimizerUnderTenthOfMlpStep: mlpProfile ? mlpProfile.optimizerShare < 0.1 : null,
     hintonMlpAtLeastAsFastAsPyTorch: mlp && torch ? mlp.minMs <= torch.minMs : null,
     hintonMlpAtLeastTenthOfGemmLimit: mlp && limit ? mlp.gflops >= 0.1 * limit : null,
     convWasmAtLeastFiveTimesCpu: convWasm && convCpu ? convCpu.msPerStep >= 5 * convWasm.msPerStep : null,

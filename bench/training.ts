@@ -3,7 +3,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { iterateBatches } from '../src/engine/data';
 import { FusedAdamOptimizer } from '../src/engine/backend/fusedAdam';
-import { batchAt, createWorkload, kdStep, teacherSource, type KdWorkload, type PairSpec } from './kdStep';
+import {
+  batchAt,
+  createWorkload,
+  kdStep,
+  teacherSource,
+  withWarmWorkload,
+  type KdWorkload,
+  type PairSpec,
+} from './kdStep';
 import { stepFlops } from './flops';
 
 export type OptimizerVariant = 'engine' | 'fused-adam';
@@ -26,6 +34,8 @@ export interface StepMeasure {
   steps: number;
   msPerStep: number;
   minMs: number;
+  /** Median CPU time of the whole process per step (every thread): the cost on an idle machine. */
+  cpuMsPerStep: number;
   samplesPerSecond: number;
   /** Matrix-product and convolution FLOPs of one step (teacher forward included when live). */
   flopsPerStep: number;
@@ -50,20 +60,21 @@ export function kdStepFlops(work: KdWorkload, liveTeacher: boolean): number {
 }
 
 export function measureSteps(spec: PairSpec, options: StepOptions): StepMeasure {
-  const work = createWorkload(spec, spec.batchSize * 8);
   const optimizer = options.optimizer ?? 'engine';
-  if (optimizer === 'fused-adam') useFusedAdam(work);
-  const teacher = teacherSource(work, options.teacher === 'cached');
-  try {
-    for (let i = 0; i < options.warmup; i++) kdStep(work, teacher, batchAt(work, i));
+  const prepare = optimizer === 'fused-adam' ? useFusedAdam : undefined;
+  return withWarmWorkload(spec, { cached: options.teacher === 'cached', warmup: options.warmup, prepare }, (warm) => {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < options.steps; i++) {
       const start = performance.now();
-      kdStep(work, teacher, batchAt(work, options.warmup + i));
+      const cpuStart = process.cpuUsage();
+      warm.step(i);
+      const used = process.cpuUsage(cpuStart);
       times.push(performance.now() - start);
+      cpu.push((used.user + used.system) / 1000);
     }
     const ms = median(times);
-    const flops = kdStepFlops(work, options.teacher === 'live');
+    const flops = kdStepFlops(warm.work, options.teacher === 'live');
     return {
       pair: spec.name,
       backend: tf.getBackend(),
@@ -74,14 +85,12 @@ export function measureSteps(spec: PairSpec, options: StepOptions): StepMeasure 
       steps: options.steps,
       msPerStep: ms,
       minMs: Math.min(...times),
+      cpuMsPerStep: median(cpu),
       samplesPerSecond: (spec.batchSize / ms) * 1e3,
       flopsPerStep: flops,
       gflops: flops / ms / 1e6,
     };
-  } finally {
-    teacher.dispose();
-    work.dispose();
-  }
+  });
 }
 
 export interface CachingMeasure {

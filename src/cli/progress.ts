@@ -16,7 +16,7 @@ export class RunProgress {
     switch (event.type) {
       case 'run-start':
         this.line(
-          `run ${event.runId}  ${event.experiment}  backend ${event.backend}${event.backendNotes.length ? `  (skipped: ${event.backendNotes.join('; ')})` : ''}${event.resumed ? '  resumed' : ''}`,
+          `run ${event.runId}  ${event.experiment}  backend ${event.backend}${event.threads ? ` (${event.threads.count} thread${event.threads.count === 1 ? '' : 's'}: ${event.threads.reason})` : ''}${event.backendNotes.length ? `  (skipped: ${event.backendNotes.join('; ')})` : ''}${event.resumed ? '  resumed' : ''}`,
         );
         break;
       case 'stage-start':

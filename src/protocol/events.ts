@@ -117,6 +117,8 @@ export interface RunStartEvent extends EventBase {
   backend: string;
   /** Why other backends were skipped, e.g. "tensorflow: module @tensorflow/tfjs-node not installed". */
   backendNotes: string[];
+  /** The wasm backend's thread count and why that many (KD_WASM_THREADS, or cores, load and concurrent runners); absent on other backends. */
+  threads?: { count: number; reason: string };
   pid: number;
   resumed: boolean;
 }

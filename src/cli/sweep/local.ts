@@ -1,12 +1,13 @@
 // Runs the points of a sweep on this machine: up to N `kd run --sweep-point` processes at once, each
-// with KD_WASM_THREADS = max(1, cores / N) so N runners share the cores instead of fighting for them.
+// told KD_CONCURRENT_RUNNERS = N so its thread policy takes its share of the cores (at most
+// cores / N, fewer when other work loads the machine) instead of fighting the others for them.
 // A point that fails does not stop the others. Ctrl+C (or SIGTERM) asks every runner to stop after
 // its current step (each saves a checkpoint, so `kd sweep --resume` continues); a second one kills them.
 import { spawn, type ChildProcess } from 'child_process';
-import * as os from 'os';
 import * as readline from 'readline';
 import { parseEventLine, type RunSummary } from '../../protocol/events';
 import type { SweepPointStatus, SweepRecord } from '../../protocol/sweep';
+import { RUNNERS_VARIABLE } from '../../engine/backend/threadPolicy';
 
 export interface LocalOptions {
   concurrency: number;
@@ -14,11 +15,6 @@ export interface LocalOptions {
   /** Called when a point ends, with its status and summary (when it wrote one). */
   onPointEnd?: (index: number, status: SweepPointStatus, summary: RunSummary | undefined, stderr: string) => void;
   onPointStart?: (index: number) => void;
-}
-
-/** Threads per runner for N runners at once. */
-export function threadsPerRunner(concurrency: number, cores = os.availableParallelism?.() ?? os.cpus().length): number {
-  return Math.max(1, Math.floor(cores / Math.max(1, concurrency)));
 }
 
 /** The command line of one point: this same `kd` (and Node flags, e.g. a TypeScript loader in tests). */
@@ -39,7 +35,6 @@ export async function runLocal(
   indices: readonly number[],
   options: LocalOptions,
 ): Promise<Map<number, SweepPointStatus>> {
-  const threads = threadsPerRunner(options.concurrency);
   const queue = [...indices];
   const running = new Map<number, ChildProcess>();
   const results = new Map<number, SweepPointStatus>();
@@ -61,7 +56,7 @@ export async function runLocal(
     new Promise((resolve) => {
       const { command, args } = pointCommand(record, index, options.backend);
       const child = spawn(command, args, {
-        env: { ...process.env, KD_WASM_THREADS: String(threads) },
+        env: { ...process.env, [RUNNERS_VARIABLE]: String(options.concurrency) },
         stdio: ['ignore', 'pipe', 'pipe'],
         // Its own process group: a terminal's Ctrl+C reaches only kd sweep, which asks each runner once.
         detached: true,

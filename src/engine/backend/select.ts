@@ -3,7 +3,8 @@ import { createRequire } from 'module';
 import * as path from 'path';
 import { BACKEND_NAMES, type BackendName } from '../../protocol/runner';
 import { registerWasmKernels } from './wasmKernels';
-import { startThreadedWasm, wantedWasmThreads, wasmThreadsInUse } from './wasmThreads';
+import { startThreadedWasm, wasmThreadsInUse } from './wasmThreads';
+import { wasmThreadDecision, type ThreadDecision } from './threadPolicy';
 
 export interface BackendChoice {
   /** The TF.js backend that is active, e.g. "wasm" or "tensorflow". */
@@ -12,6 +13,8 @@ export interface BackendChoice {
   notes: string[];
   /** Threads of the wasm backend's pool; absent for other backends. */
   threads?: number;
+  /** Why that many: KD_WASM_THREADS, or the cores, load and concurrent runners the policy saw. */
+  threadsReason?: string;
 }
 
 const NATIVE_MODULES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
@@ -45,9 +48,12 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string[
   return [];
 }
 
+/** The thread policy's decision when this process started the wasm pool (it starts once per process). */
+let poolDecision: ThreadDecision | undefined;
+
 /**
- * The threaded build when more than one thread is wanted (KD_WASM_THREADS, default: the cores Node
- * may use) and the wasm backend has not started yet; the single-threaded build otherwise.
+ * The threaded build when more than one thread is wanted (KD_WASM_THREADS, else the thread policy:
+ * threadPolicy.ts) and the wasm backend has not started yet; the single-threaded build otherwise.
  */
 async function tryWasm(): Promise<string[]> {
   const notes: string[] = [];
@@ -56,7 +62,8 @@ async function tryWasm(): Promise<string[]> {
   const alreadyStarted = 'wasm' in tf.engine().registry;
   if (!alreadyStarted) {
     wasm.setWasmPaths(dir);
-    const threads = wantedWasmThreads();
+    poolDecision = wasmThreadDecision();
+    const threads = poolDecision.threads;
     if (threads > 1) {
       try {
         await startThreadedWasm(dir, threads);
@@ -104,7 +111,15 @@ export async function selectBackend(name: BackendName): Promise<BackendChoice> {
       notes.push(...(await ATTEMPTS[candidate]()));
       await tf.ready();
       const backend = tf.getBackend();
-      return backend === 'wasm' ? { backend, notes, threads: wasmThreadsInUse() } : { backend, notes };
+      if (backend !== 'wasm') return { backend, notes };
+      const threads = wasmThreadsInUse();
+      const why = poolDecision ? poolDecision.reason : 'the pool this process started earlier';
+      return {
+        backend,
+        notes,
+        threads,
+        threadsReason: poolDecision?.threads === threads ? why : `${why}; started ${threads}`,
+      };
     } catch (error) {
       const why = reason(error);
       if (name !== 'auto') {

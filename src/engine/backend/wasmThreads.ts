@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
+import { wasmThreadDecision } from './threadPolicy';
 
 interface ThreadedModule {
   cwrap(name: string, returns: string | null, args: string[]): (...args: number[]) => number;
@@ -48,15 +49,9 @@ const BINARY = 'tfjs-backend-wasm-threaded-simd.wasm';
 /** Matches the priority tfjs-backend-wasm registers itself with. */
 const WASM_PRIORITY = 2;
 
-/** Threads wanted: KD_WASM_THREADS when set (1 turns threading off), else the cores Node may use. */
+/** Threads wanted: KD_WASM_THREADS when set (1 turns threading off), else the thread policy's choice. */
 export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KD_WASM_THREADS;
-  if (raw !== undefined && raw.trim() !== '') {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`KD_WASM_THREADS must be a positive integer, got "${raw}"`);
-    return n;
-  }
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return wasmThreadDecision(env).threads;
 }
 
 /**

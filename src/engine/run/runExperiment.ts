@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName, Experiment } from '../config/types';
-import type { FailureReason, ModelMetrics, RunEvent, RunStatus, RunSummary } from '../../protocol/events';
+import type { FailureReason, ModelMetrics, RunEvent, RunStartEvent, RunStatus, RunSummary } from '../../protocol/events';
 import { selectBackend } from '../backend/select';
 import { loadDataset } from '../data';
 import type { Dataset } from '../data/types';
@@ -99,11 +99,13 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const started = Date.now();
   let backend = 'none';
   let backendNotes: string[] = [];
+  let threads: RunStartEvent['threads'];
   let backendError: unknown;
   try {
     const choice = await selectBackend(options.backend ?? experiment.backend);
     backend = choice.backend;
     backendNotes = choice.notes;
+    if (choice.threads !== undefined) threads = { count: choice.threads, reason: choice.threadsReason ?? '' };
   } catch (caught) {
     backendError = caught;
   }
@@ -117,6 +119,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     sourceFile: experiment.sourceFile,
     backend,
     backendNotes,
+    ...(threads ? { threads } : {}),
     pid: process.pid,
     resumed: Boolean(options.resumeDir),
   };

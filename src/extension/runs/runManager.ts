@@ -2,11 +2,11 @@
 // `maxConcurrentRuns` slots; each one's JSON-line events are re-broadcast with its run folder,
 // its stderr goes to the log, and its end is classified (done, failed, stopped, crashed).
 import { spawn, type ChildProcess } from 'child_process';
-import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import * as vscode from 'vscode';
 import { safeName, type RunInfo } from '../../engine/store/runStore';
+import { RUNNERS_VARIABLE } from '../../engine/backend/threadPolicy';
 import { parseEventLine, type RunEvent, type RunSummary } from '../../protocol/events';
 import type { Settings } from '../config';
 import type { RunEventMessage } from '../panelDeps';
@@ -71,12 +71,12 @@ const STDERR_TAIL = 30;
 export const STOP_GRACE_MS = 20_000;
 
 /**
- * A sweep's runners share the cores: each gets KD_WASM_THREADS = max(1, cores / maxConcurrentRuns),
- * as `kd sweep --concurrency N` gives its runners (unless the variable is set already).
+ * A sweep's runners share the cores: each is told how many run at once (KD_CONCURRENT_RUNNERS, as
+ * `kd sweep --concurrency N` tells its runners) and its thread policy takes at most its share
+ * (engine/backend/threadPolicy.ts); a KD_WASM_THREADS the user set still wins there.
  */
-export function sweepPointEnv(env: NodeJS.ProcessEnv, concurrency: number, cores = os.availableParallelism()): NodeJS.ProcessEnv {
-  if (env.KD_WASM_THREADS) return env;
-  return { ...env, KD_WASM_THREADS: String(Math.max(1, Math.floor(cores / Math.max(1, concurrency)))) };
+export function sweepPointEnv(env: NodeJS.ProcessEnv, concurrency: number): NodeJS.ProcessEnv {
+  return { ...env, [RUNNERS_VARIABLE]: String(Math.max(1, concurrency)) };
 }
 
 class Job implements RunJob {

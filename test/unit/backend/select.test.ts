@@ -1,6 +1,7 @@
 // Backend choice: what auto skips and why, a clear error for an explicit backend that cannot load,
 // and the wasm thread count.
 import * as assert from 'assert';
+import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/engine/backend/select';
 import { wantedWasmThreads } from '../../../src/engine/backend/wasmThreads';
@@ -50,8 +51,13 @@ describe('selectBackend', function () {
   it('reports the threads of the wasm pool, as many as wanted', async () => {
     const choice = await selectBackend('wasm');
     assert.strictEqual(choice.backend, 'wasm');
-    // The pool started with the first wasm selection in this process; KD_WASM_THREADS or the cores.
-    assert.strictEqual(choice.threads, wantedWasmThreads());
+    // The pool started with the first wasm selection in this process: KD_WASM_THREADS, or the policy's choice then.
+    if (process.env.KD_WASM_THREADS) assert.strictEqual(choice.threads, Number(process.env.KD_WASM_THREADS));
+    assert.ok(choice.threads !== undefined && choice.threads >= 1);
+    assert.match(
+      choice.threadsReason ?? '',
+      /KD_WASM_THREADS=\d|\d+ cores, load [\d.]+|pool this process started earlier/,
+    );
   });
 
   it('reports no thread count for the cpu backend', async () => {
@@ -68,7 +74,8 @@ describe('wantedWasmThreads', () => {
     assert.throws(() => wantedWasmThreads({ KD_WASM_THREADS: 'two' }), /positive integer/);
   });
 
-  it('defaults to the cores Node may use', () => {
-    assert.ok(wantedWasmThreads({}) >= 1);
+  it('otherwise follows the thread policy, within the cores Node may use', () => {
+    const n = wantedWasmThreads({});
+    assert.ok(n >= 1 && n <= os.availableParallelism(), String(n));
   });
 });

@@ -1,6 +1,6 @@
-// The kernels registered for wasm: filter and depthwise gradients wasm lacks, and the transposed
-// products rerouted through XNNPACK. Each is checked against a direct computation written here and
-// against the cpu backend's own kernel.
+// The kernels registered for wasm: filter and depthwise gradients wasm lacks, the transposed
+// products rerouted through XNNPACK, and convolutions' input gradients through one such product.
+// Each is checked against a direct computation written here and against the cpu backend's kernel.
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/engine/backend/select';
@@ -42,6 +42,37 @@ function directFilterGradient(c: ConvCase, x: Float32Array, dy: Float32Array): F
                   x[((n * H + h) * W + w) * C + ch] * dy[((n * ph.out + oh) * pw.out + ow) * O + o];
           }
   return dw;
+}
+
+/** dx[n,h,w,c] = Σ dy[n, oh, ow, o] · W[i, j, c, o] over the outputs whose field covers (h, w), from the definition. */
+function directInputGradient(c: ConvCase, w: Float32Array, dy: Float32Array): Float32Array {
+  const [N, H, W, C] = c.x;
+  const [KH, KW, , O] = c.filter;
+  const { ph, pw } = geometry(c);
+  const dx = new Float32Array(N * H * W * C);
+  for (let n = 0; n < N; n++)
+    for (let oh = 0; oh < ph.out; oh++)
+      for (let ow = 0; ow < pw.out; ow++)
+        for (let i = 0; i < KH; i++)
+          for (let j = 0; j < KW; j++) {
+            const h = oh * c.stride - ph.before + i;
+            const x = ow * c.stride - pw.before + j;
+            if (h < 0 || h >= H || x < 0 || x >= W) continue;
+            for (let ch = 0; ch < C; ch++)
+              for (let o = 0; o < O; o++)
+                dx[((n * H + h) * W + x) * C + ch] +=
+                  w[((i * KW + j) * C + ch) * O + o] * dy[((n * ph.out + oh) * pw.out + ow) * O + o];
+          }
+  return dx;
+}
+
+function inputGradient(c: ConvCase, w: Float32Array, dy: Float32Array, dyShape: number[]): tf.Tensor {
+  return tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dy, dyShape), filter: tf.tensor(w, c.filter) }, {
+    strides: c.stride,
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    inputShape: c.x,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 function filterGradient(c: ConvCase, x: Float32Array, dy: Float32Array, dyShape: number[]): tf.Tensor {
@@ -140,6 +171,40 @@ describe('wasm kernels', function () {
       assertClose(cpu, expected, 1e-4, 'cpu vs definition');
     });
   }
+
+  for (const c of [...convCases, { x: [2, 5, 5, 6], filter: [1, 1, 6, 4], stride: 1, pad: 'valid' } as ConvCase]) {
+    it(`Conv2DBackpropInput matches the definition and the cpu kernel: x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${c.stride}, ${c.pad}`, async () => {
+      const w = values(
+        c.filter.reduce((a, b) => a * b, 1),
+        13,
+      );
+      const { ph, pw } = geometry(c);
+      const dyShape = [c.x[0], ph.out, pw.out, c.filter[3]];
+      const dy = values(
+        dyShape.reduce((a, b) => a * b, 1),
+        29,
+      );
+      const expected = directInputGradient(c, w, dy);
+      const wasm = await on('wasm', () => inputGradient(c, w, dy, dyShape));
+      const cpu = await on('cpu', () => inputGradient(c, w, dy, dyShape));
+      await tf.setBackend('wasm');
+      assertClose(wasm, expected, 1e-4, 'wasm vs definition');
+      assertClose(cpu, expected, 1e-4, 'cpu vs definition');
+    });
+  }
+
+  it('Conv2DBackpropInput adds slices of the batch when the columns exceed one buffer', async () => {
+    // 8 examples × 48·48 outputs × 3·3·32 = 5.3 M floats of columns: over the 4 Mi budget, so two slices.
+    const c: ConvCase = { x: [8, 48, 48, 32], filter: [3, 3, 32, 1], stride: 1, pad: 'same' };
+    const w = values(3 * 3 * 32, 7);
+    const dyShape = [8, 48, 48, 1];
+    const dy = values(
+      dyShape.reduce((a, b) => a * b, 1),
+      8,
+    );
+    const wasm = await on('wasm', () => inputGradient(c, w, dy, dyShape));
+    assertClose(wasm, directInputGradient(c, w, dy), 2e-4, 'sliced wasm vs definition');
+  });
 
   it('Conv2DBackpropFilter sums slices of the batch when the columns exceed one buffer', async () => {
     // 8 examples × 48·48 outputs × 3·3·32 = 5.3 M floats of columns: over the 4 Mi budget, so two slices.
@@ -336,6 +401,18 @@ describe('wasm kernels', function () {
         { x: [2, 6, 6, 3], filter: [3, 3, 3, 2], stride: 1, pad: 'same' },
         values(216, 1),
         values(144, 2),
+        [2, 6, 6, 2],
+      );
+      inputGradient(
+        { x: [2, 6, 6, 3], filter: [3, 3, 3, 2], stride: 2, pad: 'same' },
+        values(54, 3),
+        values(36, 4),
+        [2, 3, 3, 2],
+      );
+      inputGradient(
+        { x: [2, 6, 6, 3], filter: [1, 1, 3, 2], stride: 1, pad: 'same' },
+        values(6, 3),
+        values(144, 4),
         [2, 6, 6, 2],
       );
     });

@@ -80,6 +80,13 @@ describe('exact resume (real TF.js, synthetic data)', function () {
       const resumed = await stoppedAndResumed(withDropout(backend), 13);
       assert.strictEqual(resumed.summary.status, 'done', resumed.summary.error);
       assert.strictEqual(resumed.summary.backend, backend);
+      // The first event says how many threads the wasm pool runs and why (none on cpu).
+      const start = readEvents(whole.runDir)[0];
+      assert.ok(start.type === 'run-start');
+      if (backend === 'wasm') {
+        assert.ok(start.threads && start.threads.count >= 1, JSON.stringify(start));
+        assert.match(start.threads.reason, /KD_WASM_THREADS=\d|cores, load|started earlier/);
+      } else assert.strictEqual(start.threads, undefined);
       assert.deepStrictEqual(checkpointBytes(resumed.runDir), checkpointBytes(whole.runDir));
       assert.deepStrictEqual(metrics(resumed), metrics(whole));
       assert.deepStrictEqual(resumed.summary.agreement, whole.summary.agreement);
