@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadDataset, writeIdx } from '../../../src/engine/data';
-import { cifarPixel, cifarRecords, writeCifar10, writeCifar100 } from './cifarFiles';
+import { cifarPixel, cifarRecords, writeCifar10, writeCifar100 } from '../../data/datasetFiles';
 import { tempDir } from './helpers';
 
 const load = (data: object, baseDir = '.') =>
