@@ -25,6 +25,8 @@ interface Options {
   runsDir?: string;
   out?: string;
   markdown?: string;
+  /** Start at this cell: the cells before it are read from the runs folder, not run again. */
+  from?: string;
   results?: string;
   /** The arguments as given, for the report's command line. */
   argv: string[];
@@ -50,13 +52,14 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--runs-dir') options.runsDir = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
     else if (arg === '--markdown') options.markdown = argv[++i];
+    else if (arg === '--from') options.from = argv[++i];
     else if (arg === '--results') options.results = argv[++i];
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else options.names.push(arg);
   }
   if (options.names.length === 0)
     throw new Error(
-      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--teacher-epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--methods kd,dkd,…] [--runs-dir DIR] [--out FILE.json] [--markdown FILE.md]\n` +
+      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--teacher-epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--methods kd,dkd,…] [--runs-dir DIR] [--from CELL] [--out FILE.json] [--markdown FILE.md]\n` +
         `names: ${RECIPES.map((r) => r.name).join(', ')} (or --all)`,
     );
   options.names.forEach(recipeNamed);
@@ -157,14 +160,20 @@ function reproduce(recipe: Recipe, options: Options): boolean {
   const fileName = typeof example.name === 'string' ? example.name : recipe.name;
 
   const results = new Map<string, CellResult>();
-  for (const cell of cells) {
+  const firstRun = options.from === undefined ? 0 : cells.indexOf(options.from);
+  if (firstRun < 0)
+    throw new Error(`--from ${options.from}: ${recipe.name} has no cell of that name (${cells.join(', ')})`);
+  const reused = cells.slice(0, firstRun);
+  for (const [index, cell] of cells.entries()) {
     const swept = Boolean(cellLevel(example, cell)?.sweep ?? example.sweep);
-    process.stderr.write(`\n[reproduce] ${recipe.name}: ${swept ? 'sweep' : 'run'} of cell "${cell}"\n`);
-    const common = [file, '--cell', cell, '--runs-dir', runsDir];
-    const ran = kd([swept ? 'sweep' : 'run', ...common], env);
-    if (ran.status !== 0) {
-      process.stderr.write(`[reproduce] ${recipe.name}: cell "${cell}" failed (exit ${ran.status})\n`);
-      break;
+    if (index >= firstRun) {
+      process.stderr.write(`\n[reproduce] ${recipe.name}: ${swept ? 'sweep' : 'run'} of cell "${cell}"\n`);
+      const common = [file, '--cell', cell, '--runs-dir', runsDir];
+      const ran = kd([swept ? 'sweep' : 'run', ...common], env);
+      if (ran.status !== 0) {
+        process.stderr.write(`[reproduce] ${recipe.name}: cell "${cell}" failed (exit ${ran.status})\n`);
+        break;
+      }
     }
     const dir = resultDir(runsDir, `${fileName}.${cell}`, swept);
     if (!dir) break;
@@ -187,6 +196,9 @@ function reproduce(recipe: Recipe, options: Options): boolean {
     '',
     `- Command: \`${command}\``,
     `- Budget: ${describeBudget(budget)}.`,
+    ...(reused.length
+      ? [`- Reused, not run again: the newest runs of ${reused.map((c) => `"${c}"`).join(', ')} in ${runsDir}.`]
+      : []),
     `- Machine: ${machine()}; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${loadAverage()} at the end.`,
     `- Finished ${finished} UTC; wall time ${(wallMs / 60000).toFixed(1)} min.`,
     '',
@@ -225,7 +237,14 @@ function main(): number {
   let passed = 0;
   let failed = 0;
   for (const name of options.names) {
-    if (reproduce(recipeNamed(name), options)) passed++;
+    let ok: boolean;
+    try {
+      ok = reproduce(recipeNamed(name), options);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+    if (ok) passed++;
     else failed++;
   }
   if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed }));
