@@ -27,6 +27,8 @@ interface Options {
   markdown?: string;
   /** Start at this cell: the cells before it are read from the runs folder, not run again. */
   from?: string;
+  /** Run nothing: the table of what the runs folder already holds. */
+  reportOnly?: boolean;
   results?: string;
   /** The arguments as given, for the report's command line. */
   argv: string[];
@@ -53,13 +55,14 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--out') options.out = argv[++i];
     else if (arg === '--markdown') options.markdown = argv[++i];
     else if (arg === '--from') options.from = argv[++i];
+    else if (arg === '--report-only') options.reportOnly = true;
     else if (arg === '--results') options.results = argv[++i];
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else options.names.push(arg);
   }
   if (options.names.length === 0)
     throw new Error(
-      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--teacher-epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--methods kd,dkd,…] [--runs-dir DIR] [--from CELL] [--out FILE.json] [--markdown FILE.md]\n` +
+      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--teacher-epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--methods kd,dkd,…] [--runs-dir DIR] [--from CELL | --report-only] [--out FILE.json] [--markdown FILE.md]\n` +
         `names: ${RECIPES.map((r) => r.name).join(', ')} (or --all)`,
     );
   options.names.forEach(recipeNamed);
@@ -160,7 +163,7 @@ function reproduce(recipe: Recipe, options: Options): boolean {
   const fileName = typeof example.name === 'string' ? example.name : recipe.name;
 
   const results = new Map<string, CellResult>();
-  const firstRun = options.from === undefined ? 0 : cells.indexOf(options.from);
+  const firstRun = options.reportOnly ? cells.length : options.from === undefined ? 0 : cells.indexOf(options.from);
   if (firstRun < 0)
     throw new Error(`--from ${options.from}: ${recipe.name} has no cell of that name (${cells.join(', ')})`);
   const reused = cells.slice(0, firstRun);
@@ -218,7 +221,7 @@ function reproduce(recipe: Recipe, options: Options): boolean {
         2,
       ),
     );
-  if (options.quick) fs.rmSync(work, { recursive: true, force: true });
+  if (options.quick || options.reportOnly) fs.rmSync(work, { recursive: true, force: true });
   return rows.every((r) => !r.missing);
 }
 
