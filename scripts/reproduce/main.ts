@@ -9,9 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { applyBudget, describeBudget, QUICK, type Budget, type JsonObject } from './budget';
-import { writeCifar100Binary, writeFashionMnistIdx } from './fixtures';
+import { writeCifar100, writeMnistIdx } from '../../test/data/datasetFiles';
+import { curvesTable, rowCurves } from './curves';
 import { quickRows, RECIPES, recipeNamed, type Recipe } from './recipes';
-import { markdownTable, measureRows, type CellResult, type Group } from './table';
+import { writeSection } from './resultsFile';
+import { groupFor, markdownTable, measureRows, type CellResult, type Group } from './table';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -22,11 +24,18 @@ interface Options {
   budget: Budget;
   runsDir?: string;
   out?: string;
+  markdown?: string;
+  /** Start at this cell: the cells before it are read from the runs folder, not run again. */
+  from?: string;
+  /** Run nothing: the table of what the runs folder already holds. */
+  reportOnly?: boolean;
   results?: string;
+  /** The arguments as given, for the report's command line. */
+  argv: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { names: [], quick: false, budget: {} };
+  const options: Options = { names: [], quick: false, budget: {}, argv };
   const number = (flag: string, value: string | undefined): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number of at least 1 (got ${value})`);
@@ -37,18 +46,23 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--all') options.names = RECIPES.map((r) => r.name);
     else if (arg === '--epochs') options.budget.epochs = number(arg, argv[++i]);
+    else if (arg === '--teacher-epochs') options.budget.teacherEpochs = number(arg, argv[++i]);
     else if (arg === '--train-limit') options.budget.trainLimit = number(arg, argv[++i]);
     else if (arg === '--test-limit') options.budget.testLimit = number(arg, argv[++i]);
+    else if (arg === '--methods') options.budget.methods = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg === '--seeds') options.budget.seeds = number(arg, argv[++i]);
     else if (arg === '--runs-dir') options.runsDir = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
+    else if (arg === '--markdown') options.markdown = argv[++i];
+    else if (arg === '--from') options.from = argv[++i];
+    else if (arg === '--report-only') options.reportOnly = true;
     else if (arg === '--results') options.results = argv[++i];
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else options.names.push(arg);
   }
   if (options.names.length === 0)
     throw new Error(
-      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--runs-dir DIR] [--out FILE]\n` +
+      `usage: npm run reproduce -- NAME [--quick] [--epochs N] [--teacher-epochs N] [--train-limit N] [--test-limit N] [--seeds N] [--methods kd,dkd,…] [--runs-dir DIR] [--from CELL | --report-only] [--out FILE.json] [--markdown FILE.md]\n` +
         `names: ${RECIPES.map((r) => r.name).join(', ')} (or --all)`,
     );
   options.names.forEach(recipeNamed);
@@ -109,14 +123,28 @@ function cellLevel(example: JsonObject, cell: string): JsonObject | undefined {
   return cells.find((c) => c.name === cell);
 }
 
+/** The CPU as lscpu names it (os.cpus() may give only the family), else as Node does. */
+function cpuModel(): string {
+  const lscpu = spawnSync('lscpu', [], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  const line = (lscpu.stdout ?? '').split('\n').find((l) => /^Model name:/.test(l));
+  return line?.replace(/^Model name:\s*/, '').trim() || (os.cpus()[0]?.model.trim() ?? 'unknown CPU');
+}
+
 function machine(): string {
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${cpu}, ${os.cpus().length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+  return `${cpuModel()}, nproc ${os.availableParallelism()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, KD_WASM_THREADS=${process.env.KD_WASM_THREADS ?? 'unset'}`;
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
 }
 
 /** Runs one reproduction; returns whether every row was measured. */
 function reproduce(recipe: Recipe, options: Options): boolean {
   const started = Date.now();
+  const loadAtStart = loadAverage();
   const exampleFile = path.join(ROOT, recipe.file);
   const example = parseJsonc(fs.readFileSync(exampleFile, 'utf8')) as JsonObject;
   absolutePaths(example, path.dirname(exampleFile));
@@ -126,23 +154,29 @@ function reproduce(recipe: Recipe, options: Options): boolean {
   // Data that does not ship is replaced by a tiny set in the same format for the quick slice.
   const env = { ...process.env };
   if (options.quick && recipe.quickData === 'cifar100')
-    budget.dataPath = writeCifar100Binary(path.join(work, 'cifar-100-binary'));
+    budget.dataPath = writeCifar100(path.join(work, 'cifar-100-binary'), 600, 300);
   if (options.quick && recipe.quickData === 'fashion-mnist')
-    env.KD_FASHION_MNIST_DIR = writeFashionMnistIdx(path.join(work, 'fashion-mnist'));
+    env.KD_FASHION_MNIST_DIR = writeMnistIdx(path.join(work, 'fashion-mnist'), 600, 300, false);
   const file = path.join(work, path.basename(exampleFile));
   fs.writeFileSync(file, JSON.stringify(applyBudget(example, budget), null, 2));
   const runsDir = path.resolve(options.runsDir ?? (options.quick ? path.join(work, 'runs') : path.join(ROOT, 'runs')));
   const fileName = typeof example.name === 'string' ? example.name : recipe.name;
 
   const results = new Map<string, CellResult>();
-  for (const cell of cells) {
+  const firstRun = options.reportOnly ? cells.length : options.from === undefined ? 0 : cells.indexOf(options.from);
+  if (firstRun < 0)
+    throw new Error(`--from ${options.from}: ${recipe.name} has no cell of that name (${cells.join(', ')})`);
+  const reused = cells.slice(0, firstRun);
+  for (const [index, cell] of cells.entries()) {
     const swept = Boolean(cellLevel(example, cell)?.sweep ?? example.sweep);
-    process.stderr.write(`\n[reproduce] ${recipe.name}: ${swept ? 'sweep' : 'run'} of cell "${cell}"\n`);
-    const common = [file, '--cell', cell, '--runs-dir', runsDir];
-    const ran = kd([swept ? 'sweep' : 'run', ...common], env);
-    if (ran.status !== 0) {
-      process.stderr.write(`[reproduce] ${recipe.name}: cell "${cell}" failed (exit ${ran.status})\n`);
-      break;
+    if (index >= firstRun) {
+      process.stderr.write(`\n[reproduce] ${recipe.name}: ${swept ? 'sweep' : 'run'} of cell "${cell}"\n`);
+      const common = [file, '--cell', cell, '--runs-dir', runsDir];
+      const ran = kd([swept ? 'sweep' : 'run', ...common], env);
+      if (ran.status !== 0) {
+        process.stderr.write(`[reproduce] ${recipe.name}: cell "${cell}" failed (exit ${ran.status})\n`);
+        break;
+      }
     }
     const dir = resultDir(runsDir, `${fileName}.${cell}`, swept);
     if (!dir) break;
@@ -152,24 +186,42 @@ function reproduce(recipe: Recipe, options: Options): boolean {
     results.set(cell, { groups, testSize: testSizeOf(groups) });
   }
 
-  const rows = measureRows(recipe, options.quick ? quickRows(recipe) : recipe.rows, results);
+  const publishedRows = options.quick ? quickRows(recipe) : recipe.rows;
+  const rows = measureRows(recipe, publishedRows, results);
+  const curves = rowCurves(publishedRows, results, groupFor);
   const wallMs = Date.now() - started;
+  const command = `npm run reproduce -- ${options.argv.filter((a) => a !== '--all' && !RECIPES.some((r) => r.name === a)).reduce((acc, a) => `${acc} ${a}`, recipe.name)}`;
+  const finished = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const report = [
     `## ${recipe.name}${options.quick ? ' (quick: pipeline check, not accuracy)' : ''}`,
     '',
     `Source: ${recipe.source}.`,
-    `Budget: ${describeBudget(budget)}. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; wall time ${(wallMs / 60000).toFixed(1)} min.`,
+    '',
+    `- Command: \`${command}\``,
+    `- Budget: ${describeBudget(budget)}.`,
+    ...(reused.length
+      ? [`- Reused, not run again: the newest runs of ${reused.map((c) => `"${c}"`).join(', ')} in ${runsDir}.`]
+      : []),
+    `- Machine: ${machine()}; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${loadAverage()} at the end.`,
+    `- Finished ${finished} UTC; wall time ${(wallMs / 60000).toFixed(1)} min.`,
     '',
     markdownTable(recipe, rows),
     '',
+    curvesTable(curves),
+    '',
   ].join('\n');
   process.stdout.write(`${report}\n`);
+  if (options.markdown) writeSection(options.markdown, recipe.name, report);
   if (options.out)
     fs.writeFileSync(
       options.out,
-      JSON.stringify({ recipe: recipe.name, budget, rows, wallMs, machine: machine() }, null, 2),
+      JSON.stringify(
+        { recipe: recipe.name, command, budget, rows, curves, wallMs, machine: machine(), finished },
+        null,
+        2,
+      ),
     );
-  if (options.quick) fs.rmSync(work, { recursive: true, force: true });
+  if (options.quick || options.reportOnly) fs.rmSync(work, { recursive: true, force: true });
   return rows.every((r) => !r.missing);
 }
 
@@ -188,7 +240,14 @@ function main(): number {
   let passed = 0;
   let failed = 0;
   for (const name of options.names) {
-    if (reproduce(recipeNamed(name), options)) passed++;
+    let ok: boolean;
+    try {
+      ok = reproduce(recipeNamed(name), options);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+    if (ok) passed++;
     else failed++;
   }
   if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed }));

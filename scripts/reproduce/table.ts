@@ -34,6 +34,8 @@ export interface MeasuredRow {
   last?: Stats;
   best?: Stats;
   n: number;
+  /** Examples in the test set the row was measured on. */
+  testSize?: number;
   /** Distilled minus alone, per seed, at the best-validation epochs (a fraction). */
   kdGain?: Stats;
   /** Why a row has no measurement. */
@@ -47,7 +49,8 @@ function lossTypes(group: Group): string[] {
   return losses.map((l) => (typeof l === 'object' && l !== null ? String((l as { type?: unknown }).type) : ''));
 }
 
-function groupFor(row: PublishedRow, cell: CellResult): Group | undefined {
+/** The group of a cell a row reads: the first, or for a sweep over losses the row's method. */
+export function groupFor(row: PublishedRow, cell: CellResult): Group | undefined {
   if (row.method === undefined) return cell.groups[0];
   return cell.groups.find((g) => lossTypes(g).slice(1).includes(row.method!));
 }
@@ -72,7 +75,7 @@ export function measureRows(recipe: Recipe, rows: PublishedRow[], cells: Map<str
     const best = inUnit(group.metrics[`${row.model}.best.test`], recipe.unit, cell.testSize);
     if (!last || !best) return { ...base, missing: `the runs of "${row.cell}" have no ${row.model}` };
     const kdGain = row.model === 'student' ? group.metrics.kdGain : undefined;
-    return { ...base, n: group.n, last, best, kdGain };
+    return { ...base, n: group.n, testSize: cell.testSize, last, best, kdGain };
   });
 }
 
@@ -89,21 +92,31 @@ export function formatGain(gain: Stats | undefined): string {
   return `${formatSharedGain(gain)}${gain.excludesZero ? ' *' : ''}`;
 }
 
+/** How far the best-validation mean lands from the published figure, in the recipe's unit. */
+export function formatDistance(row: MeasuredRow, unit: Recipe['unit']): string {
+  if (row.published === undefined || !row.best) return '—';
+  // Published errors are out of the full 10,000 test digits; a slice's count is not comparable.
+  if (unit === 'errors' && row.testSize !== 10_000) return `— (${row.testSize ?? '?'} test)`;
+  const d = row.best.mean - row.published;
+  const text = Math.abs(d).toFixed(unit === 'errors' ? 0 : 2);
+  return `${d < 0 ? '−' : '+'}${text}`;
+}
+
 /** A Markdown table: paste it into a README or a pull request. */
 export function markdownTable(recipe: Recipe, rows: MeasuredRow[]): string {
   const unit = recipe.unit === 'errors' ? 'test errors' : 'test accuracy %';
   const lines = [
-    `| model | published | last epoch (${unit}) | best-validation epoch (${unit}) | n | KD gain, best-validation |`,
-    '| --- | ---: | ---: | ---: | ---: | --- |',
+    `| model | published | last epoch (${unit}) | best-validation epoch (${unit}) | vs published | n | KD gain, best-validation |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const row of rows) {
     const published = row.published === undefined ? '—' : String(row.published);
     if (row.missing) {
-      lines.push(`| ${row.label} | ${published} | ${row.missing} | | | |`);
+      lines.push(`| ${row.label} | ${published} | ${row.missing} | | | | |`);
       continue;
     }
     lines.push(
-      `| ${row.label} | ${published} | ${formatStat(row.last, recipe.unit)} | ${formatStat(row.best, recipe.unit)} | ${row.n} | ${formatGain(row.kdGain)} |`,
+      `| ${row.label} | ${published} | ${formatStat(row.last, recipe.unit)} | ${formatStat(row.best, recipe.unit)} | ${formatDistance(row, recipe.unit)} | ${row.n} | ${formatGain(row.kdGain)} |`,
     );
   }
   return lines.join('\n');

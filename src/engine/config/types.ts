@@ -104,7 +104,7 @@ export interface Cifar100Data extends DataCommon {
 }
 export interface FashionMnistData extends DataCommon {
   dataset: 'fashion-mnist';
-  /** A folder with the four Fashion-MNIST IDX files (gzipped or not); without it, KD_FASHION_MNIST_DIR. */
+  /** A folder with the four Fashion-MNIST IDX files (gzipped or not); without it, KD_FASHION_MNIST_DIR, else Debian's. */
   path?: string;
 }
 export type DataConfig =

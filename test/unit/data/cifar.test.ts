@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadDataset, writeIdx } from '../../../src/engine/data';
-import { cifarPixel, cifarRecords, writeCifar10, writeCifar100 } from './cifarFiles';
+import { cifarPixel, cifarRecords, writeCifar10, writeCifar100, writeMnistIdx } from '../../data/datasetFiles';
 import { tempDir } from './helpers';
 
 const load = (data: object, baseDir = '.') =>
@@ -117,16 +117,28 @@ describe('cifar and fashion-mnist loaders', () => {
     );
   });
 
-  it('without a path or KD_FASHION_MNIST_DIR, says how to get Fashion-MNIST', async () => {
-    const previous = process.env.KD_FASHION_MNIST_DIR;
+  it("without a path or KD_FASHION_MNIST_DIR, reads Debian's package folder, else says how to get Fashion-MNIST", async () => {
+    const previous = { dir: process.env.KD_FASHION_MNIST_DIR, datasets: process.env.KD_DATASETS_DIR };
     delete process.env.KD_FASHION_MNIST_DIR;
+    const datasets = tempDir();
+    process.env.KD_DATASETS_DIR = datasets;
+    const config = { dataset: 'fashion-mnist', validationSplit: 0, normalize: 'scale' } as const;
     try {
       await assert.rejects(
-        loadDataset({ dataset: 'fashion-mnist', validationSplit: 0, normalize: 'scale' }, { baseDir: '.', seed: 1 }),
-        /fashion-mnist: its files are not bundled; download train-images-idx3-ubyte\.gz.* from https:\/\/github\.com\/zalandoresearch\/fashion-mnist/,
+        loadDataset(config, { baseDir: '.', seed: 1 }),
+        /fashion-mnist: its files are not bundled; download train-images-idx3-ubyte\.gz.* from https:\/\/github\.com\/zalandoresearch\/fashion-mnist.*apt install dataset-fashion-mnist/,
       );
+      writeMnistIdx(path.join(datasets, 'fashion-mnist'), 20, 10);
+      const data = await loadDataset(config, { baseDir: '.', seed: 1 });
+      assert.deepStrictEqual([data.train.count, data.test.count, data.classNames[9]], [20, 10, 'Ankle boot']);
+      assert.deepStrictEqual(Array.from(data.test.y.slice(0, 3)), [0, 1, 2], 'test records 20, 21, 22');
     } finally {
-      if (previous !== undefined) process.env.KD_FASHION_MNIST_DIR = previous;
+      for (const [key, value] of [
+        ['KD_FASHION_MNIST_DIR', previous.dir],
+        ['KD_DATASETS_DIR', previous.datasets],
+      ] as const)
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
     }
   });
 

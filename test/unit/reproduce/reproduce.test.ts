@@ -3,8 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { applyBudget, describeBudget, QUICK, type JsonObject } from '../../../scripts/reproduce/budget';
+import { curvesTable, meanCurve, rowCurves } from '../../../scripts/reproduce/curves';
 import { quickRows, RECIPES } from '../../../scripts/reproduce/recipes';
-import { formatGain, markdownTable, measureRows, type CellResult } from '../../../scripts/reproduce/table';
+import { replaceSection } from '../../../scripts/reproduce/resultsFile';
+import { formatGain, groupFor, markdownTable, measureRows, type CellResult } from '../../../scripts/reproduce/table';
+import { tempDir } from '../engine/fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -39,6 +42,51 @@ describe('reproduce: budgets', () => {
   it('says which budget a table was measured with', () => {
     assert.strictEqual(describeBudget({}), "the example's own budget");
     assert.strictEqual(describeBudget({ epochs: 1, seeds: 2 }), 'at most 1 epoch, 2 seeds');
+    assert.strictEqual(
+      describeBudget({ epochs: 6, teacherEpochs: 12, methods: ['kd', 'at'] }),
+      'at most 6 epochs, at most 12 for the teacher cell, methods kd, at only',
+    );
+  });
+
+  it('gives the teacher cell its own epochs, inherited from the file where the cell sets none', () => {
+    const budgeted = applyBudget(example, { epochs: 3, teacherEpochs: 4 });
+    const [teacher, kd] = budgeted.cells as JsonObject[];
+    assert.deepStrictEqual(teacher.train, { epochs: 4 });
+    assert.strictEqual(kd.train, undefined);
+    assert.deepStrictEqual(budgeted.train, { epochs: 3 });
+    const inherits = applyBudget(
+      { train: { epochs: 40 }, cells: [{ name: 'teacher' }] },
+      { epochs: 3, teacherEpochs: 12 },
+    );
+    assert.deepStrictEqual((inherits.cells as JsonObject[])[0].train, { epochs: 12 });
+    const shorter = applyBudget({ train: { epochs: 5 }, cells: [{ name: 'teacher' }] }, { teacherEpochs: 12 });
+    assert.deepStrictEqual((shorter.cells as JsonObject[])[0].train, { epochs: 5 }, 'never raised');
+  });
+
+  it('keeps only the loss lists of the chosen methods, and refuses a choice that keeps none', () => {
+    const grid = {
+      cells: [
+        {
+          name: 'methods',
+          sweep: {
+            grid: {
+              'distill.losses': [
+                [{ type: 'ce' }, { type: 'kd' }],
+                [{ type: 'ce' }, { type: 'at' }],
+                [{ type: 'ce' }, { type: 'crd' }],
+              ],
+            },
+          },
+        },
+      ],
+    } as JsonObject;
+    const kept = applyBudget(grid, { methods: ['kd', 'crd'] });
+    const sweep = (kept.cells as JsonObject[])[0].sweep as { grid: { 'distill.losses': { type: string }[][] } };
+    assert.deepStrictEqual(
+      sweep.grid['distill.losses'].map((l) => l[1].type),
+      ['kd', 'crd'],
+    );
+    assert.throws(() => applyBudget(grid, { methods: ['nope'] }), /--methods nope: none of the example's loss lists/);
   });
 });
 
@@ -115,13 +163,19 @@ describe('reproduce: tables', () => {
 
   it('prints the published figure next to the measured ones, with the paired gain and its interval', () => {
     const table = markdownTable(recipe, measureRows(recipe, recipe.rows, cells));
-    assert.match(table, /\| student 800-800 alone \| 146 \| 200 ± 20 \| 190 ± 10 \| 3 \|/);
+    assert.match(table, /\| student 800-800 alone \| 146 \| 200 ± 20 \| 190 ± 10 \| \+44 \| 3 \|/);
     assert.match(
       table,
-      /\| student 800-800 distilled, T = 20 \| 74 \| 150 ± 10 \| 140 ± 5 \| 3 \| \+0\.50 ± 0\.10 pts \(95% CI 0\.25–0\.75, n = 3\) \* \|/,
+      /\| student 800-800 distilled, T = 20 \| 74 \| 150 ± 10 \| 140 ± 5 \| \+66 \| 3 \| \+0\.50 ± 0\.10 pts \(95% CI 0\.25–0\.75, n = 3\) \* \|/,
     );
     assert.match(table, /\| student 30-30 alone \| — \| cell "student-30" was not run/);
     assert.strictEqual(formatGain(undefined), '');
+  });
+
+  it('compares test errors with the published count only on the full 10,000 test digits', () => {
+    const sliced = new Map([...cells].map(([k, v]) => [k, { ...v, testSize: 2000 }]));
+    const table = markdownTable(recipe, measureRows(recipe, recipe.rows, sliced));
+    assert.match(table, /\| student 800-800 alone \| 146 \| 40 ± 4 \| 38 ± 2 \| — \(2000 test\) \| 3 \|/);
   });
 
   it('finds the group of a method in a sweep over loss lists', () => {
@@ -140,5 +194,62 @@ describe('reproduce: tables', () => {
     assert.strictEqual(rows.find((r) => r.label === 'at')!.best!.mean.toFixed(6), '80.000000');
     assert.strictEqual(rows.find((r) => r.label === 'kd')!.best!.mean.toFixed(6), '90.000000');
     assert.match(rows.find((r) => r.label === 'crd')!.missing!, /for crd/);
+  });
+});
+
+describe('reproduce: curves and the results file', () => {
+  it("averages each model's validation accuracy per epoch over its seeds, from the runs' event logs", () => {
+    const dir = tempDir();
+    const epoch = (stage: string, e: number, valAcc: number | null) =>
+      JSON.stringify({ type: 'epoch', stage, epoch: e, epochs: 2, valAcc });
+    const runs = ['a', 'b'].map((name, i) => {
+      const runDir = path.join(dir, name);
+      fs.mkdirSync(runDir);
+      const lines = [
+        JSON.stringify({ type: 'run-start' }),
+        epoch('student', 1, 0.5 + i * 0.1),
+        epoch('baseline', 1, 0.4),
+        epoch('student', 2, 0.7 + i * 0.1),
+        'not json "epoch"',
+        epoch('baseline', 2, i === 0 ? 0.6 : null),
+      ];
+      fs.writeFileSync(path.join(runDir, 'events.jsonl'), lines.join('\n'));
+      return runDir;
+    });
+    const recipe = RECIPES.find((r) => r.name === 'keras-mnist')!;
+    const stats = { n: 2, mean: 0.9, std: 0, min: 0.9, max: 0.9 };
+    const cells = new Map<string, CellResult>([
+      [
+        'distilled',
+        {
+          testSize: 10_000,
+          groups: [{ params: {}, n: 2, runDirs: runs, metrics: { 'student.best.test': stats } }],
+        },
+      ],
+    ]);
+    const curves = rowCurves(recipe.rows, cells, groupFor);
+    assert.deepStrictEqual(
+      curves.map((c) => [c.label, c.valAcc.map((v) => (v === null ? null : Number(v.toFixed(6))))]),
+      [
+        ['student from scratch', [0.4, 0.6]],
+        ['student distilled, T = 10', [0.55, 0.75]],
+      ],
+    );
+    assert.deepStrictEqual(meanCurve([[0.5], [undefined, 0.2]]), [0.5, 0.2]);
+    const table = curvesTable(curves);
+    assert.match(table, /\| validation accuracy % by epoch \| 1 \| 2 \|/);
+    assert.match(table, /\| student distilled, T = 10 \| 55\.00 \| 75\.00 \|/);
+    assert.strictEqual(curvesTable([]), '');
+  });
+
+  it("replaces a reproduction's own section of the results file and keeps the others", () => {
+    const first = replaceSection('', 'keras-mnist', '## keras-mnist\n\nold\n');
+    assert.match(first, /^# Reproductions: measured results\n/);
+    const both = replaceSection(first, 'hinton-mnist', '## hinton-mnist\n\nhinton\n');
+    const updated = replaceSection(both, 'keras-mnist', '## keras-mnist\n\nnew\n');
+    assert.ok(updated.indexOf('new') < updated.indexOf('hinton'), 'the section stays where it was');
+    assert.doesNotMatch(updated, /old/);
+    assert.match(updated, /## hinton-mnist\n\nhinton\n$/);
+    assert.strictEqual(replaceSection(updated, 'hinton-mnist', '## hinton-mnist\n\nhinton\n'), updated);
   });
 });

@@ -7,23 +7,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadExperimentFile } from '../../../src/engine/config';
-import { writeIdx } from '../../../src/engine/data';
 import { runExperiment } from '../../../src/engine/run/runExperiment';
 import type { RunEvent } from '../../../src/protocol/events';
-import { writeCifar10 } from '../data/cifarFiles';
+import { writeCifar10, writeMnistIdx } from '../../data/datasetFiles';
 import { tempDir } from '../engine/fixtures';
 
 const ROOT = path.resolve(__dirname, '../../..');
-
-function writeFashion(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const images = (n: number, seed: number) => Uint8Array.from({ length: n * 784 }, (_, i) => (i * seed) % 256);
-  const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 10);
-  writeIdx(path.join(dir, 'train-images-idx3-ubyte.gz'), [30, 28, 28], images(30, 7));
-  writeIdx(path.join(dir, 'train-labels-idx1-ubyte.gz'), [30], labels(30));
-  writeIdx(path.join(dir, 't10k-images-idx3-ubyte.gz'), [10, 28, 28], images(10, 11));
-  writeIdx(path.join(dir, 't10k-labels-idx1-ubyte.gz'), [10], labels(10));
-}
 
 function narrow<T>(spec: T): T {
   return spec && typeof spec === 'object' && 'preset' in spec ? { ...spec, width: 0.125 } : spec;
@@ -47,7 +36,7 @@ const EXAMPLES: { file: string; data: string; write: (dir: string) => void; cell
   {
     file: 'fashion-mnist/small-cnn.kd.json',
     data: 'fashion-mnist',
-    write: writeFashion,
+    write: (dir) => void writeMnistIdx(dir, 30, 10),
     cells: ['teacher', 'kd', 'smoke'],
   },
 ];
