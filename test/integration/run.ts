@@ -68,6 +68,8 @@ async function runPhase(phase: Phase, results: string): Promise<number> {
         ['extensionTestsPath', remote(path.join(phase.tests, 'index.js'))],
         ['skipWelcome', 'true'],
       ]),
+      // On a shared, loaded machine the workbench can take well over the default 30 s to load.
+      { timeout: 180_000 },
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {
