@@ -2,7 +2,7 @@
 // the live events of the runs this window starts. The integration tests, which run the extension in
 // test mode, also get its parts (`testing`); nobody else does.
 import type * as vscode from 'vscode';
-import type { CompareViewModel } from '../protocol/webview';
+import type { CompareViewModel, PanelTarget } from '../protocol/webview';
 import type { RunInfo } from '../engine/store/runStore';
 import type { Commands } from './commands';
 import type { Settings } from './config';
@@ -33,4 +33,6 @@ export interface TestingHooks {
   inlineOutcomes(uri: vscode.Uri): { line: number; text: string }[];
   /** The comparison view model last delivered to the comparison's webview (after it announced ready). */
   comparison(): CompareViewModel | undefined;
+  /** The open experiment panels: tab title, target and the run each follows. */
+  experimentPanels(): { title: string; target: PanelTarget; runDir?: string }[];
 }

@@ -17,7 +17,16 @@ export const COMMANDS = {
   resumeSweep: 'distillationStudio.resumeSweep',
   renameRun: 'distillationStudio.renameRun',
   noteRun: 'distillationStudio.noteRun',
+  filterRuns: 'distillationStudio.filterRuns',
+  clearRunsFilter: 'distillationStudio.clearRunsFilter',
+  sortRuns: 'distillationStudio.sortRuns',
+  openExperimentFile: 'distillationStudio.openExperimentFile',
+  runAgain: 'distillationStudio.runAgain',
+  deleteExperimentRuns: 'distillationStudio.deleteExperimentRuns',
 } as const;
+
+/** True while the Runs view is filtered (shows Clear Filter). */
+export const CONTEXT_RUNS_FILTERED = 'distillationStudio.runsFiltered';
 
 /** True while at least one run is going or queued. */
 export const CONTEXT_RUNS_ACTIVE = 'distillationStudio.runsActive';

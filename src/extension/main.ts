@@ -19,6 +19,7 @@ import { RunIndex } from './runs/runIndex';
 import { RunManager } from './runs/runManager';
 import { RunPresenter } from './runs/runPresenter';
 import { RunsTreeProvider } from './tree/runsTree';
+import { TreeCommands } from './tree/treeCommands';
 import { registerSweepCommands } from './sweeps/sweepCommands';
 import { SweepController } from './sweeps/sweepController';
 import { ValidatorService } from './validation/validatorService';
@@ -99,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     lenses,
     outcomes,
     ...commands.register(),
+    ...new TreeCommands(tree, treeView).register(),
     sweeps,
     ...registerSweepCommands(sweeps, analyse),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
@@ -129,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       settings: () => settings,
       inlineOutcomes: (uri) => outcomes.shown(uri),
       comparison: () => comparePanel.delivered(),
+      experimentPanels: () => experimentPanel.open(),
     };
   return api;
 }

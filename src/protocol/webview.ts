@@ -56,6 +56,8 @@ export interface StageView {
   history: EpochSeries;
   /** Latest throughput reported by a step event. */
   samplesPerSec?: number;
+  /** Where a resumed run carried on in this stage: its first step and epoch after each resume. */
+  resumes?: { step: number; epoch: number }[];
 }
 
 export interface RunView {
@@ -105,6 +107,8 @@ export interface PanelViewModel {
   logs: LogLine[];
   /** A few augmented training examples, when the run augments its data. */
   samples?: SamplesEvent;
+  /** A resumed run has started: its next step is where the resume point is marked. */
+  resumePending?: boolean;
 }
 
 /** Every export format, listed once: the type and the run-time check of webview messages both come from it. */
@@ -162,6 +166,8 @@ export interface PanelUiState {
   expandedGroups: string[];
   /** Hidden chart series, as "chart/series". */
   hiddenSeries: string[];
+  /** The loss charts' y axis; absent: logarithmic when the values span more than two decades. */
+  lossScale?: 'log' | 'linear';
 }
 
 /** Persisted with setState; the serializer reopens the panel from it. */

@@ -132,7 +132,9 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
       .first()
       .waitFor({ timeout: 60_000 });
     await shot('2-run-going');
-    await runsView().locator('.monaco-list-row', { hasText: 'distill.teacher' }).first().waitFor();
+    // The run shows under its cell ("teacher"), under its file, while it runs.
+    await runsView().locator('.monaco-list-row[aria-level="1"]', { hasText: 'distill.kd.json' }).waitFor();
+    await runsView().locator('.monaco-list-row[aria-level="2"]', { hasText: 'teacher' }).first().waitFor();
   });
 
   it('lists the finished run in the Runs view, and runs the next cell', async () => {
@@ -143,13 +145,14 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     await lens(/^1 run · best student/)
       .nth(1)
       .waitFor({ timeout: 120_000 });
-    for (const experiment of ['distill.teacher', 'distill.kd-T4']) {
-      const row = runsView().locator('.monaco-list-row[aria-level="1"]', { hasText: experiment });
+    // The file's cells are its children, named by the cell.
+    for (const cell of ['teacher', 'kd-T4']) {
+      const row = runsView().locator('.monaco-list-row[aria-level="2"]', { hasText: cell });
       await row.waitFor();
       if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
     }
     // Two runs, each done, each described by its distilled student's accuracy.
-    const runs = runsView().locator('.monaco-list-row[aria-level="2"]');
+    const runs = runsView().locator('.monaco-list-row[aria-level="3"]');
     await runs.nth(1).waitFor();
     const texts = await runs.allInnerTexts();
     assert.equal(texts.length, 2, texts.join(' | '));
@@ -169,7 +172,7 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
   });
 
   it('opens the distilled run in the experiment panel from the Runs view', async () => {
-    await runsView().locator('.monaco-list-row[aria-level="2"]').first().click();
+    await runsView().locator('.monaco-list-row[aria-level="3"]').first().click();
     await page.locator('.tab.active', { hasText: /distill/ }).waitFor();
     // The webview sits two iframes deep; it renders once the host pushed the run's view model.
     const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
@@ -183,8 +186,8 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
   it('deletes a run from its context menu after confirmation', async () => {
     assert.ok(session);
     const runsOf = path.join(session.workspace, 'runs', 'distill.kd-T4');
-    const row = runsView().locator('.monaco-list-row[aria-level="2"]').first();
-    const runId = (await row.innerText()).split(/\s/)[0];
+    // The newest run (the kd-T4 cell's) is the first run row.
+    const row = runsView().locator('.monaco-list-row[aria-level="3"]').first();
     await row.click({ button: 'right' });
     // The workbench's menus take the item under the pointer on Enter.
     await page.locator('.context-view .action-label', { hasText: 'Delete Run' }).hover();
@@ -193,7 +196,7 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /Delete run .* \d{8}-\d{6}-[0-9a-f]{4}\?/);
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
-    await runsView().locator('.monaco-list-row', { hasText: runId }).waitFor({ state: 'detached' });
+    await runsView().locator('.monaco-list-row[aria-level="2"]', { hasText: 'kd-T4' }).waitFor({ state: 'detached' });
     assert.equal(fs.existsSync(runsOf), false, 'the run folder (and its emptied experiment folder) is gone');
   });
 });

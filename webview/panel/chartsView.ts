@@ -1,7 +1,9 @@
-// The training charts: losses per step (one line per term plus the total, optionally EMA-smoothed),
-// train/validation accuracy per epoch, and the learning rate, for the stage picked in the toolbar.
+// The training charts: losses per step (one line per term plus the total, optionally EMA-smoothed,
+// on a log axis when they span decades), losses and accuracy per epoch (training and validation, with
+// the other stages' validation curves overlaid: the baseline beside the distilled student), and the
+// learning rate, for the stage picked in the toolbar. Epoch boundaries and resume points are marked.
 import type { ExportFormat, PanelUiState, PanelViewModel, StageView } from '../../src/protocol/webview';
-import { LiveChart, type ChartSeries } from '../shared/chart';
+import { LiveChart, type ChartMarker, type ChartSeries } from '../shared/chart';
 import { toCsv } from '../../src/shared/csv';
 import { clear, h } from '../shared/dom';
 import { Smoother } from '../shared/smoother';
@@ -17,6 +19,30 @@ export interface ChartsHost {
 }
 
 export const TOTAL_SERIES = 'total';
+/** Losses spanning more than this ratio (two decades) are drawn on a log axis unless the user chose. */
+const LOG_SPAN = 100;
+
+/** True when the positive values span more than two decades. */
+export function spansDecades(columns: ArrayLike<number | null>[]): boolean {
+  let min = Infinity;
+  let max = 0;
+  for (const column of columns)
+    for (let i = 0; i < column.length; i++) {
+      const v = column[i];
+      if (v === null || !(v > 0) || !Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  return max > 0 && max / min > LOG_SPAN;
+}
+
+/** The step at which each epoch after the first begins. */
+function epochStarts(steps: number[], epochs: number[]): ChartMarker[] {
+  const markers: ChartMarker[] = [];
+  for (let i = 1; i < steps.length; i++)
+    if (epochs[i] !== epochs[i - 1]) markers.push({ x: steps[i], kind: 'epoch', label: `epoch ${epochs[i]}` });
+  return markers;
+}
 /** Steps beyond which live redraws are spaced out. */
 const LARGE_HISTORY = 20_000;
 const LARGE_REDRAW_MS = 100;
@@ -42,12 +68,14 @@ export class ChartsView {
   private readonly empty: HTMLElement;
   private readonly loss: Card;
   private readonly accuracy: Card;
+  private readonly epochLoss: Card;
   private readonly lr: Card;
+  private readonly logScale: HTMLInputElement;
   private readonly smoother = new Smoother();
   private theme: ChartTheme = chartTheme();
   private view?: PanelViewModel;
   private stageOptions = '';
-  private drawn = { stage: '', steps: -1, epochs: -1, smoothing: -1, hidden: '' };
+  private drawn = { stage: '', steps: -1, epochs: -1, smoothing: -1, hidden: '', scale: '' };
   private lastDraw = 0;
   private trailing?: ReturnType<typeof setTimeout>;
 
@@ -77,16 +105,30 @@ export class ChartsView {
       this.host.setUi({ smoothing: weight });
       this.redraw();
     });
+    this.logScale = h('input', { type: 'checkbox', 'data-control': 'log-scale', 'aria-label': 'Log scale for losses' });
+    this.logScale.addEventListener('change', () => {
+      this.host.setUi({ lossScale: this.logScale.checked ? 'log' : 'linear' });
+      this.redraw();
+    });
     this.loss = this.card('loss', 'Loss per step', true);
     this.accuracy = this.card('accuracy', 'Accuracy per epoch', false);
+    this.epochLoss = this.card('epoch-loss', 'Loss per epoch', false);
     this.lr = this.card('lr', 'Learning rate', false);
-    this.grid = h('div', { class: 'charts' }, this.loss.element, this.accuracy.element, this.lr.element);
+    this.grid = h(
+      'div',
+      { class: 'charts' },
+      this.loss.element,
+      this.accuracy.element,
+      this.epochLoss.element,
+      this.lr.element,
+    );
     this.empty = h('p', { class: 'empty' }, 'Charts appear once training starts.');
     this.toolbar = h(
       'div',
       { class: 'toolbar' },
       h('label', {}, 'Stage', this.stageSelect),
       h('label', {}, 'Smoothing', this.smoothing, this.smoothingValue),
+      h('label', {}, this.logScale, 'Log scale'),
     );
     this.element = h('div', {}, this.toolbar, this.empty, this.grid);
   }
@@ -130,7 +172,7 @@ export class ChartsView {
   /** Rebuilds the charts with the current theme's colours. */
   retheme(): void {
     this.theme = chartTheme();
-    for (const card of [this.loss, this.accuracy, this.lr]) {
+    for (const card of [this.loss, this.accuracy, this.epochLoss, this.lr]) {
       card.chart?.destroy();
       card.chart = undefined;
       card.signature = '';
@@ -152,12 +194,14 @@ export class ChartsView {
     const ui = this.host.ui();
     const epochs = view.stages.reduce((n, s) => n + s.history.epoch.length, 0);
     const hidden = ui.hiddenSeries.join('|');
+    const scale = `${ui.lossScale ?? 'auto'}:${(stage.resumes ?? []).length}`;
     const same =
       this.drawn.stage === stage.name &&
       this.drawn.steps === stage.loss.step.length &&
       this.drawn.epochs === epochs &&
       this.drawn.smoothing === ui.smoothing &&
-      this.drawn.hidden === hidden;
+      this.drawn.hidden === hidden &&
+      this.drawn.scale === scale;
     if (same) return;
     // With a long history a few new steps change no pixel column: redraw at most every
     // LARGE_REDRAW_MS then, so a fast run never makes the panel drop frames.
@@ -165,7 +209,8 @@ export class ChartsView {
       this.drawn.stage === stage.name &&
       this.drawn.epochs === epochs &&
       this.drawn.smoothing === ui.smoothing &&
-      this.drawn.hidden === hidden;
+      this.drawn.hidden === hidden &&
+      this.drawn.scale === scale;
     const wait = this.lastDraw + LARGE_REDRAW_MS - performance.now();
     if (onlyNewSteps && stage.loss.step.length > LARGE_HISTORY && wait > 0) {
       this.trailing ??= setTimeout(() => {
@@ -175,9 +220,10 @@ export class ChartsView {
       return;
     }
     this.lastDraw = performance.now();
-    this.drawn = { stage: stage.name, steps: stage.loss.step.length, epochs, smoothing: ui.smoothing, hidden };
+    this.drawn = { stage: stage.name, steps: stage.loss.step.length, epochs, smoothing: ui.smoothing, hidden, scale };
     this.drawLoss(stage, ui);
     this.drawAccuracy(view, stage);
+    this.drawEpochLoss(view, stage, ui);
     this.drawLr(stage);
   }
 
@@ -224,6 +270,8 @@ export class ChartsView {
       formatY?: (v: number) => string;
       integerX?: boolean;
       height: number;
+      logY?: boolean;
+      points?: boolean;
     },
   ): LiveChart {
     if (card.chart && card.signature === signature) return card.chart;
@@ -244,22 +292,81 @@ export class ChartsView {
     return this.theme.palette[i % this.theme.palette.length];
   }
 
+  /** Log or linear for these loss columns: the user's choice, else log when they span decades. */
+  private logFor(columns: ArrayLike<number | null>[], ui: PanelUiState): boolean {
+    return ui.lossScale ? ui.lossScale === 'log' : spansDecades(columns);
+  }
+
   private drawLoss(stage: StageView, ui: PanelUiState): void {
     const terms = stage.terms.filter((t) => stage.loss.terms[t]);
     const smoothed = ui.smoothing > 0;
-    const chart = this.ensureChart(this.loss, 'loss', JSON.stringify([stage.name, terms, smoothed]), () => ({
-      title: `Loss per step: ${stage.name}${smoothed ? ' (smoothed)' : ''}`,
+    const raw = [...terms.map((t) => stage.loss.terms[t]), stage.loss.total];
+    const log = this.logFor(raw, ui);
+    this.logScale.checked = log;
+    const chart = this.ensureChart(this.loss, 'loss', JSON.stringify([stage.name, terms, smoothed, log]), () => ({
+      title: `Loss per step: ${stage.name}${smoothed ? ' (smoothed)' : ''}${log ? ' (log scale)' : ''}`,
       xLabel: 'step',
-      yLabel: 'weighted loss',
+      yLabel: log ? 'weighted loss (log)' : 'weighted loss',
       integerX: true,
       height: 300,
+      logY: log,
       series: [
         ...terms.map((t, i) => ({ key: t, label: t, color: this.color(i) })),
         { key: TOTAL_SERIES, label: 'total', color: this.theme.foreground, width: 2 },
       ],
     }));
-    const columns = [...terms.map((t) => stage.loss.terms[t]), stage.loss.total];
-    chart.setData(stage.loss.step, this.smoother.apply(stage.name, columns, ui.smoothing));
+    chart.setData(stage.loss.step, this.smoother.apply(stage.name, raw, ui.smoothing));
+    chart.setMarkers([
+      ...epochStarts(stage.loss.step, stage.loss.epoch),
+      ...(stage.resumes ?? []).map((r) => ({ x: r.step, kind: 'resume' as const, label: 'resumed' })),
+    ]);
+  }
+
+  /** Resume points on a per-epoch axis: the epoch the run carried on in. */
+  private epochResumes(stage: StageView): ChartMarker[] {
+    return (stage.resumes ?? []).map((r) => ({ x: r.epoch, kind: 'resume' as const, label: 'resumed' }));
+  }
+
+  /** Training and validation loss per epoch, with the other stages' validation loss overlaid. */
+  private drawEpochLoss(view: PanelViewModel, stage: StageView, ui: PanelUiState): void {
+    const others = view.stages.filter((s) => s !== stage && s.history.valLoss.some((v) => v !== null));
+    const epochs = [...new Set([stage, ...others].flatMap((s) => s.history.epoch))].sort((a, b) => a - b);
+    const column = (s: StageView, values: (number | null)[]) => {
+      const byEpoch = new Map(s.history.epoch.map((e, i) => [e, values[i]]));
+      return epochs.map((e) => byEpoch.get(e) ?? null);
+    };
+    const columns = [
+      column(stage, stage.history.trainLoss),
+      column(stage, stage.history.valLoss),
+      ...others.map((s) => column(s, s.history.valLoss)),
+    ];
+    const log = this.logFor(columns, ui);
+    const chart = this.ensureChart(
+      this.epochLoss,
+      'epoch-loss',
+      JSON.stringify([stage.name, others.map((s) => s.name), log]),
+      () => ({
+        title: `Loss per epoch${log ? ' (log scale)' : ''}`,
+        xLabel: 'epoch',
+        yLabel: log ? 'loss (log)' : 'loss',
+        integerX: true,
+        height: 240,
+        logY: log,
+        points: true,
+        series: [
+          { key: `${stage.name}:train`, label: `${stage.name} training (weighted)`, color: this.color(0) },
+          { key: `${stage.name}:val`, label: `${stage.name} validation`, color: this.color(1), width: 2 },
+          ...others.map((s, i) => ({
+            key: `${s.name}:val`,
+            label: `${s.name} validation`,
+            color: this.color(i + 2),
+            dash: [6, 4],
+          })),
+        ],
+      }),
+    );
+    chart.setData(epochs, columns);
+    chart.setMarkers(this.epochResumes(stage));
   }
 
   private drawAccuracy(view: PanelViewModel, stage: StageView): void {
@@ -274,6 +381,7 @@ export class ChartsView {
         yLabel: 'accuracy',
         integerX: true,
         height: 240,
+        points: true,
         formatY: (v) => formatPercent(v, 1),
         series: [
           { key: `${stage.name}:train`, label: `${stage.name} train`, color: this.color(0) },
@@ -297,6 +405,7 @@ export class ChartsView {
       column(stage, stage.history.valAcc),
       ...others.map((s) => column(s, s.history.valAcc)),
     ]);
+    chart.setMarkers(this.epochResumes(stage));
   }
 
   private drawLr(stage: StageView): void {

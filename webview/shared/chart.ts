@@ -15,6 +15,13 @@ export interface ChartSeries {
   width?: number;
 }
 
+/** A vertical line across the plot: an epoch boundary (faint, dashed) or a resume point (labelled). */
+export interface ChartMarker {
+  x: number;
+  kind: 'epoch' | 'resume';
+  label?: string;
+}
+
 export interface LiveChartOptions {
   /** Identifies the chart in data attributes and in the keys of hidden series. */
   id: string;
@@ -29,6 +36,10 @@ export interface LiveChartOptions {
   formatY?(value: number): string;
   /** x values are whole numbers (steps, epochs): ticks and the legend show no decimals. */
   integerX?: boolean;
+  /** A logarithmic y axis (values at or below zero are left out). */
+  logY?: boolean;
+  /** Draw a dot at every value (few points per series, e.g. per epoch): a single value is then visible. */
+  points?: boolean;
 }
 
 interface Range {
@@ -50,6 +61,7 @@ export class LiveChart {
   private rendered = 0;
   /** The plot width the last render decimated for (0 before the chart was laid out). */
   private columns = 0;
+  private markers: ChartMarker[] = [];
 
   constructor(
     parent: HTMLElement,
@@ -60,6 +72,7 @@ export class LiveChart {
       tabindex: 0,
       role: 'img',
       'data-chart': options.id,
+      'data-scale': options.logY ? 'log' : 'linear',
       'aria-label': `${options.title} chart. Drag to zoom, shift-drag to pan, arrow keys pan, plus and minus zoom, Home resets.`,
     });
     parent.append(this.element);
@@ -94,7 +107,7 @@ export class LiveChart {
       width,
       height: this.options.height,
       pxAlign: 0,
-      scales: { x: { time: false } },
+      scales: { x: { time: false }, y: this.options.logY ? { distr: 3, log: 10 } : {} },
       legend: { live: true },
       cursor: {
         drag: { x: true, y: false, setScale: true },
@@ -127,13 +140,16 @@ export class LiveChart {
           width: (s.width ?? 1.5) * (theme.highContrast ? 1.5 : 1),
           dash: s.dash,
           spanGaps: false,
-          points: { show: false },
+          points: this.options.points
+            ? { show: true, size: 7 * (theme.highContrast ? 1.3 : 1), fill: s.color, stroke: s.color }
+            : { show: false },
           show: !this.options.hidden.has(s.key),
           value: (_u: uPlot, v: number | null) =>
             v === null || v === undefined ? '—' : formatY ? formatY(v) : String(Number(v.toPrecision(5))),
         })),
       ],
       hooks: {
+        draw: [(u) => this.drawMarkers(u)],
         setScale: [
           (u, key) => {
             if (key !== 'x' || this.applying) return;
@@ -154,6 +170,48 @@ export class LiveChart {
         ],
       },
     };
+  }
+
+  /** Sets the vertical markers (epoch boundaries, resume points) and redraws. */
+  setMarkers(markers: ChartMarker[]): void {
+    this.markers = markers;
+    this.element.dataset.epochMarkers = String(markers.filter((m) => m.kind === 'epoch').length);
+    this.element.dataset.resumeMarkers = markers
+      .filter((m) => m.kind === 'resume')
+      .map((m) => m.x)
+      .join(',');
+    this.plot.redraw(false);
+  }
+
+  private drawMarkers(u: uPlot): void {
+    const { theme } = this.options;
+    const { min, max } = u.scales.x;
+    if (this.markers.length === 0 || min === undefined || max === undefined || min === null || max === null) return;
+    const ctx = u.ctx;
+    const ratio = window.devicePixelRatio || 1;
+    const top = u.bbox.top;
+    const bottom = u.bbox.top + u.bbox.height;
+    ctx.save();
+    for (const marker of this.markers) {
+      if (marker.x < min || marker.x > max) continue;
+      const x = Math.round(u.valToPos(marker.x, 'x', true)) + 0.5;
+      const resume = marker.kind === 'resume';
+      ctx.strokeStyle = resume ? (theme.palette[4] ?? theme.foreground) : theme.muted;
+      ctx.globalAlpha = resume ? 1 : 0.9;
+      ctx.lineWidth = (resume ? 2 : 1) * ratio;
+      ctx.setLineDash(resume ? [] : [4 * ratio, 4 * ratio]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      if (resume && marker.label) {
+        ctx.fillStyle = theme.palette[4] ?? theme.foreground;
+        ctx.font = `${Math.round((theme.fontSize - 2) * ratio)}px ${theme.fontFamily}`;
+        ctx.textBaseline = 'top';
+        ctx.fillText(marker.label, x + 4 * ratio, top + 4 * ratio);
+      }
+    }
+    ctx.restore();
   }
 
   /** Replaces the chart's data (the full series; decimation happens here). Keeps the zoom. */
@@ -188,7 +246,11 @@ export class LiveChart {
     // One bucket per CSS pixel of the plotting area.
     this.columns = this.plot.over.clientWidth;
     const columns = Math.max(1, this.columns || Math.round(this.plot.bbox.width / (window.devicePixelRatio || 1)));
-    const data = decimateMinMax(this.x, this.ys, columns, this.zoom);
+    // A log axis has no place for zero or below: those values are gaps.
+    const ys = this.options.logY
+      ? this.ys.map((column) => Array.from(column, (v) => (v !== null && v > 0 ? v : null)))
+      : this.ys;
+    const data = decimateMinMax(this.x, ys, columns, this.zoom);
     this.rendered = data.x.length;
     this.applying = true;
     try {

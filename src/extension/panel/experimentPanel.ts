@@ -26,10 +26,29 @@ const POLL_MS = 1000;
 /** Live events arrive in bursts: read the file once per burst. */
 const READ_DELAY_MS = 40;
 
+/** The experiment (file and cell) a target shows: a run's comes from its recorded configuration. */
+export function experimentOf(target: PanelTarget): { file: string; cell?: string } | undefined {
+  if (target.kind === 'file') return { file: target.file, cell: target.cell };
+  const run = readRun(target.runDir);
+  const file = run.config?.sourceFile ?? run.summary?.sourceFile;
+  return file ? { file, cell: run.config?.cell ?? run.summary?.cell } : undefined;
+}
+
+/**
+ * One panel per experiment: the key of the experiment a target shows (a run without a recorded
+ * source file has its own).
+ */
 export function targetKey(target: PanelTarget): string {
-  return target.kind === 'run'
-    ? `run:${path.resolve(target.runDir)}`
-    : `file:${path.resolve(target.file)}#${target.cell ?? ''}`;
+  const source = experimentOf(target);
+  return source
+    ? `file:${path.resolve(source.file)}#${source.cell ?? ''}`
+    : `run:${path.resolve((target as { runDir: string }).runDir)}`;
+}
+
+/** The panel's title, one format for files, cells and runs, before and after a reload: "<file> · <cell>". */
+export function titleOf(target: PanelTarget): string {
+  const source = experimentOf(target);
+  return panelTitle(source ? { kind: 'file', ...source } : target);
 }
 
 export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> {
@@ -41,14 +60,17 @@ export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> 
   private readTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
 
+  private current: PanelTarget;
+
   constructor(
     panel: vscode.WebviewPanel,
-    readonly target: PanelTarget,
+    target: PanelTarget,
     private readonly deps: PanelDeps,
     extensionUri: vscode.Uri,
     private readonly onDisposed: (panel: ExperimentPanel) => void,
   ) {
-    super(panel, extensionUri, 'panel', panelTitle(target), checkPanelCommand, (message) => deps.warn(message));
+    super(panel, extensionUri, 'panel', titleOf(target), checkPanelCommand, (message) => deps.warn(message));
+    this.current = target;
     this.disposables.push(deps.onRunEvent((message) => this.onRunEvent(message)));
     this.follow(this.initialRunDir());
     if (target.kind === 'file') {
@@ -64,6 +86,31 @@ export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> 
     this.pollTimer = setInterval(() => {
       if (this.running) this.readNow();
     }, POLL_MS);
+  }
+
+  /** What the panel shows now: its experiment, or one run of it. */
+  get target(): PanelTarget {
+    return this.current;
+  }
+
+  /** The tab's title. */
+  get title(): string {
+    return this.panel.title;
+  }
+
+  /** The run folder whose events the panel shows, if any. */
+  get runDir(): string | undefined {
+    return this.tail?.runDir;
+  }
+
+  /** Switches the panel to another run of its experiment (the tree opened it) and brings it forward. */
+  showRun(runDir: string): void {
+    this.current = { kind: 'run', runDir };
+    if (!this.tail || path.resolve(this.tail.runDir) !== path.resolve(runDir)) {
+      this.follow(runDir);
+      this.sendWhole();
+    }
+    this.reveal();
   }
 
   private initialRunDir(): string | undefined {
@@ -106,7 +153,7 @@ export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> 
   /** The whole view: the describe output, then every event of the followed run. */
   private sendWhole(): void {
     if (!this.ready) return;
-    let view = emptyView(this.target, panelTitle(this.target));
+    let view = emptyView(this.target, titleOf(this.target));
     if (this.described) view = withDescribedModels(view, this.described);
     else if (this.describeError) view = withDescribe(view, { status: 'error', message: this.describeError });
     else if (this.describeCall) view = withDescribe(view, { status: 'pending' });
@@ -178,10 +225,7 @@ export class ExperimentPanel extends PanelHost<PanelCommand, PanelNotification> 
 
   /** The experiment file and cell this panel's architecture comes from. */
   private source(): { file: string; cell?: string } | undefined {
-    if (this.target.kind === 'file') return { file: this.target.file, cell: this.target.cell };
-    const run = readRun(this.target.runDir);
-    const file = run.config?.sourceFile ?? run.summary?.sourceFile;
-    return file ? { file, cell: run.config?.cell ?? run.summary?.cell } : undefined;
+    return experimentOf(this.target);
   }
 
   private async revealLayer(stage: string, layer: string, index: number): Promise<void> {

@@ -1,11 +1,11 @@
-// The experiment panel: `registerExperimentPanel` returns `show(target)` (one panel per target,
-// revealed when already open) and registers the serializer that reopens panels after a reload
-// from the state the webview saved (its target and view choices).
+// The experiment panel: `registerExperimentPanel` returns `show(target)` (one panel per experiment:
+// opening another run of an experiment whose panel is open switches that panel to the run) and
+// registers the serializer that reopens panels after a reload from the state the webview saved
+// (its target and view choices).
 import * as vscode from 'vscode';
 import { EXPERIMENT_PANEL_VIEW_TYPE, type PanelTarget } from '../../protocol/webview';
 import type { PanelDeps } from '../panelDeps';
-import { ExperimentPanel, targetKey } from './experimentPanel';
-import { panelTitle } from '../../shared/panelTitle';
+import { ExperimentPanel, targetKey, titleOf } from './experimentPanel';
 import { webviewOptions } from './html';
 import { registerPanelRestore } from '../panelHost';
 
@@ -14,6 +14,8 @@ export type ShowTarget = PanelTarget | { file: string; cell?: string } | { runDi
 
 export interface ExperimentPanels {
   show(target: ShowTarget): void;
+  /** The open panels: their tab title, what they show and the run they follow. */
+  open(): { title: string; target: PanelTarget; runDir?: string }[];
 }
 
 export function normalizeTarget(target: ShowTarget): PanelTarget {
@@ -63,16 +65,20 @@ export function registerExperimentPanel(context: vscode.ExtensionContext, deps: 
       const target = normalizeTarget(input);
       const existing = panels.get(targetKey(target));
       if (existing) {
-        existing.reveal();
+        if (target.kind === 'run') existing.showRun(target.runDir);
+        else existing.reveal();
         return;
       }
       const panel = vscode.window.createWebviewPanel(
         EXPERIMENT_PANEL_VIEW_TYPE,
-        panelTitle(target),
+        titleOf(target),
         vscode.ViewColumn.Beside,
         webviewOptions(context.extensionUri),
       );
       adopt(panel, target);
+    },
+    open() {
+      return [...panels.values()].map((p) => ({ title: p.title, target: p.target, runDir: p.runDir }));
     },
   };
 }

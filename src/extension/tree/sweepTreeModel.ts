@@ -3,7 +3,7 @@
 // exists, else what the queue or SLURM says of it. Status comes from the run folders (the engine's
 // store), overlaid with the host's own jobs and SLURM's queue.
 import * as path from 'path';
-import type { RunInfo } from '../../engine/store/runStore';
+import { safeName, type RunInfo } from '../../engine/store/runStore';
 import { mergeStatus } from '../../engine/sweep/slurm';
 import type { SweepPointStatus, SweepRecord } from '../../protocol/sweep';
 import { runDescription, runTooltipMarkdown } from '../text';
@@ -28,6 +28,8 @@ export interface SweepNode {
   id: string;
   sweepDir: string;
   record: SweepRecord;
+  /** The run-store folder of the sweep's experiment (its Runs view parent). */
+  experimentFolder: string;
   label: string;
   description: string;
   tooltip: string;
@@ -123,6 +125,7 @@ export function buildSweepNode(input: SweepInput, runOf: (runDir: string) => Run
     id: `sweep:${input.dir}`,
     sweepDir: input.dir,
     record,
+    experimentFolder: record.points[0]?.runDir.split(/[\\/]/)[0] || safeName(record.experiment),
     label: `${record.experiment} · ${record.id}`,
     description: sweepProgressText(states),
     tooltip: `Sweep ${record.id} of ${record.sourceFile}${record.cell !== undefined ? ` (cell ${record.cell})` : ''}: ${record.points.length} runs, ${record.executor}. Folder: ${input.dir}`,

@@ -123,7 +123,8 @@ export function reduce(view: PanelViewModel, event: RunEvent): PanelViewModel {
     case 'run-start':
       return {
         ...view,
-        title: event.experiment,
+        // The one title format, the same the host gives the panel's tab: "<file> · <cell>".
+        title: panelTitle({ kind: 'file', file: event.sourceFile, cell: event.cell }),
         run: {
           ...view.run,
           runId: event.runId,
@@ -138,6 +139,7 @@ export function reduce(view: PanelViewModel, event: RunEvent): PanelViewModel {
           endedAt: undefined,
           error: undefined,
         },
+        resumePending: event.resumed || undefined,
       };
     case 'models':
       return { ...view, models: event.models, links: event.links, modelsFrom: 'run' };
@@ -161,8 +163,16 @@ export function reduce(view: PanelViewModel, event: RunEvent): PanelViewModel {
           };
         }),
       };
-    case 'step':
-      return { ...view, stages: withStage(view, event.stage, undefined, (stage) => appendStep(stage, event)) };
+    case 'step': {
+      const stages = withStage(view, event.stage, undefined, (stage) => {
+        const next = appendStep(stage, event);
+        // The first step after a resume (the replayed ones already dropped) is where the run carried on.
+        return view.resumePending
+          ? { ...next, resumes: [...(stage.resumes ?? []), { step: event.globalStep, epoch: event.epoch }] }
+          : next;
+      });
+      return { ...view, stages, resumePending: undefined };
+    }
     case 'epoch':
       return { ...view, stages: withStage(view, event.stage, undefined, (stage) => appendEpoch(stage, event)) };
     case 'checkpoint':

@@ -42,16 +42,20 @@ describe('activation', () => {
   it('shows the Runs view, listing the runs of the store', async () => {
     await vscode.commands.executeCommand('distillationStudio.runs.focus');
     const studio = await api();
-    // The tree's root items are the experiments of the run store (empty on a fresh workspace), and
-    // the view's welcome content is declared for exactly this view.
+    // The tree's root items are the experiment files of the run store (empty on a fresh workspace),
+    // their children the experiments, and the view's welcome content is declared for exactly this view.
     studio.index.refreshNow();
     const roots = studio.tree.getChildren();
     assert.ok(
-      roots.every((node) => node.kind === 'experiment'),
-      'experiments at the root',
+      roots.every((node) => node.kind === 'file'),
+      'experiment files at the root',
     );
     const experiments = new Set(studio.index.runs().map((r) => r.experiment));
-    assert.equal(roots.length, experiments.size, 'one root per experiment of the run store');
+    assert.equal(
+      roots.flatMap((f) => studio.tree.getChildren(f)).length,
+      experiments.size,
+      'one row per experiment of the run store',
+    );
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
       contributes: { views: Record<string, { id: string }[]>; viewsWelcome: { view: string }[] };
     };

@@ -36,14 +36,17 @@ describe('Start Distillation', () => {
       'training ran outside the extension host',
     );
 
-    // The Runs view lists it, done, under its experiment.
+    // The Runs view lists it, done, under its experiment, under its file.
     studio.index.refreshNow();
-    const experiment = studio.tree.getChildren().find((e) => e.kind === 'experiment' && e.name === 'quick');
+    const fileNode = studio.tree.getChildren().find((f) => f.kind === 'file' && f.file === file);
+    assert.ok(fileNode && fileNode.kind === 'file', 'the file is a root of the Runs view');
+    const experiment = fileNode.children.find((e) => e.name === 'quick');
     assert.ok(experiment && experiment.kind === 'experiment');
     const item = experiment.children.find((c) => c.kind === 'run' && c.run.dir === outcome.runDir);
     assert.ok(item && item.kind === 'run');
     assert.equal(item.icon, 'done');
     assert.match(item.description, /^student \d+\.\d%/);
+    assert.notEqual(item.label, item.run.runId, 'the row says more than its timestamp');
     const treeItem = studio.tree.getTreeItem(item);
     assert.equal(treeItem.contextValue, 'run:done');
 

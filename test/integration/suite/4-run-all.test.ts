@@ -17,8 +17,8 @@ describe('Run All Cells', () => {
     assert.equal(jobs[1].state, 'queued');
     // The queued cell shows in the Runs view until it starts.
     const queued = studio.tree
-      .getChildren()
-      .flatMap((e) => (e.kind === 'experiment' ? e.children : []))
+      .experiments()
+      .flatMap((e) => e.children)
       .filter((c) => c.kind === 'queued');
     assert.ok(
       queued.some((q) => q.kind === 'queued' && q.jobId === jobs[1].id),

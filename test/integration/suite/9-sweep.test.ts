@@ -33,7 +33,7 @@ describe('Run Sweep', () => {
     const node = await until('the sweep node with 2 done runs', () => {
       studio.tree.update();
       return studio.tree
-        .getChildren()
+        .sweepNodes()
         .find((n) => n.kind === 'sweep' && n.sweepDir === sweepDir && n.description === '2/2 done');
     });
     assert.ok(node.kind === 'sweep');
@@ -50,8 +50,13 @@ describe('Run Sweep', () => {
       }
     }
     assert.equal(studio.tree.getTreeItem(node).contextValue, 'sweep:complete');
-    // The sweep's runs are not repeated as loose runs of the experiment.
-    const experiment = studio.tree.getChildren().find((n) => n.kind === 'experiment' && n.name === 'sweep');
-    assert.equal(experiment, undefined);
+    // The sweep sits under its experiment, whose runs are not repeated as loose runs beside it.
+    const experiment = studio.tree.experiments().find((n) => n.name === 'sweep');
+    assert.ok(experiment, 'the sweep has its experiment row');
+    assert.deepEqual(
+      experiment.children.map((c) => c.id),
+      [node.id],
+    );
+    assert.equal(studio.tree.getParent(node), experiment);
   });
 });
