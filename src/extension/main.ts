@@ -38,8 +38,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const tree = new RunsTreeProvider(index, manager, sweeps);
   const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
   const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
-  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
-  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
+  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions(settings.runsDir));
+  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions(settings.runsDir));
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -109,7 +109,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       void sweeps.pollScheduler();
       manager.reschedule();
     }),
-    registerLiveValidation(diagnostics, validate),
+    // A finished run can make a cell that reuses it runnable: its warning goes.
+    registerLiveValidation(diagnostics, validate, index.onDidChange),
   );
   // SLURM sweeps submitted earlier (or from a terminal) show their queue.
   void sweeps.pollScheduler();

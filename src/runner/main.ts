@@ -3,6 +3,7 @@
 // Its flags and exit codes are the runner contract (src/protocol/runner.ts).
 import * as path from 'path';
 import { loadExperimentFile } from '../engine/config';
+import { withExperimentChecks } from '../engine/checks';
 import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { describeExperiment } from '../engine/run/describe';
 import { pickExperiment } from '../engine/run/pickExperiment';
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
       });
       return exitCodeOf(summary.status);
     }
-    const file = await loadExperimentFile(path.resolve(request.file));
+    const file = await loadExperimentFile(path.resolve(request.file), withExperimentChecks({}));
     if (request.kind === 'sweepPoint') {
       const { summary } = await runSweepPoint(pickSweep(file, request.cell), request.point, {
         runsDir,
