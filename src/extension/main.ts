@@ -8,6 +8,7 @@ import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
 import { Commands } from './commands';
 import { onSettingsChanged, readSettings, type Settings } from './config';
 import { ExperimentCodeLensProvider, EXPERIMENT_SELECTOR } from './editor/codeLens';
+import { ReplacementQuickFixes } from './editor/quickFixes';
 import { ExperimentDiagnostics } from './editor/diagnostics';
 import { registerLiveValidation } from './editor/liveValidation';
 import { OutcomeDecorations } from './editor/outcomeDecorations';
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     index,
     diagnostics,
     analyse,
+    runsDir: () => settings.runsDir,
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
@@ -102,6 +104,9 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     sweeps,
     ...registerSweepCommands(sweeps, analyse),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
+    vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new ReplacementQuickFixes(diagnostics), {
+      providedCodeActionKinds: ReplacementQuickFixes.kinds,
+    }),
     manager.onDidChangeJobs(updateActivity),
     onSettingsChanged(() => {
       settings = readSettings(fallbackRoot);

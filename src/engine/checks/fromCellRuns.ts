@@ -6,7 +6,7 @@ import type { JsonObject, Segment } from '../config/json';
 import { modelPaths } from '../config/paths';
 import { valueAt } from '../config/json';
 import type { SemanticIssue } from '../config/semantic';
-import { cellProductModel } from '../run/resolveModel';
+import { cellProductModel } from '../store/cellProducts';
 
 /** The cells this experiment reuses that have no finished run yet, with where each is named. */
 export function cellsWithoutRun(experiment: Experiment, runsDir: string): { cell: string; at: Segment[] }[] {

@@ -8,7 +8,7 @@ import { knownDataShape, savedModelLayerNames } from '../config/modelFit';
 import { MODEL_JSON_LIMIT } from '../config/manifest';
 import { readTextFileSafely } from '../io/safeRead';
 import { buildModel } from '../models/build';
-import { cellProductModel } from '../run/resolveModel';
+import { cellProductModel } from '../store/cellProducts';
 
 /** Built models' names by spec and shape: the editor revalidates on every edit, building once is enough. */
 const built = new Map<string, string[] | null>();
