@@ -1,7 +1,7 @@
 // The CodeLenses of a .kd.json file as plain data: above the file and above each cell, what to
 // run, the architecture, the cell's runs, and while a run goes its progress and a stop button.
 import type { RunInfo } from '../../engine/store/runStore';
-import { progressText, runsLensText } from '../text';
+import { progressText, runsLensText, runTrainsAlone } from '../text';
 import { COMMANDS } from '../commandIds';
 
 /** A file or one of its cells (from the config module's cellRanges), with the 0-based line its lenses go on. */
@@ -51,7 +51,7 @@ function experimentLenses(line: number, file: string, cell: string | undefined, 
   if (active?.state === 'running') {
     lenses.push({
       line,
-      title: `$(sync~spin) ${progressText(active.progress, active.loss)}`,
+      title: `$(sync~spin) ${progressText(active.progress, active.loss, runTrainsAlone(inputs.runsOf(cell)[0]))}`,
       tooltip: 'Show the experiment panel',
       command: COMMANDS.showPanel,
       args: [active.runDir ? { runDir: active.runDir } : target],
