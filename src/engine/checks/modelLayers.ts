@@ -2,23 +2,32 @@
 // initialised, nothing trained) on the data's statically known shape, a saved model's names are read
 // from its model.json, and a `fromCell` model is the referenced cell's saved product or, before that
 // cell has run, its student spec. Loss terms name layers, so these are what the names are checked against.
-import * as tf from '@tensorflow/tfjs';
+import type * as Tf from '@tensorflow/tfjs';
 import type { Experiment, ExperimentFile, ModelSpec } from '../config/types';
 import { knownDataShape, savedModelLayerNames } from '../config/modelFit';
 import { MODEL_JSON_LIMIT } from '../config/manifest';
 import { readTextFileSafely } from '../io/safeRead';
-import { buildModel } from '../models/build';
+import type { buildModel as BuildModel } from '../models/build';
 import { cellProductModel } from '../store/cellProducts';
 
 /** Built models' names by spec and shape: the editor revalidates on every edit, building once is enough. */
 const built = new Map<string, string[] | null>();
 const CACHE_SIZE = 64;
 
-/** Building needs a backend; where none is active yet, the pure-JS one (it initialises synchronously). */
-function ensureBackend(): void {
-  if (tf.engine().backendName) return;
-  tf.enableProdMode();
-  void tf.setBackend('cpu');
+/**
+ * TF.js and the model builders, loaded on first use: most files name no layer, and the editor's
+ * validation worker should not pay for loading TF.js to check them.
+ */
+function builder(): typeof BuildModel {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tf = require('@tensorflow/tfjs') as typeof Tf;
+  // Building needs a backend; where none is active yet, the pure-JS one (it initialises synchronously).
+  if (!tf.engine().backendName) {
+    tf.enableProdMode();
+    void tf.setBackend('cpu');
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../models/build') as { buildModel: typeof BuildModel }).buildModel;
 }
 
 function namesOfBuilt(spec: ModelSpec, experiment: Experiment): string[] | undefined {
@@ -30,8 +39,7 @@ function namesOfBuilt(spec: ModelSpec, experiment: Experiment): string[] | undef
   if (cached !== undefined) return cached ?? undefined;
   let names: string[] | null = null;
   try {
-    ensureBackend();
-    const model = buildModel(spec, { inputShape: shape.input, classes: shape.classes, name: 'static', seed: 0 });
+    const model = builder()(spec, { inputShape: shape.input, classes: shape.classes, name: 'static', seed: 0 });
     names = model.tappable;
     model.model.dispose();
   } catch {
