@@ -156,7 +156,19 @@ export type LayerSpec =
     }
   /** max(x, alpha·x): a layer of its own, as in Keras (TF.js has no leaky ReLU activation string). */
   | { type: 'leakyRelu'; name?: string; alpha?: number }
+  | SequenceLayerSpec
   | ResidualLayerSpec;
+
+/** Layers of a text model (token ids in, id 0 = padding): usable in a layer list as in the text presets. */
+export type SequenceLayerSpec =
+  /** Token (+ learned position) embeddings of width dModel; rows = the data's vocabulary. */
+  | { type: 'embedding'; name?: string; dModel: number; positions?: boolean }
+  /** A BERT encoder block (its attention probabilities are the layer `<name>_attention`). */
+  | { type: 'transformerBlock'; name?: string; heads: number; ffn: number; dropout?: number }
+  /** A recurrent layer; padding is skipped through the embedding's mask. */
+  | { type: 'lstm' | 'gru'; name?: string; units: number; returnSequences?: boolean; bidirectional?: boolean }
+  /** [b, L, d] → [b, d]: the first ([CLS]) position or the mean over real tokens. */
+  | { type: 'sequencePooling'; name?: string; mode?: 'cls' | 'mean' };
 
 /**
  * y = body(x) + shortcut(x), then the optional activation. The shortcut is x itself ('identity',
@@ -210,6 +222,8 @@ export interface TransformerPreset extends ModelCommon {
   dropout?: number;
   /** Default 'cls'. */
   pooling?: 'cls' | 'mean';
+  /** As a student: start from the teacher's weights, block i from teacher block f(i) (DistilBERT's initialisation). */
+  initFromTeacher?: LayerMapping;
 }
 export interface BiLstmPreset extends ModelCommon {
   preset: 'bilstm';
@@ -274,6 +288,9 @@ export interface FromCellModel extends ModelCommon {
 }
 export type ModelSpec = LayerListModel | PresetModel | LoadedModel | FromCellModel;
 
+/** Student block i ↔ teacher block f(i): "uniform" (f(i) = ⌈i·N/M⌉) or explicit [studentBlock, teacherBlock] pairs (1-based). */
+export type LayerMapping = 'uniform' | [number, number][];
+
 export type LossSpec =
   | { type: 'ce'; weight: number; labelSmoothing?: number }
   | { type: 'kd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
@@ -281,6 +298,9 @@ export type LossSpec =
   | { type: 'jsd'; weight: number; beta: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'tvd'; weight: number; temperature: number; scaleByTemperatureSquared: boolean }
   | { type: 'cosine'; weight: number; teacherLayer: string; studentLayer: string }
+  | { type: 'attention'; weight: number; mapping?: LayerMapping; teacherLayer?: string; studentLayer?: string }
+  | { type: 'hidden'; weight: number; mapping?: LayerMapping; teacherLayer?: string; studentLayer?: string }
+  | { type: 'embedding'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'dkd'; weight: number; alpha: number; beta: number; temperature: number; warmupEpochs: number }
   | { type: 'hint'; weight: number; teacherLayer: string; studentLayer: string }
   | { type: 'at'; weight: number; pairs: LayerPair[]; p: number }
@@ -336,6 +356,8 @@ export interface DistillConfig {
   stages?: DistillStage[];
   /** Cache the frozen teacher's outputs once per epoch-independent input (offline, no augmentation). Default true. */
   cacheTeacher: boolean;
+  /** Cache only the teacher's k largest logits per example (and their log-sum-exp); kd, jsd (β < 1) and tvd then read the renormalised top k. */
+  cacheTopK?: number;
   /** online: the peers trained together (the student is peer 1 when omitted). */
   peers?: ModelSpec[];
   /** self: 'bornAgain' generations or 'exits' (deep-to-shallow within one network). */

@@ -2,8 +2,7 @@
 // same way as the teacher's, position by position; padding positions of text are left out.
 import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition } from './definition';
-import { pairLabel } from './definition';
-import { featuresOf, knownShape } from './layers';
+import { knownShape, layerPairTerm } from './layers';
 import { constant, l2Normalize } from './ops';
 
 /**
@@ -56,16 +55,8 @@ export const cosineDefinition: LossDefinition<'cosine'> = {
       throw new Error(
         `cosine: teacher layer "${spec.teacherLayer}" [${t.join(', ')}] and student layer "${spec.studentLayer}" [${s.join(', ')}] differ in shape; cosine compares hidden states of equal width (use hint, which learns a projection, when widths differ)`,
       );
-    return {
-      label: `cosine:${pairLabel(spec.teacherLayer, spec.studentLayer)}`,
-      teacherLayers: [spec.teacherLayer],
-      studentLayers: [spec.studentLayer],
-      compute: (inputs) =>
-        cosineLoss(
-          featuresOf('cosine', inputs, 'student', spec.studentLayer),
-          featuresOf('cosine', inputs, 'teacher', spec.teacherLayer),
-          inputs.modelInputs,
-        ),
-    };
+    return layerPairTerm('cosine', spec, (student, teacher, inputs) =>
+      cosineLoss(student, teacher, inputs.modelInputs),
+    );
   },
 };

@@ -71,8 +71,31 @@ export const LAYER_PAIR = {
   studentLayer: { type: 'string', minLength: 1, description: 'Name of the student layer to match.' },
 } as const satisfies Record<string, SchemaFragment>;
 
+/** The parameter schema of a loss that reads exactly one teacher layer and one student layer. */
+export const LAYER_PAIR_SCHEMA = {
+  properties: { ...LAYER_PAIR },
+  required: ['teacherLayer', 'studentLayer'] as ('teacherLayer' | 'studentLayer')[],
+};
+
 /** Layers (output shapes without the batch axis) the examples of the definitions may name. */
 export const EXAMPLE_LAYERS = {
-  teacher: { t1: [4, 4, 8], t2: [2, 2, 16], embed: [32] },
-  student: { s1: [4, 4, 8], s2: [2, 2, 16], narrow: [4, 4, 4], embed: [8] },
+  teacher: {
+    t1: [4, 4, 8],
+    t2: [2, 2, 16],
+    embed: [32],
+    embedding: [6, 16],
+    block_1: [6, 16],
+    block_2: [6, 16],
+    block_1_attention: [2, 6, 6],
+    block_2_attention: [2, 6, 6],
+  },
+  student: {
+    s1: [4, 4, 8],
+    s2: [2, 2, 16],
+    narrow: [4, 4, 4],
+    embed: [8],
+    embedding: [6, 8],
+    block_1: [6, 8],
+    block_1_attention: [2, 6, 6],
+  },
 } as const;

@@ -2,7 +2,7 @@
 // is the Gram matrix of their channels; the student reproduces the teacher's flow.
 import * as tf from '@tensorflow/tfjs';
 import type { LossDefinition } from './definition';
-import { featureMapShape, featuresOf } from './layers';
+import { featureMapShape, featuresOf, twoLayers } from './layers';
 import { constant, matchSpatial } from './ops';
 
 /**
@@ -60,17 +60,11 @@ export const fspDefinition: LossDefinition<'fsp'> = {
   },
   needsTeacher: true,
   create(spec, ctx) {
-    if (
-      !Array.isArray(spec.teacherLayers) ||
-      spec.teacherLayers.length !== 2 ||
-      !Array.isArray(spec.studentLayers) ||
-      spec.studentLayers.length !== 2
-    ) {
-      throw new Error('fsp: teacherLayers and studentLayers must each name two layers');
-    }
+    const teacherLayers = twoLayers('fsp', 'teacherLayers', spec.teacherLayers);
+    const studentLayers = twoLayers('fsp', 'studentLayers', spec.studentLayers);
     const why = 'an FSP matrix';
-    const t = spec.teacherLayers.map((layer) => featureMapShape('fsp', ctx, 'teacher', layer, why));
-    const s = spec.studentLayers.map((layer) => featureMapShape('fsp', ctx, 'student', layer, why));
+    const t = teacherLayers.map((layer) => featureMapShape('fsp', ctx, 'teacher', layer, why));
+    const s = studentLayers.map((layer) => featureMapShape('fsp', ctx, 'student', layer, why));
     for (const i of [0, 1]) {
       if (t[i][2] !== s[i][2]) {
         throw new Error(
@@ -79,16 +73,13 @@ export const fspDefinition: LossDefinition<'fsp'> = {
       }
     }
     return {
-      label: `fsp:${spec.teacherLayers.join(',')}->${spec.studentLayers.join(',')}`,
-      teacherLayers: [...spec.teacherLayers],
-      studentLayers: [...spec.studentLayers],
+      label: `fsp:${teacherLayers.join(',')}->${studentLayers.join(',')}`,
+      teacherLayers: [...teacherLayers],
+      studentLayers: [...studentLayers],
       compute: (inputs) => {
-        const read = (side: 'teacher' | 'student', layer: string) =>
-          featuresOf('fsp', inputs, side, layer) as tf.Tensor4D;
-        return fspLoss(
-          [read('student', spec.studentLayers[0]), read('student', spec.studentLayers[1])],
-          [read('teacher', spec.teacherLayers[0]), read('teacher', spec.teacherLayers[1])],
-        );
+        const read = (side: 'teacher' | 'student', layers: [string, string]) =>
+          layers.map((layer) => featuresOf('fsp', inputs, side, layer) as tf.Tensor4D) as [tf.Tensor4D, tf.Tensor4D];
+        return fspLoss(read('student', studentLayers), read('teacher', teacherLayers));
       },
     };
   },

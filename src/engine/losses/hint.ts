@@ -1,9 +1,9 @@
 // FitNets (Romero et al., ICLR 2015): a student layer (the "guided" layer), passed through a
 // learned regressor, is pulled towards a teacher layer (the "hint") by a mean squared error.
 import * as tf from '@tensorflow/tfjs';
-import { LAYER_PAIR, pairLabel, type LossDefinition } from './definition';
+import { LAYER_PAIR_SCHEMA, pairLabel, type LossDefinition } from './definition';
 import { adapterSeed, applyLinear, createLinearAdapter, type LinearAdapter } from './adapters';
-import { featuresOf, knownShape } from './layers';
+import { knownShape, layerPairTerm } from './layers';
 import { constant, flattenPerSample, matchSpatial } from './ops';
 
 export interface Regressor {
@@ -39,12 +39,7 @@ export const hintDefinition: LossDefinition<'hint'> = {
   type: 'hint',
   docs: 'FitNets hint: mean squared error between a teacher feature map and a student feature map passed through a learned regressor.',
   defaults: {},
-  schema: {
-    properties: {
-      ...LAYER_PAIR,
-    },
-    required: ['teacherLayer', 'studentLayer'],
-  },
+  schema: LAYER_PAIR_SCHEMA,
   example: {
     weight: 100,
     teacherLayer: 't1',
@@ -72,17 +67,15 @@ export const hintDefinition: LossDefinition<'hint'> = {
       ? createLinearAdapter(inputs, outputs, adapterSeed(ctx.seed, label), maps ? 'conv1x1' : 'dense', label)
       : undefined;
     return {
-      label,
-      teacherLayers: [spec.teacherLayer],
-      studentLayers: [spec.studentLayer],
-      variables: adapter ? [adapter.kernel, adapter.bias] : [],
-      adapters: adapter ? { [spec.studentLayer]: adapter.description } : {},
-      compute: (inputs) =>
+      ...layerPairTerm('hint', spec, (student, teacher) =>
         hintLoss(
-          featuresOf('hint', inputs, 'student', spec.studentLayer),
-          featuresOf('hint', inputs, 'teacher', spec.teacherLayer),
+          student,
+          teacher,
           adapter ? { kernel: adapter.kernel as tf.Tensor2D, bias: adapter.bias as tf.Tensor1D } : undefined,
         ),
+      ),
+      variables: adapter ? [adapter.kernel, adapter.bias] : [],
+      adapters: adapter ? { [spec.studentLayer]: adapter.description } : {},
     };
   },
 };

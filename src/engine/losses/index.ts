@@ -7,6 +7,8 @@ export { reverseKlLoss } from './reverseKl';
 export { jsdLoss } from './jsd';
 export { tvdLoss } from './tvd';
 export { cosineLoss } from './cosine';
+export { attentionMseLoss } from './attention';
+export { sequenceMseLoss } from './sequenceMse';
 export { dkdLoss, dkdParts, dkdWarmupFactor, type DkdParts } from './dkd';
 export { hintLoss, type Regressor } from './hint';
 export { atLoss, attentionMap } from './at';

@@ -2,9 +2,7 @@
 // β interpolates between forward KL (β = 0) and reverse KL (β = 1) through the mixture
 // M = β·P + (1 − β)·Q of teacher P and student Q.
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from './definition';
-import { requireParameter, teacherLogitsOf } from './layers';
-import { batchMeanScaled, klRows, softLogProbs } from './softTargets';
+import { batchMeanScaled, klRows, logitDivergenceDefinition, softLogProbs } from './softTargets';
 
 /**
  * β·KL(P ‖ M) + (1 − β)·KL(Q ‖ M) with P = softmax(t/T), Q = softmax(s/T), M = β·P + (1 − β)·Q,
@@ -33,65 +31,27 @@ export function jsdLoss(
   return batchMeanScaled(perExample, temperature, scaleByTemperatureSquared);
 }
 
-export const jsdDefinition: LossDefinition<'jsd'> = {
+export const jsdDefinition = logitDivergenceDefinition({
   type: 'jsd',
   docs: "Generalised Jensen–Shannon divergence of GKD (TRL's GKDTrainer): β·KL(P ‖ M) + (1−β)·KL(Q ‖ M) with M = β·P + (1−β)·Q, P the teacher's and Q the student's softened distribution; β = 0 is forward KL, β = 1 reverse KL. × T² when `scaleByTemperatureSquared`.",
-  defaults: {
-    beta: 0.5,
-    temperature: 1,
-    scaleByTemperatureSquared: true,
-  },
-  schema: {
-    properties: {
-      beta: {
+  temperature: 1,
+  extra: {
+    beta: {
+      default: 0.5,
+      schema: {
         type: 'number',
         description:
           'jsd: interpolation β of the mixture M = β·P_teacher + (1−β)·P_student. 0 is forward KL(teacher ‖ student), 1 reverse KL(student ‖ teacher), 0.5 the symmetric Jensen–Shannon divergence.',
         minimum: 0,
         maximum: 1,
       },
-      temperature: {
-        type: 'number',
-        description:
-          "jsd: softmax temperature T applied to both sides' logits. 1 (the default) compares the models' own distributions, as LLM distillation does.",
-        exclusiveMinimum: 0,
-      },
-      scaleByTemperatureSquared: {
-        type: 'boolean',
-        description: 'jsd: multiply the loss by T², as `kd` does, so its gradients keep their size as T changes.',
-      },
+      example: 0.3,
+      snippet: '0.5',
+      ok: (v) => v >= 0 && v <= 1,
+      rule: 'in [0, 1]',
     },
   },
-  example: {
-    weight: 0.5,
-    beta: 0.3,
-    temperature: 2,
-    scaleByTemperatureSquared: true,
-  },
-  snippet: {
-    label: 'jsd (GKD)',
-    body: {
-      weight: '^${1:0.5}',
-      beta: '^${2:0.5}',
-      temperature: '^${3:1}',
-    },
-  },
-  needsTeacher: true,
-  create(spec) {
-    requireParameter('jsd', 'beta', spec.beta, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-    requireParameter('jsd', 'temperature', spec.temperature, (v) => v > 0, 'positive');
-    return {
-      label: 'jsd',
-      teacherLayers: [],
-      studentLayers: [],
-      compute: (inputs) =>
-        jsdLoss(
-          inputs.studentLogits,
-          teacherLogitsOf('jsd', inputs),
-          spec.beta,
-          spec.temperature,
-          spec.scaleByTemperatureSquared,
-        ),
-    };
-  },
-};
+  example: { weight: 0.5, temperature: 2 },
+  snippet: { label: 'jsd (GKD)', weight: '0.5' },
+  divergence: (s, t, spec) => jsdLoss(s, t, spec.beta, spec.temperature, spec.scaleByTemperatureSquared),
+});

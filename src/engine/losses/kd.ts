@@ -1,9 +1,8 @@
 // Hinton, Vinyals & Dean 2015, "Distilling the Knowledge in a Neural Network": match the
 // teacher's softened class probabilities.
 import * as tf from '@tensorflow/tfjs';
-import type { LossDefinition } from './definition';
-import { requireParameter, teacherLogitsOf } from './layers';
 import { constant } from './ops';
+import { logitDivergenceDefinition } from './softTargets';
 
 /**
  * KL(softmax(t/T) ‖ softmax(s/T)) summed over classes and averaged over the batch, times T² when
@@ -22,48 +21,14 @@ export function kdLoss(
   return (scaleByTemperatureSquared ? tf.mul(kl, temperature * temperature) : kl) as tf.Scalar;
 }
 
-export const kdDefinition: LossDefinition<'kd'> = {
+export const kdDefinition = logitDivergenceDefinition({
   type: 'kd',
   docs: 'Hinton knowledge distillation: KL(softmax(t/T) ‖ softmax(s/T)) on temperature-softened logits, multiplied by T² when `scaleByTemperatureSquared` (so its gradients keep their size as T changes).',
-  defaults: {
-    temperature: 4,
-    scaleByTemperatureSquared: true,
-  },
-  schema: {
-    properties: {
-      temperature: {
-        type: 'number',
-        description:
-          'Softmax temperature T: higher values soften the distributions and expose the teacher\'s "dark knowledge". Hinton used up to 20.',
-        exclusiveMinimum: 0,
-      },
-      scaleByTemperatureSquared: {
-        type: 'boolean',
-        description: 'kd: multiply the soft loss by T² (Hinton et al. 2015).',
-      },
-    },
-  },
-  example: {
-    weight: 0.9,
-    temperature: 4,
-    scaleByTemperatureSquared: true,
-  },
-  snippet: {
-    label: 'kd (Hinton)',
-    body: {
-      weight: '^${1:0.9}',
-      temperature: '^${2:4}',
-    },
-  },
-  needsTeacher: true,
-  create(spec) {
-    requireParameter('kd', 'temperature', spec.temperature, (v) => v > 0, 'positive');
-    return {
-      label: 'kd',
-      teacherLayers: [],
-      studentLayers: [],
-      compute: (inputs) =>
-        kdLoss(inputs.studentLogits, teacherLogitsOf('kd', inputs), spec.temperature, spec.scaleByTemperatureSquared),
-    };
-  },
-};
+  temperature: 4,
+  temperatureDescription:
+    'Softmax temperature T: higher values soften the distributions and expose the teacher\'s "dark knowledge". Hinton used up to 20.',
+  scaleDescription: 'kd: multiply the soft loss by T² (Hinton et al. 2015).',
+  example: { weight: 0.9, temperature: 4 },
+  snippet: { label: 'kd (Hinton)', weight: '0.9' },
+  divergence: (s, t, spec) => kdLoss(s, t, spec.temperature, spec.scaleByTemperatureSquared),
+});

@@ -1,6 +1,7 @@
 // Checks, when a term is created, that the layers it names exist and have shapes it can use, so
 // a misspelt layer fails before training starts with a message that lists the alternatives.
 import * as tf from '@tensorflow/tfjs';
+import { pairLabel, type TermBody } from './definition';
 import type { LossContext, LossInputs } from './types';
 
 export type Side = 'teacher' | 'student';
@@ -85,4 +86,36 @@ export function requireParameter(
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
     throw new Error(`${loss}: ${name} must be ${rule} (got ${String(value)})`);
   }
+}
+
+/**
+ * The part of a term that matches one teacher layer with one student layer: its label
+ * ("loss:teacher->student"), the two layers to tap, and a compute reading the batch's features of both.
+ */
+export function layerPairTerm(
+  loss: string,
+  spec: { teacherLayer: string; studentLayer: string },
+  compute: (student: tf.Tensor, teacher: tf.Tensor, inputs: LossInputs) => tf.Scalar,
+): Pick<TermBody, 'label' | 'teacherLayers' | 'studentLayers' | 'compute'> {
+  return {
+    label: `${loss}:${pairLabel(spec.teacherLayer, spec.studentLayer)}`,
+    teacherLayers: [spec.teacherLayer],
+    studentLayers: [spec.studentLayer],
+    compute: (inputs) =>
+      compute(
+        featuresOf(loss, inputs, 'student', spec.studentLayer),
+        featuresOf(loss, inputs, 'teacher', spec.teacherLayer),
+        inputs,
+      ),
+  };
+}
+
+/** Two layer names `[start, end]` of one side (fsp's flow endpoints); throws naming the key otherwise. */
+export function twoLayers(loss: string, key: string, value: unknown): [string, string] {
+  const names: unknown[] = Array.isArray(value) ? value : [];
+  const [start, end] = names;
+  if (names.length !== 2 || typeof start !== 'string' || typeof end !== 'string' || !start || !end) {
+    throw new Error(`${loss}: ${key} must name two layers [start, end] (got ${JSON.stringify(value)})`);
+  }
+  return [start, end];
 }

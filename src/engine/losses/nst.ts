@@ -2,8 +2,8 @@
 // activation pattern is a sample; the student's set of channel patterns should follow the same
 // distribution as the teacher's, measured by the maximum mean discrepancy.
 import * as tf from '@tensorflow/tfjs';
-import { LAYER_PAIR, pairLabel, type LossDefinition } from './definition';
-import { featureMapShape, featuresOf } from './layers';
+import { LAYER_PAIR_SCHEMA, type LossDefinition } from './definition';
+import { featureMapShape, layerPairTerm } from './layers';
 import { constant, l2Normalize, matchSpatial } from './ops';
 
 /** [batch, h, w, c] → [batch, c, h·w], each channel's map L2-normalised. */
@@ -34,12 +34,7 @@ export const nstDefinition: LossDefinition<'nst'> = {
   type: 'nst',
   docs: 'Neuron selectivity transfer: maximum mean discrepancy (polynomial kernel) between teacher and student neuron activation distributions.',
   defaults: {},
-  schema: {
-    properties: {
-      ...LAYER_PAIR,
-    },
-    required: ['teacherLayer', 'studentLayer'],
-  },
+  schema: LAYER_PAIR_SCHEMA,
   example: {
     weight: 50,
     teacherLayer: 't2',
@@ -49,15 +44,6 @@ export const nstDefinition: LossDefinition<'nst'> = {
   create(spec, ctx) {
     featureMapShape('nst', ctx, 'teacher', spec.teacherLayer, 'neuron selectivity transfer');
     featureMapShape('nst', ctx, 'student', spec.studentLayer, 'neuron selectivity transfer');
-    return {
-      label: `nst:${pairLabel(spec.teacherLayer, spec.studentLayer)}`,
-      teacherLayers: [spec.teacherLayer],
-      studentLayers: [spec.studentLayer],
-      compute: (inputs) =>
-        nstLoss(
-          featuresOf('nst', inputs, 'student', spec.studentLayer) as tf.Tensor4D,
-          featuresOf('nst', inputs, 'teacher', spec.teacherLayer) as tf.Tensor4D,
-        ),
-    };
+    return layerPairTerm('nst', spec, (student, teacher) => nstLoss(student as tf.Tensor4D, teacher as tf.Tensor4D));
   },
 };

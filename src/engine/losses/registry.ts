@@ -6,12 +6,15 @@ import type { LossSpec, LossType } from '../config/types';
 import type { LossDefinition, LossSpecOf } from './definition';
 import type { LossContext, LossTerm } from './types';
 import { atDefinition } from './at';
+import { attentionDefinition } from './attention';
 import { ccDefinition } from './cc';
 import { ceDefinition } from './ce';
 import { crdDefinition } from './crd';
 import { cosineDefinition } from './cosine';
 import { dkdDefinition } from './dkd';
+import { embeddingDefinition } from './embedding';
 import { fspDefinition } from './fsp';
+import { hiddenDefinition } from './hidden';
 import { hintDefinition } from './hint';
 import { jsdDefinition } from './jsd';
 import { kdDefinition } from './kd';
@@ -39,6 +42,9 @@ const DEFINITIONS: { [K in LossType]: LossDefinition<K> } = {
   jsd: jsdDefinition,
   tvd: tvdDefinition,
   cosine: cosineDefinition,
+  attention: attentionDefinition,
+  hidden: hiddenDefinition,
+  embedding: embeddingDefinition,
 };
 
 /** The config names of all registered losses, in the order the schema and the docs list them. */

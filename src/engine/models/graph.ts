@@ -29,6 +29,11 @@ export class GraphBuilder {
   }
 
   /** Glorot uniform is the Keras default; He normal suits ReLU convolution stacks (ResNet). */
+  /** The next seed of the model's sequence, for layers that seed their own initialisers. */
+  nextSeed(): number {
+    return this.seeds.next();
+  }
+
   kernelInit(kind: 'glorot' | 'he' = 'glorot'): ReturnType<typeof tf.initializers.glorotUniform> {
     const seed = this.seeds.next();
     return kind === 'he' ? tf.initializers.heNormal({ seed }) : tf.initializers.glorotUniform({ seed });

@@ -1,9 +1,10 @@
 // Builds a model from a user's list of layers. The output is always logits: a final dense layer
 // with `classes` units and no activation is appended unless the list already ends with one.
 import type * as tf from '@tensorflow/tfjs';
-import type { LayerListModel, LayerSpec, ResidualLayerSpec } from '../config/types';
+import type { LayerListModel, LayerSpec, ResidualLayerSpec, SequenceLayerSpec } from '../config/types';
 import { GraphBuilder, tappableLayers, type SymbolicTensor } from './graph';
 import { residualShortcut } from './shortcut';
+import { addSequenceLayer, SEQUENCE_LAYER_TYPES, sequenceLayerName } from './sequenceLayers';
 import type { BuildContext, BuiltModel } from './types';
 
 function isLogitsLayer(spec: LayerSpec | undefined, classes: number): boolean {
@@ -20,7 +21,14 @@ function isSoftmaxOutput(spec: LayerSpec | undefined, classes: number): boolean 
   return spec?.type === 'dense' && spec.units === classes && spec.activation === 'softmax';
 }
 
-function addLayer(g: GraphBuilder, x: SymbolicTensor, spec: LayerSpec, name: string, linear: boolean): SymbolicTensor {
+function addLayer(
+  g: GraphBuilder,
+  x: SymbolicTensor,
+  spec: LayerSpec,
+  name: string,
+  linear: boolean,
+  ctx: BuildContext,
+): SymbolicTensor {
   switch (spec.type) {
     case 'dense':
       return g.dense(x, name, spec.units, linear ? 'linear' : spec.activation, spec.useBias ?? true);
@@ -64,8 +72,14 @@ function addLayer(g: GraphBuilder, x: SymbolicTensor, spec: LayerSpec, name: str
         activation: spec.activation,
         useBias: spec.useBias,
       });
+    case 'embedding':
+    case 'transformerBlock':
+    case 'lstm':
+    case 'gru':
+    case 'sequencePooling':
+      return addSequenceLayer(g, x, spec, name, ctx);
     case 'residual':
-      return addResidual(g, x, spec, name);
+      return addResidual(g, x, spec, name, ctx);
   }
 }
 
@@ -74,7 +88,13 @@ function addLayer(g: GraphBuilder, x: SymbolicTensor, spec: LayerSpec, name: str
  * the sum is `${block}` (or `${block}_add` followed by the activation named `${block}`), so
  * tapping the block's name reads its output.
  */
-function addResidual(g: GraphBuilder, x: SymbolicTensor, spec: ResidualLayerSpec, block: string): SymbolicTensor {
+function addResidual(
+  g: GraphBuilder,
+  x: SymbolicTensor,
+  spec: ResidualLayerSpec,
+  block: string,
+  ctx: BuildContext,
+): SymbolicTensor {
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
     throw new Error(`residual block "${block}" needs at least one layer in "layers"`);
   }
@@ -84,7 +104,7 @@ function addResidual(g: GraphBuilder, x: SymbolicTensor, spec: ResidualLayerSpec
     const n = (counts.get(layer.type) ?? 0) + 1;
     counts.set(layer.type, n);
     const name = layer.name ?? g.names.fixed(`${block}_${layer.type}_${n}`);
-    body = addLayer(g, body, layer, name, false);
+    body = addLayer(g, body, layer, name, false, ctx);
   }
   const shortcut = residualShortcut(g, x, body, spec.shortcut ?? 'identity', block);
   if (spec.activation === undefined || spec.activation === 'linear') return g.add([body, shortcut], block);
@@ -103,9 +123,15 @@ export function buildLayerList(spec: LayerListModel, ctx: BuildContext): BuiltMo
   const endsWithOutput = isLogitsLayer(last, ctx.classes) || isSoftmaxOutput(last, ctx.classes);
   let x = g.input;
   layers.forEach((layer, i) => {
-    const name = layer.name ?? (layer.type === 'residual' ? nextBlockName(g) : g.names.next(layer.type));
+    const name =
+      layer.name ??
+      (layer.type === 'residual'
+        ? nextBlockName(g)
+        : SEQUENCE_LAYER_TYPES.has(layer.type)
+          ? sequenceLayerName(g, layer.type as SequenceLayerSpec['type'])
+          : g.names.next(layer.type));
     const isOutput = endsWithOutput && i === layers.length - 1;
-    x = addLayer(g, x, layer, name, isOutput);
+    x = addLayer(g, x, layer, name, isOutput, ctx);
   });
   if (!endsWithOutput) x = g.dense(x, g.names.fixed('logits'), ctx.classes);
   const model: tf.LayersModel = g.model(x, ctx.name);

@@ -56,6 +56,16 @@ function outputPositions(out: Shape, config: Config): number {
   return product(spatial);
 }
 
+/** Gate matrices per step of a recurrent cell: LSTM 4 (input, forget, cell, output), GRU 3, simple RNN 1. */
+const GATES: Record<string, number> = { LSTM: 4, GRU: 3, SimpleRNN: 1 };
+
+/** MACs of a recurrent layer over every step of [b, L, in]: gates · units · (in + units) · L. */
+function recurrentMacs(className: string, units: number, input: Shape): number {
+  const length = Number(input[1] ?? 0);
+  const width = Number(input[input.length - 1] ?? 0);
+  return (GATES[className] ?? 0) * units * (width + units) * length;
+}
+
 export function layerMacs(layer: tf.layers.Layer): number {
   const config = layer.getConfig() as Config;
   const out = firstShape(layer.outputShape as Shape | Shape[]);
@@ -96,6 +106,25 @@ export function layerMacs(layer: tf.layers.Layer): number {
       return (
         positions * kernelArea() * cin * depthMultiplier + positions * cin * depthMultiplier * Number(config.filters)
       );
+    }
+    case 'LSTM':
+    case 'GRU':
+    case 'SimpleRNN':
+      return recurrentMacs(layer.getClassName(), Number(config.units), inputShapeOf(layer));
+    case 'Bidirectional': {
+      // Two copies of the wrapped layer, one per direction.
+      const inner = config.layer as { className: string; config: Config };
+      return 2 * recurrentMacs(inner.className, Number(inner.config.units), inputShapeOf(layer));
+    }
+    case 'KdAttentionMaps': {
+      // Q and K projections (L·d² each), then Q·Kᵀ over all heads (L²·d).
+      const [, length, d] = inputShapeOf(layer).map(Number);
+      return 2 * length * d * d + length * length * d;
+    }
+    case 'KdTransformerBlock': {
+      // V and output projections (L·d² each), attention × V (L²·d), feed-forward (2·L·d·ffn).
+      const [, length, d] = inputShapeOf(layer).map(Number);
+      return 2 * length * d * d + length * length * d + 2 * length * d * Number(config.ffn);
     }
     default:
       return 0;

@@ -15,6 +15,8 @@ import { trainStage, type StageOutcome } from '../train/stage';
 import { cacheBytes, cachedTeacher, liveTeacher, type TeacherSource } from '../train/teacherOutputs';
 import { layerShapes, resolveModel, type ResolvedModel } from './resolveModel';
 import { layerLinks } from './links';
+import { requireTopKTerms } from '../train/topKLogits';
+import type { InitPair } from '../models/initFromTeacher';
 
 /** Thrown when a stop was requested; the run ends as "stopped" with its checkpoints kept. */
 export class RunStopped extends Error {
@@ -28,6 +30,11 @@ export interface TrainedModel {
   stage: string;
   model: tf.LayersModel;
   metrics: ModelMetrics;
+}
+
+function describeTopK(topK: NonNullable<TeacherSource['topK']>): string {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  return `teacher logits cached as their top ${topK.k}: ${kb(topK.bytes)} instead of ${kb(topK.fullBytes)} (${((100 * topK.bytes) / topK.fullBytes).toFixed(1)}%); the teacher's mass outside the top ${topK.k} is ${(100 * topK.meanTailMass).toFixed(2)}% on average, ${(100 * topK.maxTailMass).toFixed(2)}% at most`;
 }
 
 /** Largest teacher-output cache kept in memory; beyond it the teacher runs on every batch. */
@@ -87,10 +94,10 @@ export class RunContext {
     return summarizeModel(model, name);
   }
 
-  emitModels(models: Record<string, tf.LayersModel>, terms: LossTerm[]): void {
+  emitModels(models: Record<string, tf.LayersModel>, terms: LossTerm[], init: InitPair[] = []): void {
     const summaries: Record<string, ModelSummary> = {};
     for (const [stage, model] of Object.entries(models)) summaries[stage] = this.summary(model, stage);
-    this.emit({ type: 'models', time: new Date().toISOString(), models: summaries, links: layerLinks(terms) });
+    this.emit({ type: 'models', time: new Date().toISOString(), models: summaries, links: layerLinks(terms, init) });
   }
 
   /** Serves a frozen teacher's logits and tapped features: cached once when that fits, else live. */
@@ -101,12 +108,19 @@ export class RunContext {
     if (this.dataset.augment.length > 0) {
       // A cached output describes the un-augmented example; with augmentation the teacher must see each batch.
       if (!this.liveTeacherNoted && this.experiment.distill.cacheTeacher)
-        this.log('info', 'augmentation is on: the teacher runs on every augmented batch (its outputs are not cached)');
+        this.log(
+          'info',
+          `augmentation is on: the teacher runs on every augmented batch (its outputs are not cached${this.experiment.distill.cacheTopK !== undefined ? ', so cacheTopK does not apply' : ''})`,
+        );
       this.liveTeacherNoted = true;
       return liveTeacher(model, tapped);
     }
     if (this.experiment.distill.cacheTeacher && cacheBytes(shapes, this.dataset.train.count) <= MAX_CACHE_BYTES) {
-      return cachedTeacher(model, tapped, this.dataset.train, this.dataset.inputShape);
+      const topK = this.experiment.distill.cacheTopK;
+      if (topK !== undefined) requireTopKTerms(terms);
+      const source = cachedTeacher(model, tapped, this.dataset.train, this.dataset.inputShape, topK);
+      if (source.topK) this.log('info', describeTopK(source.topK));
+      return source;
     }
     return liveTeacher(model, tapped);
   }

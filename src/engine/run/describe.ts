@@ -7,6 +7,7 @@ import { buildModel, summarizeModel } from '../models';
 import { createLossTerms } from '../losses';
 import { layerShapes, resolveModel } from './resolveModel';
 import { layerLinks } from './links';
+import { initMapping, initPairsOf } from '../models/initFromTeacher';
 import { selectBackend } from '../backend/select';
 import type * as tf from '@tensorflow/tfjs';
 
@@ -59,7 +60,8 @@ export async function describeExperiment(
     seed: experiment.seed,
     trainSize: data.train.count,
   });
-  const links = layerLinks(terms);
+  const mapping = initMapping(experiment.student);
+  const links = layerLinks(terms, mapping && live.teacher ? initPairsOf(live.student, live.teacher, mapping) : []);
   terms.forEach((t) => t.dispose());
   for (const model of Object.values(live)) model.dispose();
   return { type: 'models', time: new Date().toISOString(), models, links };

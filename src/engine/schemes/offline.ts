@@ -6,6 +6,7 @@ import type { LossTerm } from '../losses/types';
 import type { RunContext, TrainedModel } from '../run/context';
 import type { SchemeResult } from './types';
 import { distillStages, trainBaseline, trainStaged } from './stages';
+import { initFromTeacher, initMapping, initPairsOf } from '../models/initFromTeacher';
 
 /** The student's stages: the multi-stage schedule when given, else one stage with `distill.losses`. */
 export function studentStages(ctx: RunContext): DistillStage[] {
@@ -26,12 +27,23 @@ export async function offline(ctx: RunContext): Promise<SchemeResult> {
     student: student.model,
   };
   if (baseline) architectures.baseline = baseline.model;
-  ctx.emitModels(architectures, stageTerms.flat());
+  const mapping = initMapping(experiment.student);
+  if (mapping && !teacherResolved)
+    throw new Error('student initFromTeacher: the experiment has no teacher to initialise the student from');
+  const init = mapping && teacherResolved ? initPairsOf(student.model, teacherResolved.model, mapping) : [];
+  ctx.emitModels(architectures, stageTerms.flat(), init);
 
   let teacher: TrainedModel | undefined;
   if (teacherResolved && experiment.teacher) {
     teacher = await ctx.teacher(teacherResolved, experiment.teacher);
     live.teacher = teacher.model;
+  }
+  if (mapping && teacher) {
+    initFromTeacher(student.model, teacher.model, mapping);
+    ctx.log(
+      'info',
+      `student initialised from the teacher: ${init.map((p) => `${p.studentLayer}←${p.teacherLayer}`).join(', ')}`,
+    );
   }
 
   // Student stages run in order; the epoch count continues across them.

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Split } from '../data/types';
+import { denseTopK, emptyTopK, keepTopK, tailMass, topKBytes, type TopKLogits } from './topKLogits';
 
 /** What a frozen teacher says about one batch: its logits and the feature maps the losses tap. */
 export interface TeacherBatch {
@@ -11,6 +12,8 @@ export interface TeacherSource {
   /** Tensors owned by the caller (dispose after the step). */
   forBatch(batch: Batch, xs: tf.Tensor): TeacherBatch;
   readonly cached: boolean;
+  /** With a top-k cache: its size against the full cache's, and the teacher's mass outside the top k (T = 1). */
+  readonly topK?: { k: number; bytes: number; fullBytes: number; meanTailMass: number; maxTailMass: number };
   dispose(): void;
 }
 
@@ -62,13 +65,25 @@ export function cachedTeacher(
   tapped: string[],
   split: Split,
   inputShape: number[],
+  topK?: number,
 ): TeacherSource {
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const shapes = model.outputs.map((o) => o.shape.slice(1) as number[]);
   const names: (string | null)[] = [...tapped, null];
+  // The logits (the last output) are kept as their top k only when asked: never held in full.
+  const last = shapes.length - 1;
+  const sparse =
+    topK === undefined
+      ? undefined
+      : emptyTopK(
+          split.count,
+          shapes[last].reduce((a, b) => a * b, 1),
+          topK,
+        );
   const outputs: CachedOutput[] = shapes.map((shape, i) => {
     const rowSize = shape.reduce((a, b) => a * b, 1);
-    return { name: names[i], shape, rowSize, data: new Float32Array(rowSize * split.count) };
+    const rows = sparse && i === last ? 0 : split.count;
+    return { name: names[i], shape, rowSize, data: new Float32Array(rowSize * rows) };
   });
   for (let start = 0; start < split.count; start += CACHE_BATCH) {
     const size = Math.min(CACHE_BATCH, split.count - start);
@@ -77,12 +92,19 @@ export function cachedTeacher(
       const out = model.predict(xs, { batchSize: size });
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
-    values.forEach((v, i) => outputs[i].data.set(v, start * outputs[i].rowSize));
+    values.forEach((v, i) => {
+      if (sparse && i === last) keepTopK(sparse, v, start);
+      else outputs[i].data.set(v, start * outputs[i].rowSize);
+    });
   }
+  const logits = outputs[last];
+  const summary = sparse && topKSummary(sparse);
   return {
     cached: true,
+    topK: summary,
     forBatch(batch) {
       const tensors = outputs.map((o) => {
+        if (sparse && o === logits) return denseTopK(sparse, batch.indices.subarray(0, batch.size));
         const rows = new Float32Array(batch.size * o.rowSize);
         for (let i = 0; i < batch.size; i++) {
           const from = batch.indices[i] * o.rowSize;
@@ -96,4 +118,16 @@ export function cachedTeacher(
       outputs.length = 0;
     },
   };
+}
+
+function topKSummary(cache: TopKLogits): NonNullable<TeacherSource['topK']> {
+  const { topK, full } = topKBytes(cache);
+  const tail = tailMass(cache);
+  let sum = 0;
+  let max = 0;
+  for (const m of tail) {
+    sum += m;
+    max = Math.max(max, m);
+  }
+  return { k: cache.k, bytes: topK, fullBytes: full, meanTailMass: sum / Math.max(1, tail.length), maxTailMass: max };
 }

@@ -42,7 +42,7 @@ const CORPUS: Record<string, Expected[]> = {
       column: 9,
       path: '$.distill.losses[1].type',
       message:
-        /^unknown loss "kld" \(did you mean "kd"\?\); expected one of ce, kd, dkd, hint, at, nst, rkd, sp, cc, pkt, fsp, crd, reverseKl, jsd, tvd, cosine$/,
+        /^unknown loss "kld" \(did you mean "kd"\?\); expected one of ce, kd, dkd, hint, at, nst, rkd, sp, cc, pkt, fsp, crd, reverseKl, jsd, tvd, cosine, attention, hidden, embedding$/,
     },
   ],
   'missing-dataset.kd.json': [

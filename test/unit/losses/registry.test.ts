@@ -104,8 +104,8 @@ describe('losses: registry', () => {
   it('lists the layers the terms tap, each once, in order of first use', () => {
     const terms = createLossTerms(EVERY, ctx);
     assert.deepStrictEqual(tappedLayers(terms), {
-      teacher: ['t1', 't2', 'embed'],
-      student: ['narrow', 's1', 's2', 'embed'],
+      teacher: ['t1', 't2', 'embed', 'block_2_attention', 'block_2', 'embedding'],
+      student: ['narrow', 's1', 's2', 'embed', 'block_1_attention', 'block_1', 'embedding'],
     });
     assert.deepStrictEqual(tappedLayers(createLossTerms([spec('ce'), spec('kd'), spec('dkd')], ctx)), {
       teacher: [],
@@ -118,7 +118,12 @@ describe('losses: registry', () => {
     const before = tf.memory().numTensors;
     const terms = createLossTerms(EVERY, ctx);
     const owning = terms.filter((t) => t.trainableVariables().length > 0).map((t) => t.name);
-    assert.deepStrictEqual(owning, ['hint:t1->narrow', 'crd:embed->embed']);
+    assert.deepStrictEqual(owning, [
+      'hint:t1->narrow',
+      'crd:embed->embed',
+      'hidden:block_2->block_1',
+      'embedding:embedding->embedding',
+    ]);
     assert.deepStrictEqual(terms.find((t) => t.name.startsWith('hint:'))?.adapters(), { narrow: '1x1 conv 4->8' });
     terms.forEach((t) => t.dispose());
     assert.strictEqual(tf.memory().numTensors, before);
@@ -128,11 +133,11 @@ describe('losses: registry', () => {
     const bad: [LossSpec, RegExp][] = [
       [
         { type: 'hint', weight: 1, teacherLayer: 'nope', studentLayer: 's1' },
-        /^Error: hint: teacher layer "nope" not found; available teacher layers: t1, t2, embed$/,
+        /^Error: hint: teacher layer "nope" not found; available teacher layers: t1, t2, embed, embedding, block_1, block_2, block_1_attention, block_2_attention$/,
       ],
       [
         { type: 'at', weight: 1, p: 2, pairs: [{ teacherLayer: 't1', studentLayer: 'nope' }] },
-        /^Error: at: student layer "nope" not found; available student layers: s1, s2, narrow, embed$/,
+        /^Error: at: student layer "nope" not found; available student layers: s1, s2, narrow, embed, embedding, block_1, block_1_attention$/,
       ],
       [
         { type: 'nst', weight: 1, teacherLayer: 'nope', studentLayer: 's2' },
@@ -140,7 +145,7 @@ describe('losses: registry', () => {
       ],
       [
         { type: 'rkd', weight: 1, studentLayer: 'nope', distanceWeight: 1, angleWeight: 1 },
-        /^Error: rkd: student layer "nope" not found; available student layers: s1, s2, narrow, embed$/,
+        /^Error: rkd: student layer "nope" not found; available student layers: s1, s2, narrow, embed, embedding, block_1, block_1_attention$/,
       ],
       [{ type: 'sp', weight: 1, teacherLayer: 'nope' }, /^Error: sp: teacher layer "nope" not found/],
       [{ type: 'cc', weight: 1, studentLayer: 'nope' }, /^Error: cc: student layer "nope" not found/],
@@ -148,6 +153,18 @@ describe('losses: registry', () => {
       [
         { type: 'fsp', weight: 1, teacherLayers: ['t1', 'nope'], studentLayers: ['s1', 's2'] },
         /^Error: fsp: teacher layer "nope" not found/,
+      ],
+      [
+        { type: 'attention', weight: 1, teacherLayer: 'nope', studentLayer: 'block_1_attention' },
+        /^Error: attention: teacher layer "nope" not found/,
+      ],
+      [
+        { type: 'hidden', weight: 1, teacherLayer: 'block_1', studentLayer: 'nope' },
+        /^Error: hidden: student layer "nope" not found/,
+      ],
+      [
+        { type: 'embedding', weight: 1, teacherLayer: 'nope', studentLayer: 'embedding' },
+        /^Error: embedding: teacher layer "nope" not found/,
       ],
     ];
     for (const [spec, message] of bad) assert.throws(() => createLossTerm(spec, ctx), message, spec.type);

@@ -10,8 +10,15 @@ import { assertAllClose, oneHot, randomArr, tensor } from './numeric';
 
 const B = 6;
 const ctx: LossContext = {
-  teacherShapes: { t1: [4, 4, 8], t2: [2, 2, 16], embed: [12] },
-  studentShapes: { s1: [4, 4, 8], s2: [2, 2, 16], narrow: [4, 4, 4], embed: [5] },
+  teacherShapes: { t1: [4, 4, 8], t2: [2, 2, 16], embed: [12], block_2: [3, 6], block_2_attention: [2, 3, 3] },
+  studentShapes: {
+    s1: [4, 4, 8],
+    s2: [2, 2, 16],
+    narrow: [4, 4, 4],
+    embed: [5],
+    block_1: [3, 4],
+    block_1_attention: [2, 3, 3],
+  },
   classes: 5,
   seed: 2,
 };
@@ -41,6 +48,9 @@ const SPECS: LossSpec[] = [
   { type: 'jsd', weight: 1, beta: 0.3, temperature: 2, scaleByTemperatureSquared: true },
   { type: 'tvd', weight: 1, temperature: 1, scaleByTemperatureSquared: true },
   { type: 'cosine', weight: 1, teacherLayer: 't1', studentLayer: 's1' },
+  { type: 'attention', weight: 1, teacherLayer: 'block_2_attention', studentLayer: 'block_1_attention' },
+  { type: 'hidden', weight: 1, teacherLayer: 'block_2', studentLayer: 'block_1' },
+  { type: 'embedding', weight: 1, teacherLayer: 'block_2', studentLayer: 'block_1' },
 ];
 
 const studentArrays = {
@@ -49,12 +59,16 @@ const studentArrays = {
   s2: randomArr([B, 2, 2, 16], 3),
   narrow: randomArr([B, 4, 4, 4], 4),
   embed: randomArr([B, 5], 5),
+  block_1: randomArr([B, 3, 4], 11),
+  block_1_attention: randomArr([B, 2, 3, 3], 12, 0, 1),
 };
 const teacherArrays = {
   logits: randomArr([B, 5], 6, -3, 3),
   t1: randomArr([B, 4, 4, 8], 7),
   t2: randomArr([B, 2, 2, 16], 8),
   embed: randomArr([B, 12], 9),
+  block_2: randomArr([B, 3, 6], 13),
+  block_2_attention: randomArr([B, 2, 3, 3], 14, 0, 1),
 };
 
 /** Gradient of each term with respect to the student's tensors and the term's adapters, on the active backend. */
@@ -139,7 +153,7 @@ describe('losses: inside a training step', () => {
     for (const spec of SPECS.slice(3)) {
       const [term] = createLossTerms([spec], ctx);
       const weights = Object.fromEntries(
-        ['logits', 's1', 's2', 'narrow', 'embed'].map((name, i) => {
+        ['logits', 's1', 's2', 'narrow', 'embed', 'block_1', 'block_1_attention'].map((name, i) => {
           const size = name === 'logits' ? 5 : ctx.studentShapes[name].reduce((a, b) => a * b, 1);
           return [name, tf.variable(tensor(randomArr([7, size], 20 + i, -0.3, 0.3)))];
         }),

@@ -113,4 +113,44 @@ describe('text distillation end to end (wasm)', function () {
       saved.dispose();
     }
   });
+
+  it("runs TinyBERT's losses on mapped blocks from a teacher-initialised student, and draws the mapping", async () => {
+    const dir = tempDir();
+    writeTask(dir);
+    const base = experiment(
+      dir,
+      { preset: 'transformer', layers: 1, dModel: 8, heads: 2, ffn: 16, initFromTeacher: 'uniform' },
+      [
+        { type: 'embedding', weight: 1, teacherLayer: 'embedding', studentLayer: 'embedding' },
+        { type: 'attention', weight: 1 },
+        { type: 'hidden', weight: 1 },
+        { type: 'kd', weight: 1, temperature: 1, scaleByTemperatureSquared: true },
+      ],
+    );
+    const exp: Experiment = { ...base, teacher: { ...(base.teacher as object), layers: 2 } as Experiment['student'] };
+    const { runDir, summary } = await runExperiment(exp, { runsDir: path.join(dir, 'runs') });
+    assert.strictEqual(summary.status, 'done', summary.error);
+    const events = readEvents(runDir);
+    const models = events.find((e) => e.type === 'models');
+    assert.ok(models && models.type === 'models');
+    const drawn = (loss: string) =>
+      models.links.filter((l) => l.loss.startsWith(loss)).map((l) => `${l.studentLayer}<-${l.teacherLayer}`);
+    assert.deepStrictEqual(drawn('initFromTeacher'), [
+      'block_1_attention<-block_2_attention',
+      'block_1<-block_2',
+      'embedding<-embedding',
+      'logits<-logits',
+    ]);
+    assert.deepStrictEqual(drawn('attention'), ['block_1_attention<-block_2_attention']);
+    assert.deepStrictEqual(drawn('hidden'), ['block_1<-block_2']);
+    const step = events.find((e) => e.type === 'step' && e.stage === 'student');
+    assert.ok(step && step.type === 'step');
+    assert.deepStrictEqual(Object.keys(step.losses).sort(), [
+      'attention:block_2->block_1',
+      'embedding:embedding->embedding',
+      'hidden:block_2->block_1',
+      'kd',
+    ]);
+    for (const value of Object.values(step.losses)) assert.ok(Number.isFinite(value) && value >= 0, `${value}`);
+  });
 });
