@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadExperimentFile, validateExperimentFile, type Problem } from '../engine/config';
+import { withExperimentChecks } from '../engine/checks';
 import type { Experiment } from '../engine/config/types';
 import { describeExperiment } from '../engine/run/describe';
 import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
@@ -75,7 +76,10 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     experiments = [experimentOfRun(resumeDir)];
   } else {
     if (!file) throw new Error('a .kd.json file is required (or --resume RUN_DIR)');
-    const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
+    const loaded = await loadExperimentFile(
+      path.resolve(file),
+      withExperimentChecks({ memoryLimitGB: options.memoryLimit }),
+    );
     experiments = options.all ? loaded.experiments : [pickExperiment(loaded, options.cell)];
   }
   const summaries: RunSummary[] = [];
@@ -113,7 +117,7 @@ async function runPointCommand(
   const index = Number(options.sweepPoint);
   if (!/^\d+$/.test(options.sweepPoint ?? ''))
     throw new UsageError(`--sweep-point takes a point index, got "${options.sweepPoint}"`);
-  const plan = pickSweep(await loadExperimentFile(path.resolve(file)), options.cell);
+  const plan = pickSweep(await loadExperimentFile(path.resolve(file), withExperimentChecks({})), options.cell);
   const progress = new RunProgress();
   const { runDir, summary } = await runSweepPoint(plan, index, {
     runsDir,
@@ -190,9 +194,12 @@ async function main(argv: string[]): Promise<number> {
     .addOption(memoryLimitOption())
     .action(async (file: string, options: { memoryLimit?: number }) => {
       const absolute = path.resolve(file);
-      const problems = validateExperimentFile(absolute, { memoryLimitGB: options.memoryLimit });
+      const problems = validateExperimentFile(absolute, withExperimentChecks({ memoryLimitGB: options.memoryLimit }));
       if (problems.length === 0) {
-        const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
+        const loaded = await loadExperimentFile(
+          path.resolve(file),
+          withExperimentChecks({ memoryLimitGB: options.memoryLimit }),
+        );
         process.stdout.write(
           `${file}: valid (${loaded.experiments.length} experiment${loaded.experiments.length === 1 ? '' : 's'}: ${loaded.experiments.map((e) => e.name).join(', ')})\n`,
         );
@@ -210,7 +217,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--runs-dir <dir>', 'the run store', 'runs')
     .addOption(memoryLimitOption())
     .action(async (file: string, options: { cell?: string; runsDir: string; memoryLimit?: number }) => {
-      const loaded = await loadExperimentFile(path.resolve(file), { memoryLimitGB: options.memoryLimit });
+      const loaded = await loadExperimentFile(
+        path.resolve(file),
+        withExperimentChecks({ memoryLimitGB: options.memoryLimit }),
+      );
       const event = await describeExperiment(
         pickExperiment(loaded, options.cell),
         path.resolve(options.runsDir),

@@ -23,6 +23,9 @@ import type { RunsTreeNode } from './tree/runsTreeModel';
 import type { CompareSource } from '../protocol/webview';
 import { editRunMeta } from './compare/runMetaInput';
 import { runDescription } from './text';
+import { canResume, whyNotResumable } from '../engine/store/resumable';
+import { cellsWithoutRun } from '../engine/checks/fromCellRuns';
+import type { Experiment } from '../engine/config/types';
 
 export interface Panels {
   showExperiment(target: PanelTarget): void;
@@ -35,11 +38,14 @@ export interface CommandDeps {
   diagnostics: ExperimentDiagnostics;
   /** Validates a file's text off the host's thread; without errors, the experiments come with it. */
   analyse: (file: string, text: string) => Promise<WorkerAnalysis>;
+  /** The run store (settings can change it). */
+  runsDir: () => string;
   panels: Panels;
   log: vscode.LogOutputChannel;
 }
 
-type FileTarget = { file: string; cell?: string };
+/** `first`: also run, before the cell, the cells it reuses that have no finished run. */
+type FileTarget = { file: string; cell?: string; first?: boolean };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -61,7 +67,11 @@ function isExperimentPath(file: string): boolean {
 function fileTargetOf(arg: unknown): FileTarget | undefined {
   if (arg instanceof vscode.Uri) return arg.scheme === 'file' ? { file: arg.fsPath } : undefined;
   if (isObject(arg) && typeof arg.file === 'string')
-    return { file: arg.file, cell: typeof arg.cell === 'string' ? arg.cell : undefined };
+    return {
+      file: arg.file,
+      cell: typeof arg.cell === 'string' ? arg.cell : undefined,
+      ...(arg.first === true ? { first: true } : {}),
+    };
   if (arg === undefined) {
     const document = vscode.window.activeTextEditor?.document;
     if (document && document.uri.scheme === 'file' && isExperimentPath(document.uri.fsPath))
@@ -132,12 +142,75 @@ export class Commands {
       void vscode.window.showErrorMessage(`${path.basename(target.file)} has no cell named "${cell}".`);
       return undefined;
     }
+    const needed = this.cellsToRunFirst(loaded, experiment);
+    if (needed.length > 0 && !target.first) {
+      // Not a failed run: the file is right, the order of work is not. Offer to put it right.
+      const names = needed.map((e) => `"${e.cell}"`).join(', ');
+      const action = `Run ${needed.map((e) => e.cell).join(', ')} first`;
+      void vscode.window
+        .showWarningMessage(
+          `Cell "${experiment.cell}" reuses the trained model of ${names}, which has no finished run yet.`,
+          action,
+        )
+        .then((choice) =>
+          choice === action ? this.start({ ...target, cell: experiment.cell, first: true }) : undefined,
+        );
+      return undefined;
+    }
+    let after: number | undefined = this.pendingJobOf(loaded, experiment)?.id;
+    for (const first of needed) {
+      after = this.deps.manager.enqueue({
+        label: labelOf(loaded, first.cell),
+        experiment: safeName(first.name),
+        file: target.file,
+        cell: first.cell,
+        ...(after !== undefined ? { after } : {}),
+      }).id;
+    }
     return this.deps.manager.enqueue({
       label: labelOf(loaded, experiment.cell),
       experiment: safeName(experiment.name),
       file: target.file,
       cell: experiment.cell,
+      ...(after !== undefined ? { after } : {}),
     });
+  }
+
+  /**
+   * The cells an experiment reuses (through fromCell, transitively) that have no finished run and
+   * are not queued or running, earliest first: what must run before it.
+   */
+  private cellsToRunFirst(loaded: ExperimentFile, experiment: Experiment): Experiment[] {
+    const runsDir = this.deps.runsDir();
+    const needed = new Map<string, Experiment>();
+    const visit = (e: Experiment) => {
+      for (const { cell } of cellsWithoutRun(e, runsDir)) {
+        const source = loaded.experiments.find((x) => x.cell === cell);
+        if (!source || needed.has(cell) || this.activeJobOf(source)) continue;
+        visit(source);
+        needed.set(cell, source);
+      }
+    };
+    visit(experiment);
+    return loaded.experiments.filter((e) => e.cell !== undefined && needed.has(e.cell));
+  }
+
+  /** The queued or running job of an experiment, if any. */
+  private activeJobOf(experiment: Experiment): RunJob | undefined {
+    return this.deps.manager.active().find((j) => j.experiment === safeName(experiment.name));
+  }
+
+  /** The last queued or running job of a cell this experiment reuses: a new run of it waits for that one. */
+  private pendingJobOf(loaded: ExperimentFile, experiment: Experiment): RunJob | undefined {
+    const reused = new Set(
+      [experiment.teacher, experiment.student, ...(experiment.distill.teachers ?? [])].flatMap((spec) =>
+        spec && 'fromCell' in spec ? [spec.fromCell] : [],
+      ),
+    );
+    const jobs = loaded.experiments
+      .filter((e) => e.cell !== undefined && reused.has(e.cell))
+      .map((e) => this.activeJobOf(e));
+    return jobs.filter((j): j is RunJob => j !== undefined).sort((a, b) => b.id - a.id)[0];
   }
 
   /** Runs every cell in order; a cell that does not finish cancels the ones after it. */
@@ -168,7 +241,7 @@ export class Commands {
     if (!this.requireTrust()) return undefined;
     let runDir = runDirsOf(arg, undefined)[0];
     if (!runDir) {
-      const resumable = this.deps.index.runs().filter((r) => r.status === 'stopped' || r.status === 'failed');
+      const resumable = this.deps.index.runs().filter(canResume);
       const picked = await pickRun(resumable, 'Resume a stopped or crashed run');
       if (!picked) return undefined;
       runDir = picked.dir;
@@ -182,10 +255,9 @@ export class Commands {
       void vscode.window.showInformationMessage(`${run.experiment} ${run.runId} is already running.`);
       return undefined;
     }
-    if (run.status === 'done') {
-      void vscode.window.showInformationMessage(
-        `${run.experiment} ${run.runId} is finished; there is nothing to resume.`,
-      );
+    const why = whyNotResumable(run);
+    if (why) {
+      void vscode.window.showInformationMessage(`${run.experiment} ${run.runId} cannot be resumed: ${why}.`);
       return undefined;
     }
     return this.deps.manager.enqueue({

@@ -8,6 +8,7 @@ import { CONTEXT_RUNS_ACTIVE, VIEW_RUNS } from './commandIds';
 import { Commands } from './commands';
 import { onSettingsChanged, readSettings, type Settings } from './config';
 import { ExperimentCodeLensProvider, EXPERIMENT_SELECTOR } from './editor/codeLens';
+import { ReplacementQuickFixes } from './editor/quickFixes';
 import { ExperimentDiagnostics } from './editor/diagnostics';
 import { registerLiveValidation } from './editor/liveValidation';
 import { OutcomeDecorations } from './editor/outcomeDecorations';
@@ -39,8 +40,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
   const tree = new RunsTreeProvider(index, manager, sweeps);
   const validatorPath = context.asAbsolutePath(path.join('dist', 'validator.js'));
   const validator = new ValidatorService({ startWorker: () => new Worker(validatorPath) });
-  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions());
-  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions());
+  const validate = (file: string, text: string) => validator.validate(file, text, validationOptions(settings.runsDir));
+  const analyse = (file: string, text: string) => validator.analyse(file, text, validationOptions(settings.runsDir));
   const treeView = vscode.window.createTreeView(VIEW_RUNS, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     index,
     diagnostics,
     analyse,
+    runsDir: () => settings.runsDir,
     log,
     panels: {
       showExperiment: (target) => experimentPanel.show(target),
@@ -104,6 +106,9 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
     sweeps,
     ...registerSweepCommands(sweeps, analyse),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
+    vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new ReplacementQuickFixes(diagnostics), {
+      providedCodeActionKinds: ReplacementQuickFixes.kinds,
+    }),
     manager.onDidChangeJobs(updateActivity),
     onSettingsChanged(() => {
       settings = readSettings(fallbackRoot);
@@ -111,7 +116,8 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       void sweeps.pollScheduler();
       manager.reschedule();
     }),
-    registerLiveValidation(diagnostics, validate),
+    // A finished run can make a cell that reuses it runnable: its warning goes.
+    registerLiveValidation(diagnostics, validate, index.onDidChange),
   );
   // SLURM sweeps submitted earlier (or from a terminal) show their queue.
   void sweeps.pollScheduler();

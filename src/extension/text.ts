@@ -3,6 +3,7 @@
 import type { RunInfo } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
 import { formatDuration, formatNumber, formatPercent, formatPoints, formatRatio } from '../shared/format';
+import { productWord, stageWord, stoppedText, trainsAlone } from '../shared/modelLabels';
 
 /** Accuracies in one-line texts (lens, tree, outcome) carry one decimal: "91.2%". */
 function percent(value: number | undefined): string {
@@ -14,21 +15,26 @@ export function studentAccuracy(summary: RunSummary | undefined): number | undef
   return summary?.models[summary.product]?.best.test;
 }
 
-/** What a live run is doing: "student · epoch 2/5 · step 10/50 · loss 0.4231". */
-export function progressText(progress: RunInfo['progress'], loss?: number): string {
+/** Whether a run trains its model alone (a teacher cell): its product is then a teacher. */
+export function runTrainsAlone(run: Pick<RunInfo, 'config' | 'summary'> | undefined): boolean {
+  return run !== undefined && trainsAlone(run.config, run.summary);
+}
+
+/** What a live run is doing: "student · epoch 2/5 · step 10/50 · loss 0.4231" ("teacher · …" for a teacher cell). */
+export function progressText(progress: RunInfo['progress'], loss?: number, alone = false): string {
   if (!progress) return 'starting';
-  const parts = [progress.stage, `epoch ${progress.epoch}/${progress.epochs}`];
+  const parts = [stageWord(progress.stage, alone), `epoch ${progress.epoch}/${progress.epochs}`];
   if (progress.step > 0) parts.push(`step ${progress.step}/${progress.stepsPerEpoch}`);
   const total = loss ?? progress.total;
   if (total !== undefined && Number.isFinite(total)) parts.push(`loss ${total.toFixed(4)}`);
   return parts.join(' · ');
 }
 
-/** The key figures of a finished run: "student 91.2% · +1.3 pts vs baseline". */
-export function keyMetrics(summary: RunSummary | undefined): string {
+/** The key figures of a finished run: "student 91.2% · +1.3 pts vs baseline" ("teacher 98.0%" for a teacher cell). */
+export function keyMetrics(summary: RunSummary | undefined, alone = false): string {
   const accuracy = studentAccuracy(summary);
   const parts: string[] = [];
-  if (accuracy !== undefined) parts.push(`student ${percent(accuracy)}`);
+  if (accuracy !== undefined) parts.push(`${productWord(alone)} ${percent(accuracy)}`);
   if (summary?.kdGain !== undefined) parts.push(`${formatPoints(summary.kdGain)} vs baseline`);
   return parts.join(' · ');
 }
@@ -41,13 +47,14 @@ export function shortError(error: string | undefined, max = 80): string {
 
 /** A run's state as a short description (tree item descriptions). */
 export function runDescription(run: RunInfo): string {
+  const alone = runTrainsAlone(run);
   switch (run.status) {
     case 'running':
-      return progressText(run.progress);
+      return progressText(run.progress, undefined, alone);
     case 'done':
-      return keyMetrics(run.summary) || 'done';
+      return keyMetrics(run.summary, alone) || 'done';
     case 'stopped':
-      return run.progress ? `stopped at epoch ${run.progress.epoch}/${run.progress.epochs}` : 'stopped';
+      return stoppedText(run.progress);
     case 'failed':
       return run.crashed ? 'crashed' : `failed: ${shortError(run.error ?? run.summary?.error, 40)}`;
   }
@@ -55,11 +62,12 @@ export function runDescription(run: RunInfo): string {
 
 /** The notebook-style output shown after a cell: its latest run's outcome. */
 export function outcomeText(run: RunInfo, live?: { loss?: number }): string {
+  const alone = runTrainsAlone(run);
   switch (run.status) {
     case 'running':
-      return `⟳ running · ${progressText(run.progress, live?.loss)}`;
+      return `⟳ running · ${progressText(run.progress, live?.loss, alone)}`;
     case 'done': {
-      const metrics = keyMetrics(run.summary);
+      const metrics = keyMetrics(run.summary, alone);
       const time = run.summary ? ` · ${formatDuration(run.summary.durationMs)}` : '';
       return `✓ done${metrics ? ` · ${metrics}` : ''}${time}`;
     }
@@ -79,7 +87,8 @@ export function runsLensText(runs: RunInfo[]): string {
     .filter((a): a is number => a !== undefined)
     .reduce<number | undefined>((m, a) => (m === undefined || a > m ? a : m), undefined);
   const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
-  return best === undefined ? count : `${count} · best student ${percent(best)}`;
+  const word = productWord(runs.length > 0 && runs.every(runTrainsAlone));
+  return best === undefined ? count : `${count} · best ${word} ${percent(best)}`;
 }
 
 function escapeMarkdown(text: string): string {
@@ -98,10 +107,14 @@ export function runTooltipMarkdown(run: RunInfo): string {
       '| model | test acc (best val) | epoch | test acc (last) | params |',
       '| --- | ---: | ---: | ---: | ---: |',
     );
+    const alone = runTrainsAlone(run);
     for (const [stage, m] of Object.entries(summary.models)) {
-      const name = stage === summary.product ? `**${escapeMarkdown(stage)}** (distilled)` : escapeMarkdown(stage);
+      const shown = escapeMarkdown(stageWord(stage, alone));
+      const name = stage === summary.product ? (alone ? `**${shown}**` : `**${shown}** (distilled)`) : shown;
+      // A loaded or reused model was not trained here: no epoch.
+      const epoch = m.best.epoch > 0 ? String(m.best.epoch) : '—';
       lines.push(
-        `| ${name} | ${formatPercent(m.best.test)} | ${m.best.epoch} | ${formatPercent(m.last.test)} | ${m.summary.params.toLocaleString('en-US')} |`,
+        `| ${name} | ${formatPercent(m.best.test)} | ${epoch} | ${formatPercent(m.last.test)} | ${m.summary.params.toLocaleString('en-US')} |`,
       );
     }
     lines.push('');

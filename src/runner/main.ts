@@ -3,6 +3,7 @@
 // Its flags and exit codes are the runner contract (src/protocol/runner.ts).
 import * as path from 'path';
 import { loadExperimentFile } from '../engine/config';
+import { withExperimentChecks } from '../engine/checks';
 import { exitCodeOf, isInvalidInput } from '../engine/run/exitCodes';
 import { describeExperiment } from '../engine/run/describe';
 import { pickExperiment } from '../engine/run/pickExperiment';
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
       reportFailure(summary);
       return exitCodeOf(summary.status, summary.reason);
     }
-    const file = await loadExperimentFile(path.resolve(request.file));
+    const file = await loadExperimentFile(path.resolve(request.file), withExperimentChecks({}));
     if (request.kind === 'sweepPoint') {
       const { summary } = await runSweepPoint(pickSweep(file, request.cell), request.point, {
         runsDir,

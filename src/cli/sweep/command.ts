@@ -3,6 +3,7 @@
 import * as path from 'path';
 import type { Comparison, SweepPointStatus, SweepRecord } from '../../protocol/sweep';
 import { loadExperimentFile } from '../../engine/config';
+import { withExperimentChecks } from '../../engine/checks';
 import { RunnerExit } from '../../protocol/runner';
 import { UsageError } from '../../engine/run/pickExperiment';
 import { pickSweep } from '../../engine/sweep/runPoint';
@@ -135,7 +136,7 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
     return execute(record, sweepDir, todo, options);
   }
   if (!file) throw new UsageError('a .kd.json file is required (or --resume SWEEP_DIR)');
-  const loaded = await loadExperimentFile(path.resolve(file));
+  const loaded = await loadExperimentFile(path.resolve(file), withExperimentChecks({}));
   const plan = pickSweep(loaded, options.cell);
   const concurrency = parseConcurrency(options.concurrency);
   const record = newSweepRecord(plan, {

@@ -9,10 +9,10 @@ import { expandSweep, type SweepPlan } from '../sweep/expand';
 import { mergeObjects } from './merge';
 import { resolveFilePaths } from './paths';
 import { hasErrors, sortProblems, type Problem } from './problems';
-import { checkExperiment, type CellContext } from './semantic';
+import { checkExperiment, type CellContext, type SemanticIssue } from './semantic';
 import { validateExperimentShape, validateFileShape } from './schema';
-import { parseSource, problemAt, type SourceFile } from './source';
-import type { ExperimentFile } from './types';
+import { parseSource, problemAt, type ProblemMark, type SourceFile } from './source';
+import type { Experiment, ExperimentFile } from './types';
 import { EXPERIMENT_FILE_LIMIT, readTextFileSafely, type ReadOutcome } from '../io/safeRead';
 import { confinementIssues, isInside } from './confine';
 import { memoryIssue } from './memoryEstimate';
@@ -43,7 +43,16 @@ export interface AnalyseOptions {
    * the experiment of one cell (or of a file without cells): saved models are checked against it.
    */
   dataShape?: { cell?: string; shape: ShapeFacts };
+  /**
+   * Checks that need more than the file (models built without training, the run store): they run on
+   * each resolved experiment of a file that has no error otherwise. Given by the callers that can
+   * build models (see src/engine/checks), so this layer stays free of TF.js.
+   */
+  experimentChecks?: ExperimentCheck;
 }
+
+/** Problems of one resolved experiment that its file alone does not show, at paths within the experiment. */
+export type ExperimentCheck = (experiment: Experiment, file: ExperimentFile) => SemanticIssue[];
 
 export function readFileOrUndefined(file: string): ReadOutcome {
   return readTextFileSafely(file, EXPERIMENT_FILE_LIMIT);
@@ -157,6 +166,7 @@ export function analyseExperimentText(
     confineTo,
     memoryLimitGB,
     dataShape,
+    experimentChecks,
   } = typeof options === 'function' ? { read: options } : options;
   const file = path.resolve(filePath);
   const problems = new ProblemList();
@@ -225,14 +235,23 @@ export function analyseExperimentText(
     });
   }
 
-  for (const unit of units) {
-    const place = (at: Segment[], message: string, severity: Problem['severity'], contextual: boolean): Problem => {
+  const placer =
+    (unit: (typeof units)[number]) =>
+    (
+      at: Segment[],
+      message: string,
+      severity: Problem['severity'],
+      contextual: boolean,
+      mark?: ProblemMark,
+    ): Problem => {
       const owner = ownerOf(unit.layers, at);
       const outsideCell = unit.cell !== undefined && owner !== unit.layers[0];
       const text =
         contextual && outsideCell && unit.cellName !== undefined ? `in cell "${unit.cellName}": ${message}` : message;
-      return problemAt(owner.source, [...owner.prefix, ...at], text, severity);
+      return problemAt(owner.source, [...owner.prefix, ...at], text, severity, mark);
     };
+  for (const unit of units) {
+    const place = placer(unit);
     // The merged experiment's schema check only adds what no single file shows (fields that clash after merging).
     const shapeIssues = validateExperimentShape(unit.raw);
     for (const issue of shapeIssues) problems.addIfNew(place(issue.path, issue.message, 'error', false));
@@ -241,7 +260,7 @@ export function analyseExperimentText(
     const shape = dataShape && dataShape.cell === unit.cellName ? dataShape.shape : undefined;
     const issues = checkExperiment(unit.raw, unit.cell, { skipPaths: outside.map((o) => o.path), dataShape: shape });
     for (const issue of issues)
-      problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false));
+      problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false, issue.mark));
     // Only a well-formed experiment is estimated: otherwise an error already says what is wrong.
     const wellFormed = shapeIssues.length === 0 && outside.length === 0 && !issues.some((i) => i.severity === 'error');
     const memory = wellFormed ? memoryIssue(unit.raw, memoryLimitGB) : undefined;
@@ -258,6 +277,16 @@ export function analyseExperimentText(
       file,
     ),
   );
+  if (experimentChecks) {
+    const partial: ExperimentFile = { path: file, name: fileName, experiments, notebook: cells !== undefined };
+    units.forEach((unit, i) => {
+      const experiment = experiments[i];
+      if (!experiment) return;
+      const place = placer(unit);
+      for (const issue of experimentChecks(experiment, partial))
+        problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false, issue.mark));
+    });
+  }
   const sweeps: Record<string, SweepPlan> = {};
   units.forEach((unit, i) => {
     const experiment = experiments[i];

@@ -15,7 +15,9 @@ export interface ShapeFacts {
 /** What the experiment's data block tells without reading any data file. */
 export function knownDataShape(data: JsonValue | undefined): ShapeFacts {
   if (!isObject(data)) return {};
-  if (data.dataset === 'mnist') return { input: [28, 28, 1], classes: 10 };
+  if (data.dataset === 'mnist' || data.dataset === 'fashion-mnist') return { input: [28, 28, 1], classes: 10 };
+  if (data.dataset === 'cifar10') return { input: [32, 32, 3], classes: 10 };
+  if (data.dataset === 'cifar100') return { input: [32, 32, 3], classes: data.labels === 'coarse' ? 20 : 100 };
   if (data.dataset === 'synthetic' && Array.isArray(data.shape) && typeof data.classes === 'number')
     return { input: data.shape.filter((n): n is number => typeof n === 'number'), classes: data.classes };
   return {};
@@ -56,6 +58,24 @@ export function savedModelShape(text: string): ShapeFacts {
   const outputConfig = output && isObject(output.config) ? output.config : {};
   if (typeof outputConfig.units === 'number') facts.classes = outputConfig.units;
   return facts;
+}
+
+/** The names of a saved model's layers (its input layers left out), or undefined when model.json states none. */
+export function savedModelLayerNames(text: string): string[] | undefined {
+  let json: JsonValue;
+  try {
+    json = JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  const topology = isObject(json) && isObject(json.modelTopology) ? json.modelTopology : undefined;
+  const model = topology && isObject(topology.model_config) ? topology.model_config : topology;
+  if (!isObject(model)) return undefined;
+  const names = layersOf(model.config)
+    .filter(isObject)
+    .filter((l) => l.class_name !== 'InputLayer')
+    .map((l) => (isObject(l.config) && typeof l.config.name === 'string' ? l.config.name : undefined));
+  return names.length > 0 && names.every((n) => n !== undefined) ? (names as string[]) : undefined;
 }
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

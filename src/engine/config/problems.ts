@@ -15,6 +15,8 @@ export interface Problem {
   path: string;
   message: string;
   severity: 'error' | 'warning';
+  /** Values that would fix the problem when written in place of the offending one, likeliest first (quick fixes). */
+  replacements?: string[];
 }
 
 export function formatProblem(problem: Problem): string {

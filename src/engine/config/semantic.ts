@@ -9,7 +9,8 @@ import { DATA_PATH_FIELDS, FOLDER_DATASETS, modelPaths } from './paths';
 import { kdSchema } from './schemaDocument';
 import { CIFAR_URL, FASHION_MNIST_URL } from '../data/downloads';
 import { MODEL_KINDS } from './schemaErrors';
-import { suggestion } from './suggest';
+import { byLikeness, suggestion } from './suggest';
+import type { ProblemMark } from './source';
 import { kindOf } from '../io/safeRead';
 import { manifestProblems } from './manifest';
 import { knownDataShape, modelFitProblems, type ShapeFacts } from './modelFit';
@@ -21,6 +22,8 @@ export interface SemanticIssue {
   severity: 'error' | 'warning';
   /** True when the problem depends on the cell (so it is named when the value sits outside it). */
   contextual?: boolean;
+  /** Marks only the value, and the values that would fix it (quick fixes). */
+  mark?: ProblemMark;
 }
 
 export interface CellContext {
@@ -86,7 +89,7 @@ export function checkExperiment(
     issues.push({ path, message, severity: 'warning', contextual });
 
   checkData(experiment, error, statAt);
-  checkModels(experiment, cell, error, statAt, options.dataShape ?? knownDataShape(experiment.data));
+  checkModels(experiment, cell, error, statAt, options.dataShape ?? knownDataShape(experiment.data), issues);
   checkTrainKinds(experiment, error);
   checkDistill(experiment, error, warning);
   return issues;
@@ -145,6 +148,7 @@ function checkModels(
   error: Report,
   statAt: StatAt,
   dataShape: ShapeFacts,
+  issues: SemanticIssue[],
 ): void {
   if (experiment.student === undefined)
     error(['student'], `required: the model to train, given by ${quoteList([...MODEL_KINDS])}`, true);
@@ -166,11 +170,19 @@ function checkModels(
       }
     }
     if (typeof model.fromCell === 'string' && model.fromCell.length > 0)
-      checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error);
+      checkFromCell(model.fromCell, [...at, 'fromCell'], cell, error, (path, message, mark) =>
+        issues.push({ path, message, severity: 'error', contextual: true, mark }),
+      );
   }
 }
 
-function checkFromCell(name: string, at: Segment[], cell: CellContext | undefined, error: Report): void {
+function checkFromCell(
+  name: string,
+  at: Segment[],
+  cell: CellContext | undefined,
+  error: Report,
+  misspelt: (path: Segment[], message: string, mark: ProblemMark) => void,
+): void {
   if (!cell) {
     error(at, `fromCell "${name}" needs a file with "cells": it names the cell whose trained model is reused`);
     return;
@@ -182,7 +194,11 @@ function checkFromCell(name: string, at: Segment[], cell: CellContext | undefine
     error(at, `fromCell must name an earlier cell, not the cell itself ("${name}"); ${listing}`, true);
   else if (index > cell.index)
     error(at, `fromCell must name an earlier cell: "${name}" comes after this cell; ${listing}`, true);
-  else if (index < 0) error(at, `no cell named "${name}"${suggestion(name, earlier)}; ${listing}`, true);
+  else if (index < 0)
+    misspelt(at, `no cell named "${name}"${suggestion(name, earlier)}; ${listing}`, {
+      valueOnly: true,
+      replacements: byLikeness(name, earlier),
+    });
 }
 
 /** An optimizer or schedule without `type` is Adam or constant, or refines an inherited one: its fields must fit that kind. */

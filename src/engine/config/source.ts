@@ -132,16 +132,33 @@ export function locate(source: SourceFile, path: readonly Segment[]): { node: No
   return { node: source.root, depth: 0 };
 }
 
+/** How a problem is marked beyond its message: only the value (not its key), and values that fix it. */
+export interface ProblemMark {
+  /** Mark the value itself where it exists (a wrong name), not the property from its key. */
+  valueOnly?: boolean;
+  replacements?: string[];
+}
+
 /** A problem at a JSON path of this file; a property is marked from its key, so the line is the key's. */
 export function problemAt(
   source: SourceFile,
   path: readonly Segment[],
   message: string,
   severity: Problem['severity'] = 'error',
+  mark: ProblemMark = {},
 ): Problem {
-  const { node } = locate(source, path);
-  const marked = node?.parent?.type === 'property' ? node.parent : node;
-  return problemAtOffset(source, marked?.offset ?? 0, marked?.length ?? 0, formatPath(path), message, severity);
+  const { node, depth } = locate(source, path);
+  const exact = mark.valueOnly && depth === path.length;
+  const marked = !exact && node?.parent?.type === 'property' ? node.parent : node;
+  const problem = problemAtOffset(
+    source,
+    marked?.offset ?? 0,
+    marked?.length ?? 0,
+    formatPath(path),
+    message,
+    severity,
+  );
+  return mark.replacements && mark.replacements.length > 0 ? { ...problem, replacements: mark.replacements } : problem;
 }
 
 function reportDuplicateKeys(source: SourceFile, node: Node, path: Segment[]): void {

@@ -33,3 +33,11 @@ export function suggestion(value: string, candidates: readonly string[]): string
     ? ` (did you mean "${best}"?)`
     : '';
 }
+
+/** The candidates ordered by likeness to `value` (nearest first; ties keep their order). */
+export function byLikeness(value: string, candidates: readonly string[]): string[] {
+  return candidates
+    .map((candidate, index) => ({ candidate, index, distance: editDistance(value, candidate) }))
+    .sort((a, b) => a.distance - b.distance || a.index - b.index)
+    .map((c) => c.candidate);
+}

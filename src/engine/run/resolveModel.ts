@@ -1,12 +1,11 @@
 // Turns a model spec into a live logits model: built from layers or a preset (to be trained),
 // loaded from a saved TF.js model, or taken from the latest finished run of an earlier cell.
-import * as fs from 'fs';
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Experiment, ModelSpec } from '../config/types';
 import type { Dataset } from '../data/types';
 import { buildModel, ensureLogits, loadModel } from '../models';
-import { latestFinishedRun, CHECKPOINTS_DIR, safeName } from '../store/runStore';
+import { cellProductModel } from '../store/cellProducts';
 
 export interface ResolvedModel {
   model: tf.LayersModel;
@@ -16,20 +15,7 @@ export interface ResolvedModel {
   origin: string;
 }
 
-/** The file-level experiment name (without the `.cell` suffix). */
-export function fileExperimentName(experiment: Experiment): string {
-  return experiment.cell
-    ? experiment.name.slice(0, experiment.name.length - experiment.cell.length - 1)
-    : experiment.name;
-}
-
-/** The saved product model of the latest finished run of a cell, or undefined when the cell has not finished a run. */
-export function cellProductModel(runsDir: string, experiment: Experiment, cell: string): string | undefined {
-  const run = latestFinishedRun(runsDir, `${fileExperimentName(experiment)}.${cell}`);
-  if (!run?.summary) return undefined;
-  const file = path.join(run.dir, CHECKPOINTS_DIR, safeName(run.summary.product), 'best', 'model.json');
-  return fs.existsSync(file) ? file : undefined;
-}
+export { cellProductModel, fileExperimentName } from '../store/cellProducts';
 
 export async function resolveModel(
   spec: ModelSpec,

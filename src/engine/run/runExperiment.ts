@@ -16,11 +16,13 @@ import {
   CONFIG_FILE,
   createRunDir,
   newRunId,
+  readEvents,
   removeUnbornRuns,
   RunWriter,
   VOCAB_FILE,
 } from '../store/runStore';
 import { removeFallbackCheckpoints } from '../train/checkpoint';
+import { earlierParts } from '../store/runDuration';
 import { compareLogits, evaluate } from '../train/evaluate';
 import { RunContext, RunStopped } from './context';
 import { checkModelsFitData } from './dataFit';
@@ -123,6 +125,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     pid: process.pid,
     resumed: Boolean(options.resumeDir),
   };
+  // A resumed run counts the time of its earlier parts, and started when its first part did.
+  const earlier = options.resumeDir ? earlierParts(readEvents(options.resumeDir)) : { ms: 0 };
   const runDir = openRunDir(experiment, options, start, runId);
   const writer = openWriter(runDir);
   const emit = (event: RunEvent) => {
@@ -183,9 +187,9 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     sourceFile: experiment.sourceFile,
     status,
     backend,
-    startedAt,
+    startedAt: earlier.firstStart ?? startedAt,
     endedAt: now(),
-    durationMs: Date.now() - started,
+    durationMs: earlier.ms + (Date.now() - started),
     models,
     product,
     ...comparisons,

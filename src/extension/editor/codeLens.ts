@@ -6,6 +6,8 @@ import type { RunManager } from '../runs/runManager';
 import { fileState } from './fileState';
 import type { WorkerAnalysis } from '../validation/validatorService';
 import { buildLenses, sweepLenses, type SweepLensInput } from './lensModel';
+import { cellReuses } from './cellReuses';
+import { canResume } from '../../engine/store/resumable';
 
 /** Live progress redraws lenses at most this often. */
 const THROTTLE_MS = 500;
@@ -44,8 +46,16 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
     const state = fileState(file, this.index, this.manager);
     // Lines come from offsets, so they follow the document as VS Code counts them.
     const ranges = cellRanges(document.getText()).map((r) => ({ ...r, line: document.positionAt(r.offset).line }));
+    const reuses = cellReuses(document.getText());
     const specs = [
-      ...buildLenses({ file, ranges, runsOf: state.runsOf, activeOf: state.activeOf }),
+      ...buildLenses({
+        file,
+        ranges,
+        runsOf: state.runsOf,
+        activeOf: state.activeOf,
+        reusesOf: (cell) => reuses.get(cell) ?? [],
+        resumable: canResume,
+      }),
       ...sweepLenses(file, sweeps),
     ];
     return specs.map((spec) => {

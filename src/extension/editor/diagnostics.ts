@@ -29,6 +29,19 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     this.publish();
   }
 
+  /**
+   * The values that would fix a shown diagnostic (a layer or cell name), likeliest first: the
+   * problem it was made from, found by file, range and message.
+   */
+  replacementsFor(file: string, diagnostic: vscode.Diagnostic): string[] {
+    for (const list of this.problems.values())
+      for (const problem of list) {
+        if (problem.file !== file || !problem.replacements || problem.message !== diagnostic.message) continue;
+        if (toDiagnostic(problem).range.isEqual(diagnostic.range)) return problem.replacements;
+      }
+    return [];
+  }
+
   /** The experiment files whose problems are shown (to revalidate when they change on disk). */
   files(): string[] {
     return [...this.problems.keys()];

@@ -1,7 +1,7 @@
 // The CodeLenses of a .kd.json file as plain data: above the file and above each cell, what to
 // run, the architecture, the cell's runs, and while a run goes its progress and a stop button.
 import type { RunInfo } from '../../engine/store/runStore';
-import { progressText, runsLensText } from '../text';
+import { progressText, runsLensText, runTrainsAlone } from '../text';
 import { COMMANDS } from '../commandIds';
 
 /** A file or one of its cells (from the config module's cellRanges), with the 0-based line its lenses go on. */
@@ -32,6 +32,16 @@ export interface LensInputs {
   /** Runs of a cell of this file (undefined: the file's single experiment), newest first. */
   runsOf(cell: string | undefined): RunInfo[];
   activeOf(cell: string | undefined): ActiveRun | undefined;
+  /** The cells a cell reuses through fromCell (none when not given). */
+  reusesOf?(cell: string): string[];
+  /** Whether resuming this run can succeed (it stopped, or crashed with a checkpoint). */
+  resumable?(run: RunInfo): boolean;
+}
+
+/** The cells a cell reuses that have neither a finished run nor a run queued or going: they must run first. */
+function cellsToRunFirst(cell: string | undefined, inputs: LensInputs): string[] {
+  if (cell === undefined || !inputs.reusesOf) return [];
+  return inputs.reusesOf(cell).filter((c) => !inputs.activeOf(c) && !inputs.runsOf(c).some((r) => r.status === 'done'));
 }
 
 function experimentLenses(line: number, file: string, cell: string | undefined, inputs: LensInputs): LensSpec[] {
@@ -41,7 +51,7 @@ function experimentLenses(line: number, file: string, cell: string | undefined, 
   if (active?.state === 'running') {
     lenses.push({
       line,
-      title: `$(sync~spin) ${progressText(active.progress, active.loss)}`,
+      title: `$(sync~spin) ${progressText(active.progress, active.loss, runTrainsAlone(inputs.runsOf(cell)[0]))}`,
       tooltip: 'Show the experiment panel',
       command: COMMANDS.showPanel,
       args: [active.runDir ? { runDir: active.runDir } : target],
@@ -69,13 +79,32 @@ function experimentLenses(line: number, file: string, cell: string | undefined, 
       args: [{ jobId: active.jobId }],
     });
   } else {
-    lenses.push({
-      line,
-      title: '▶ Start Distillation',
-      tooltip: cell === undefined ? 'Run this experiment' : `Run cell "${cell}"`,
-      command: COMMANDS.start,
-      args: [target],
-    });
+    const first = cellsToRunFirst(cell, inputs);
+    if (first.length > 0)
+      lenses.push({
+        line,
+        title: `▶ Run ${first.join(', ')} first`,
+        tooltip: `Cell "${cell}" reuses the trained model of ${first.map((c) => `"${c}"`).join(', ')}, which has no finished run yet: run ${first.length === 1 ? 'it' : 'them'}, then this cell`,
+        command: COMMANDS.start,
+        args: [{ ...target, first: true }],
+      });
+    else
+      lenses.push({
+        line,
+        title: '▶ Start Distillation',
+        tooltip: cell === undefined ? 'Run this experiment' : `Run cell "${cell}"`,
+        command: COMMANDS.start,
+        args: [target],
+      });
+    const latest = inputs.runsOf(cell)[0];
+    if (latest && inputs.resumable?.(latest))
+      lenses.push({
+        line,
+        title: '$(debug-continue) Resume',
+        tooltip: `Continue run ${latest.runId} from its last checkpoint`,
+        command: COMMANDS.resume,
+        args: [{ runDir: latest.dir }],
+      });
   }
   lenses.push({
     line,

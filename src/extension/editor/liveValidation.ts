@@ -12,7 +12,11 @@ const TYPING_PAUSE_MS = 300;
 /** Validates a file's text (off the host thread); the extension's validator service. */
 export type Validate = (file: string, text: string) => Promise<Problem[]>;
 
-export function registerLiveValidation(diagnostics: ExperimentDiagnostics, validate: Validate): vscode.Disposable {
+export function registerLiveValidation(
+  diagnostics: ExperimentDiagnostics,
+  validate: Validate,
+  runsChanged: vscode.Event<unknown>,
+): vscode.Disposable {
   const pending = new Map<string, NodeJS.Timeout>();
   // Only the latest answer for a file is shown (answers may come back out of order).
   const latest = new Map<string, number>();
@@ -58,6 +62,8 @@ export function registerLiveValidation(diagnostics: ExperimentDiagnostics, valid
     watcher.onDidCreate(onDisk),
     watcher.onDidDelete((uri) => diagnostics.clear(uri.fsPath)),
     vscode.workspace.onDidChangeTextDocument((event) => later(event.document)),
+    // Whether a reused cell has a finished run is part of the problems.
+    runsChanged(() => vscode.workspace.textDocuments.forEach(later)),
     vscode.workspace.onDidSaveTextDocument(validateDocument),
     vscode.workspace.onDidOpenTextDocument(validateDocument),
     // Granting trust lifts the Restricted Mode problems (files outside the workspace may now be read).

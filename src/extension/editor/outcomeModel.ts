@@ -1,7 +1,7 @@
 // The notebook-style output after each experiment of a file: the latest run's outcome, or what the
 // live run is doing. Shown as an editor decoration, never written into the file.
 import type { RunStatus } from '../../protocol/events';
-import { outcomeText, progressText } from '../text';
+import { outcomeText, progressText, runTrainsAlone } from '../text';
 import type { LensInputs, LensRange } from './lensModel';
 
 export type OutcomeTone = RunStatus | 'queued';
@@ -26,7 +26,7 @@ export function buildOutcomes(ranges: LensRange[], inputs: Pick<LensInputs, 'run
       outcomes.push({
         endOffset,
         cell,
-        text: `⟳ running · ${progressText(active.progress, active.loss)}`,
+        text: `⟳ running · ${progressText(active.progress, active.loss, runTrainsAlone(inputs.runsOf(cell)[0]))}`,
         tone: 'running',
       });
       continue;

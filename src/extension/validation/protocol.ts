@@ -7,7 +7,8 @@ export interface ValidateRequest {
   id: number;
   file: string;
   text: string;
-  options: Pick<AnalyseOptions, 'confineTo' | 'memoryLimitGB'>;
+  /** `runsDir`: the run store, for the checks of cells reused before they have a finished run. */
+  options: Pick<AnalyseOptions, 'confineTo' | 'memoryLimitGB'> & { runsDir?: string };
 }
 
 export interface ValidateResponse {

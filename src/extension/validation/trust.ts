@@ -3,9 +3,9 @@
 import * as vscode from 'vscode';
 import type { ValidateRequest } from './protocol';
 
-export function validationOptions(): ValidateRequest['options'] {
-  if (vscode.workspace.isTrusted) return {};
-  return { confineTo: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath) };
+export function validationOptions(runsDir: string): ValidateRequest['options'] {
+  if (vscode.workspace.isTrusted) return { runsDir };
+  return { runsDir, confineTo: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath) };
 }
 
 /** Why something that reads the workspace's files does not start, for the editor to show. */

@@ -2,12 +2,14 @@
 // so a slow or hostile file (a huge `extends` chain, a deep nesting) never stalls the editor.
 import { parentPort } from 'worker_threads';
 import { analyseExperimentText } from '../../engine/config';
+import { withExperimentChecks } from '../../engine/checks';
 import type { ValidateRequest, ValidateResponse } from './protocol';
 
 parentPort?.on('message', (request: ValidateRequest) => {
   let response: ValidateResponse;
   try {
-    const analysis = analyseExperimentText(request.file, request.text, request.options);
+    const { runsDir, ...options } = request.options;
+    const analysis = analyseExperimentText(request.file, request.text, withExperimentChecks(options, runsDir));
     response = { id: request.id, problems: analysis.problems, ...(analysis.file ? { file: analysis.file } : {}) };
   } catch (error) {
     response = {

@@ -5,6 +5,7 @@ import type { ModelMetrics, ModelSummary, StageRole } from '../../protocol/event
 import type { PanelViewModel } from '../../protocol/webview';
 import { productStage } from './model';
 import { baseStage, ROLE_RANK, roleOfStage } from '../stages';
+import { epochNote, productWord } from '../modelLabels';
 import {
   DASH,
   formatBytes,
@@ -91,7 +92,11 @@ function columnsOf(view: PanelViewModel): ColumnData[] {
   const baseline = columns.get('baseline');
   if (baseline && !baseline.summary) baseline.summary = columns.get('student')?.summary;
   const list = [...columns.values()];
-  for (const data of list) if (data.isProduct && data.role === 'student') data.label = 'student (distilled)';
+  // A run with no teacher trains a teacher (a teacher cell): its model is not a distilled student.
+  const alone =
+    list.every((c) => c.role === 'student' || c.role === 'baseline') && !list.some((c) => c.role === 'baseline');
+  for (const data of list)
+    if (data.isProduct && data.role === 'student') data.label = alone ? productWord(true) : 'student (distilled)';
   return list
     .map((data, order) => ({ data, order }))
     .sort(
@@ -191,25 +196,19 @@ export function statsTable(view: PanelViewModel): StatsTable {
       key: 'bestVal',
       label: 'Best validation accuracy',
       description: 'Highest validation accuracy so far (updates live)',
-      cells: columns.map((c) =>
-        cell(c.bestVal?.value, (v) => formatPercent(v), c.bestVal ? `epoch ${c.bestVal.epoch}` : undefined),
-      ),
+      cells: columns.map((c) => cell(c.bestVal?.value, (v) => formatPercent(v), epochNote(c.bestVal?.epoch))),
     },
     {
       key: 'accBest',
       label: 'Test accuracy (best on validation)',
       description: 'Test accuracy of the weights of the best-validation epoch',
-      cells: columns.map((c) =>
-        cell(c.metrics?.best.test, (v) => formatPercent(v), c.metrics ? `epoch ${c.metrics.best.epoch}` : undefined),
-      ),
+      cells: columns.map((c) => cell(c.metrics?.best.test, (v) => formatPercent(v), epochNote(c.metrics?.best.epoch))),
     },
     {
       key: 'accLast',
       label: 'Test accuracy (last epoch)',
       description: 'Test accuracy of the weights of the last epoch',
-      cells: columns.map((c) =>
-        cell(c.metrics?.last.test, (v) => formatPercent(v), c.metrics ? `epoch ${c.metrics.last.epoch}` : undefined),
-      ),
+      cells: columns.map((c) => cell(c.metrics?.last.test, (v) => formatPercent(v), epochNote(c.metrics?.last.epoch))),
     },
     {
       key: 'kdGain',

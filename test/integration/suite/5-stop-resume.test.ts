@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as vscode from 'vscode';
 import { readRun } from '../../../src/engine/store/runStore';
 import type { RunJob } from '../../../src/extension/runs/runManager';
-import { api, eventOf, fixture, settle } from './helpers';
+import { api, eventOf, fixture, lensTitles, settle, until } from './helpers';
 
 describe('Stop and Resume', () => {
   afterEach(async () => settle(await api()));
@@ -22,6 +22,11 @@ describe('Stop and Resume', () => {
     assert.ok((onDisk.progress?.epoch ?? 60) < 60, 'stopped before the end');
 
     studio.index.refreshNow();
+    // The stopped run can be resumed: its CodeLens offers it.
+    const resumeLens = await until('a Resume lens', async () =>
+      (await lensTitles(file)).find((l) => l.command === 'distillationStudio.resume'),
+    );
+    assert.deepEqual(resumeLens.args, [{ runDir }]);
     const resumed = await vscode.commands.executeCommand<RunJob | undefined>('distillationStudio.resume', { runDir });
     assert.ok(resumed);
     assert.equal(resumed.runDir, runDir, 'the same run folder continues');

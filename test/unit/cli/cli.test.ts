@@ -32,6 +32,18 @@ describe('kd CLI', function () {
       lines.some((l) => /bad\.kd\.json:5:/.test(l) && /kld/.test(l)),
       result.stdout,
     );
+    // A layer the model does not have is found before anything runs, at the name.
+    const layer = path.join(dir, 'layer.kd.json');
+    fs.writeFileSync(
+      layer,
+      '{\n  "data": { "dataset": "mnist" },\n  "teacher": { "preset": "mlp", "hidden": [8] },\n  "student": { "preset": "mlp", "hidden": [4] },\n  "distill": { "losses": [ { "type": "hint", "weight": 1, "teacherLayer": "nope", "studentLayer": "hidden_1" } ] }\n}\n',
+    );
+    const named = await kd(['validate', layer]);
+    assert.strictEqual(named.code, 2, named.stdout);
+    assert.match(
+      named.stdout,
+      /layer\.kd\.json:5:75 +error +\$\.distill\.losses\[0\]\.teacherLayer +hint: teacher layer "nope" not found; the teacher's layers are flatten, hidden_1, logits/,
+    );
   });
 
   it('run, list, summary and compare share one run store', async () => {

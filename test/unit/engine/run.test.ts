@@ -141,6 +141,13 @@ describe('offline distillation end to end (real TF.js, synthetic data)', functio
     );
     assert.ok(second.summary.models.teacher, 'the teacher metrics are carried over');
     assert.strictEqual(second.summary.models.student.last.epoch, 2);
+    // The duration adds both parts, and the run started when its first part did.
+    const parts = readEvents(first.runDir);
+    const part = (from: number, to: number) => Date.parse(parts[to].time) - Date.parse(parts[from].time);
+    const expected = part(0, before - 1) + Date.parse(second.summary.endedAt) - Date.parse(resumed[0].time);
+    assert.ok(second.summary.durationMs >= first.summary.durationMs, `${second.summary.durationMs} ms`);
+    assert.ok(Math.abs(second.summary.durationMs - expected) < 1000, `${second.summary.durationMs} vs ${expected}`);
+    assert.strictEqual(second.summary.startedAt, parts[0].time);
   });
 
   it('keeps the tensor count flat across training steps', async () => {

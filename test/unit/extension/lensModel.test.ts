@@ -3,6 +3,7 @@ import { cellRanges } from '../../../src/engine/config';
 import { COMMANDS } from '../../../src/extension/commandIds';
 import { buildLenses, type ActiveRun } from '../../../src/extension/editor/lensModel';
 import { buildOutcomes } from '../../../src/extension/editor/outcomeModel';
+import { cellReuses } from '../../../src/extension/editor/cellReuses';
 import { run, summary } from './fixtures';
 
 const NOTEBOOK = `{
@@ -137,5 +138,67 @@ describe('inline outcome model', () => {
       1,
     );
     assert.deepEqual(buildLenses({ file: '/x', ranges: cellRanges(''), ...none }), []);
+  });
+});
+
+describe('CodeLens model: the order of work and resuming', () => {
+  const file = '/ws/nb.kd.json';
+  const ranges = cellRanges(NOTEBOOK).map((r) => ({ ...r, line: r.line - 1 }));
+  const reuses = cellReuses(NOTEBOOK);
+  const reusesOf = (cell: string) => reuses.get(cell) ?? [];
+
+  it('reads which cells a cell reuses from the text', () => {
+    assert.deepEqual(
+      [...reuses],
+      [
+        ['teacher', []],
+        ['kd', ['teacher']],
+      ],
+    );
+  });
+
+  it('offers to run a reused cell first while it has no finished run, Start once it has', () => {
+    const before = buildLenses({ file, ranges, ...none, reusesOf });
+    const kd = before.find((l) => l.line === 4);
+    assert.deepEqual(
+      [kd?.title, kd?.command, kd?.args],
+      ['▶ Run teacher first', COMMANDS.start, [{ file, cell: 'kd', first: true }]],
+    );
+    const teacherRuns = [run({ dir: '/r/t1', status: 'done', summary: summary() })];
+    const after = buildLenses({
+      file,
+      ranges,
+      runsOf: (cell) => (cell === 'teacher' ? teacherRuns : []),
+      activeOf: () => undefined,
+      reusesOf,
+    });
+    assert.equal(after.find((l) => l.line === 4)?.title, '▶ Start Distillation');
+    // Queued or running, the teacher will be there in time: the cell's run waits for it.
+    const queued = buildLenses({
+      file,
+      ranges,
+      runsOf: () => [],
+      activeOf: (cell) => (cell === 'teacher' ? ({ state: 'queued', jobId: 1 } as ActiveRun) : undefined),
+      reusesOf,
+    });
+    assert.equal(queued.find((l) => l.line === 4)?.title, '▶ Start Distillation');
+  });
+
+  it('offers Resume on the latest run only where resuming can succeed', () => {
+    const stopped = run({ dir: '/r/s', status: 'stopped' });
+    const failed = run({ dir: '/r/f', status: 'failed', error: 'teacher layer "x" not found' });
+    const lensesFor = (latest: ReturnType<typeof run>) =>
+      buildLenses({
+        file,
+        ranges,
+        runsOf: (cell) => (cell === 'teacher' ? [latest] : []),
+        activeOf: () => undefined,
+        resumable: (r) => r.status === 'stopped',
+      }).filter((l) => l.line === 3 && l.command === COMMANDS.resume);
+    assert.deepEqual(
+      lensesFor(stopped).map((l) => [l.title, l.args]),
+      [['$(debug-continue) Resume', [{ runDir: '/r/s' }]]],
+    );
+    assert.deepEqual(lensesFor(failed), []);
   });
 });

@@ -8,6 +8,7 @@ import {
   runTooltipMarkdown,
   shortError,
 } from '../../../src/extension/text';
+import type { RunInfo } from '../../../src/engine/store/runStore';
 import { run, summary } from './fixtures';
 
 describe('extension text', () => {
@@ -44,7 +45,7 @@ describe('extension text', () => {
       outcomeText(
         run({ status: 'stopped', progress: { stage: 'student', epoch: 3, epochs: 10, step: 1, stepsPerEpoch: 4 } }),
       ),
-      '■ stopped at epoch 3/10 · resume it from the Runs view',
+      '■ stopped after 2 of 10 epochs · resume it from the Runs view',
     );
     assert.equal(
       outcomeText(run({ status: 'failed', error: 'NaN loss at step 12\nstack...' })),
@@ -88,5 +89,41 @@ describe('extension text', () => {
     assert.match(md, /compression: 10\.0×/);
     const failed = runTooltipMarkdown(run({ status: 'failed', error: 'out of memory' }));
     assert.match(failed, /Error: out of memory/);
+  });
+
+  it('says what a model is: a teacher cell trains a teacher, a reused teacher has no epoch, stops count completed epochs', () => {
+    const models = summary().models;
+    const teacherCell = summary({ models: { student: models.student }, product: 'student', kdGain: undefined });
+    delete teacherCell.agreement;
+    const alone = run({ summary: teacherCell });
+    assert.equal(runDescription(alone), 'teacher 91.2%');
+    assert.equal(runsLensText([alone]), '1 run · best teacher 91.2%');
+    assert.match(outcomeText(alone), /^✓ done · teacher 91\.2%/);
+    assert.doesNotMatch(runTooltipMarkdown(alone), /distilled/);
+    const running = run({
+      status: 'running',
+      config: { teacher: undefined, distill: { scheme: 'offline' } } as unknown as RunInfo['config'],
+      progress: { stage: 'student', epoch: 1, epochs: 8, step: 2, stepsPerEpoch: 4 },
+    });
+    assert.equal(runDescription(running), 'teacher · epoch 1/8 · step 2/4');
+    // A distillation run keeps its words; its reused teacher (best epoch 0) shows no epoch.
+    const reused = run({
+      summary: summary({
+        models: { ...models, teacher: { ...models.teacher, best: { ...models.teacher.best, epoch: 0 } } },
+      }),
+    });
+    assert.equal(runDescription(reused), 'student 91.2% · +1.30 pts vs baseline');
+    assert.match(runTooltipMarkdown(reused), /\| teacher \| [^|]+ \| — \|/);
+    // 15 epochs finished, the 16th begun: "after 15", not "at 16".
+    const stopped = run({
+      status: 'stopped',
+      progress: { stage: 'student', epoch: 16, epochs: 40, step: 3, stepsPerEpoch: 50 },
+    });
+    assert.equal(runDescription(stopped), 'stopped after 15 of 40 epochs');
+    const atBoundary = run({
+      status: 'stopped',
+      progress: { stage: 'student', epoch: 15, epochs: 40, step: 50, stepsPerEpoch: 50 },
+    });
+    assert.equal(runDescription(atBoundary), 'stopped after 15 of 40 epochs');
   });
 });

@@ -178,3 +178,61 @@ describe('capacity-gap statistics', () => {
     assert.strictEqual(row(table, 'bestVal').cells[0].value, 0.8);
   });
 });
+
+describe('capacity-gap statistics: what each model is', () => {
+  const metrics = (stage: string, role: 'teacher' | 'student', epoch: number) => ({
+    stage,
+    role,
+    summary: summary(stage, 10),
+    best: { epoch, val: epoch > 0 ? 0.9 : null, test: 0.9 },
+    last: { epoch, val: epoch > 0 ? 0.9 : null, test: 0.9 },
+    latencyMs: 0.1,
+  });
+
+  it("calls a teacher cell's model the teacher, not a distilled student", () => {
+    const view = withDescribedModels(emptyView(), {
+      type: 'models',
+      time: '',
+      models: { student: summary('student', 50) },
+      links: [],
+    });
+    assert.deepStrictEqual(
+      statsTable(view).columns.map((c) => c.label),
+      ['teacher'],
+    );
+  });
+
+  it('shows no epoch for a reused teacher, and the distilled student as such', () => {
+    const described = withDescribedModels(emptyView(), {
+      type: 'models',
+      time: '',
+      models: { teacher: summary('teacher', 100), student: summary('student', 10) },
+      links: [],
+    });
+    const view = reduce(described, {
+      type: 'summary',
+      time: '',
+      summary: {
+        runId: 'r',
+        experiment: 'nb.kd',
+        sourceFile: '/ws/nb.kd.json',
+        status: 'done',
+        backend: 'cpu',
+        startedAt: '',
+        endedAt: '',
+        durationMs: 1,
+        models: { teacher: metrics('teacher', 'teacher', 0), student: metrics('student', 'student', 3) },
+        product: 'student',
+      },
+    } as RunEvent);
+    const table = statsTable(view);
+    assert.deepStrictEqual(
+      table.columns.map((c) => c.label),
+      ['teacher', 'student (distilled)'],
+    );
+    assert.deepStrictEqual(
+      row(table, 'accBest').cells.map((c) => c.title),
+      [undefined, 'epoch 3'],
+    );
+  });
+});
