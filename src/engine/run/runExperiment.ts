@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName, Experiment } from '../config/types';
-import type { FailureReason, ModelMetrics, RunEvent, RunStartEvent, RunStatus, RunSummary } from '../../protocol/events';
+import type { FailureReason, RunEvent, RunStartEvent, RunStatus, RunSummary } from '../../protocol/events';
 import { selectBackend } from '../backend/select';
 import { loadDataset } from '../data';
 import type { Dataset } from '../data/types';
