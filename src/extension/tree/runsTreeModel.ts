@@ -2,6 +2,7 @@
 // runs, stored runs and sweeps, and what each item shows (label, icon, description, tooltip,
 // context menu key). Runs are labelled by what tells them apart (runLabels.ts) and can be filtered
 // and sorted. The TreeDataProvider only maps it.
+import { canResume } from '../../engine/store/resumable';
 import type { RunInfo } from '../../engine/store/runStore';
 import { formatPercent } from '../../shared/format';
 import { runDescription, runsLensText, runTooltipMarkdown, studentAccuracy } from '../text';
@@ -18,7 +19,10 @@ export interface RunNode {
   description: string;
   tooltip: string;
   icon: RunIcon;
-  /** Drives the context menu: "run:done", "run:running", "run:stopped", "run:failed". */
+  /**
+   * Drives the context menu: "run:done", "run:running", "run:stopped", "run:failed", with
+   * ":resumable" added where a resume can succeed (so Resume is offered only there).
+   */
   contextValue: string;
 }
 
@@ -135,7 +139,7 @@ function runNode(run: RunInfo, label: string, note: string | undefined, resumeQu
     description: `${state} · ${startText(run)}`,
     tooltip: tooltipOf(run, label, note),
     icon: resumeQueued ? 'queued' : run.status,
-    contextValue: `run:${run.status}`,
+    contextValue: runContextValue(run),
   };
 }
 
@@ -295,4 +299,9 @@ export function groupByFile(experiments: ExperimentNode[], options: FileOptions)
       contextValue: exists ? 'file' : 'file:missing',
     };
   });
+}
+
+/** The run's status, and whether Resume can succeed on it (stopped, or crashed with a checkpoint). */
+export function runContextValue(run: RunInfo): string {
+  return `run:${run.status}${canResume(run) ? ':resumable' : ''}`;
 }

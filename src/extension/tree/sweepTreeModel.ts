@@ -7,7 +7,7 @@ import { safeName, type RunInfo } from '../../engine/store/runStore';
 import { mergeStatus } from '../../engine/sweep/slurm';
 import type { SweepPointStatus, SweepRecord } from '../../protocol/sweep';
 import { runDescription, runTooltipMarkdown } from '../text';
-import type { RunIcon, RunNode } from './runsTreeModel';
+import { runContextValue, type RunIcon, type RunNode } from './runsTreeModel';
 
 /** A point not started and not waiting anywhere (a stopped sweep, a window closed mid-sweep). */
 export type PointState = SweepPointStatus | 'not started';
@@ -102,7 +102,7 @@ export function buildSweepNode(input: SweepInput, runOf: (runDir: string) => Run
           state === run.status ? (failed ? `✗ failed · ${runDescription(run)}` : runDescription(run)) : state,
         tooltip: runTooltipMarkdown(run),
         icon: iconOf(state),
-        contextValue: `run:${run.status}`,
+        contextValue: runContextValue(run),
       };
     }
     const scheduler = input.scheduler.get(point.index);

@@ -1,6 +1,15 @@
 import { strict as assert } from 'assert';
 import type { Experiment } from '../../../src/engine/config/types';
-import { buildRunsTree, groupByFile, parseRunFilter, withProgress } from '../../../src/extension/tree/runsTreeModel';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  buildRunsTree,
+  groupByFile,
+  parseRunFilter,
+  runContextValue,
+  withProgress,
+} from '../../../src/extension/tree/runsTreeModel';
 import { run, summary } from './fixtures';
 
 /** A resolved config with the fields the labels and tooltips read. */
@@ -110,7 +119,24 @@ describe('runs tree model', () => {
     assert.ok(item.kind === 'run');
     assert.equal(item.icon, 'queued');
     assert.equal(item.description, 'queued to resume · stopped · Nov 4, 10:00');
-    assert.equal(item.contextValue, 'run:stopped');
+    assert.equal(item.contextValue, 'run:stopped:resumable');
+  });
+
+  it('offers Resume only on runs that can continue (stopped, or crashed with a checkpoint)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-resumable-'));
+    try {
+      assert.equal(runContextValue(run({ dir, status: 'stopped' })), 'run:stopped:resumable');
+      // Failed on its own configuration: a resume would fail the same way.
+      assert.equal(runContextValue(run({ dir, status: 'failed', crashed: false })), 'run:failed');
+      // Crashed before any checkpoint: nothing to continue from.
+      assert.equal(runContextValue(run({ dir, status: 'failed', crashed: true })), 'run:failed');
+      fs.mkdirSync(path.join(dir, 'checkpoints', 'student'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'checkpoints', 'student', 'state.json'), '{}');
+      assert.equal(runContextValue(run({ dir, status: 'failed', crashed: true })), 'run:failed:resumable');
+      assert.equal(runContextValue(run({ dir, status: 'done' })), 'run:done');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is empty without runs', () => {
