@@ -2,6 +2,7 @@
 // running run, and a notification at the end (results, or the log when something broke).
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
+import { trainsAlone } from '../../shared/modelLabels';
 import { keyMetrics, progressText } from '../text';
 import type { RunJob, RunManager, RunOutcome } from './runManager';
 
@@ -80,7 +81,8 @@ export class RunPresenter implements vscode.Disposable {
     const name = job.label;
     switch (outcome.status) {
       case 'done': {
-        const metrics = keyMetrics(outcome.summary);
+        // A teacher cell's product is a teacher: the summary alone tells (no reference, students only).
+        const metrics = keyMetrics(outcome.summary, trainsAlone(undefined, outcome.summary));
         const choice = await vscode.window.showInformationMessage(`${name}: done${metrics ? ` · ${metrics}` : ''}`, ...(runDir ? ['Show Results'] : []));
         if (choice === 'Show Results' && runDir) await vscode.commands.executeCommand(COMMANDS.showPanel, { runDir });
         return;
