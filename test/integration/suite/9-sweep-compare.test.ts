@@ -41,8 +41,9 @@ describe('Compare from a sweep node', () => {
     studio.index.refreshNow();
     const node = await until('the sweep node with 4 done runs', () => {
       studio.tree.update();
+      // Sweeps sit under their experiment's row.
       return studio.tree
-        .getChildren()
+        .sweepNodes()
         .find((n) => n.kind === 'sweep' && n.sweepDir === sweepDir && n.description === '4/4 done');
     });
     assert.match(String(studio.tree.getTreeItem(node).contextValue), /^sweep:/, 'the menus’ Compare applies');
