@@ -5,7 +5,7 @@
 import { canResume } from '../../engine/store/resumable';
 import type { RunInfo } from '../../engine/store/runStore';
 import { formatPercent } from '../../shared/format';
-import { runDescription, runsLensText, runTooltipMarkdown, studentAccuracy } from '../text';
+import { runDescription, runsLensText, runTooltipMarkdown, runTrainsAlone, studentAccuracy } from '../text';
 import { keyHyperParameters, runLabels, startText } from './runLabels';
 import type { SweepNode } from './sweepTreeModel';
 
@@ -271,12 +271,16 @@ export function groupByFile(experiments: ExperimentNode[], options: FileOptions)
   }
   return [...files].map(([file, children]) => {
     const runs = children.flatMap((e) => e.children.filter((c): c is RunNode => c.kind === 'run'));
-    const best = runs
+    // A teacher cell's accuracy is a teacher's: the file's "best student" counts only runs that distil.
+    const students = runs.filter((r) => !runTrainsAlone(r.run));
+    const ranked = students.length > 0 ? students : runs;
+    const best = ranked
       .map((r) => studentAccuracy(r.run.summary))
       .filter((a): a is number => a !== undefined)
       .reduce<number | undefined>((m, a) => (m === undefined || a > m ? a : m), undefined);
+    const word = students.length > 0 ? 'student' : 'teacher';
     const count = `${children.length} experiment${children.length === 1 ? '' : 's'} · ${runs.length} run${runs.length === 1 ? '' : 's'}`;
-    const description = best === undefined ? count : `${count} · best student ${formatPercent(best, 1)}`;
+    const description = best === undefined ? count : `${count} · best ${word} ${formatPercent(best, 1)}`;
     if (!file)
       return {
         kind: 'file',

@@ -10,7 +10,7 @@ import {
   runContextValue,
   withProgress,
 } from '../../../src/extension/tree/runsTreeModel';
-import { run, summary } from './fixtures';
+import { metrics, run, summary } from './fixtures';
 
 /** A resolved config with the fields the labels and tooltips read. */
 function experiment(over: { lr?: number; temperature?: number; file?: string; cell?: string } = {}): Experiment {
@@ -231,6 +231,27 @@ describe('runs tree model', () => {
     );
     assert.equal(files[0].description, '2 experiments · 2 runs');
     assert.deepEqual([files[0].children[0].file, files[0].children[0].cell], ['/ws/nb.kd.json', 'kd']);
+  });
+
+  it("gives a file's best student from the runs that distil, not from its teacher cell", () => {
+    const teacherConfig = { ...experiment({ file: '/ws/nb.kd.json', cell: 'teacher' }), teacher: undefined };
+    const teacherRun = run({
+      experiment: 'nb.teacher',
+      runId: '20261105-100000-0005',
+      config: teacherConfig as Experiment,
+      summary: summary({ models: { student: metrics('student', 'student', 0.854, 0.85, 500) } }),
+    });
+    const kdRun = run({
+      experiment: 'nb.kd',
+      runId: '20261106-100000-0006',
+      config: experiment({ file: '/ws/nb.kd.json', cell: 'kd' }),
+      summary: summary(),
+    });
+    const layout = { relative: (f: string) => f, exists: () => true, baseName: (f: string) => f.split('/').pop() ?? f };
+    const [file] = groupByFile(buildRunsTree([teacherRun, kdRun]), layout);
+    assert.equal(file.description, '2 experiments · 2 runs · best student 91.2%');
+    const [alone] = groupByFile(buildRunsTree([teacherRun]), layout);
+    assert.equal(alone.description, '1 experiment · 1 run · best teacher 85.4%');
   });
 
   it('moves a running row on with live progress', () => {
