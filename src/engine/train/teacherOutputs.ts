@@ -111,12 +111,7 @@ export function cachedTeacher(
     forBatch(batch) {
       const tensors = outputs.map((o) => {
         if (sparse && o === logits) return denseTopK(sparse, batch.indices.subarray(0, batch.size));
-        const rows = new Float32Array(batch.size * o.rowSize);
-        for (let i = 0; i < batch.size; i++) {
-          const from = batch.indices[i] * o.rowSize;
-          rows.set(o.data.subarray(from, from + o.rowSize), i * o.rowSize);
-        }
-        return tf.tensor(rows, [batch.size, ...o.shape]);
+        return gatherRows(o, batch.indices, batch.size);
       });
       return splitOutputs(tensors, tapped);
     },
@@ -164,19 +159,22 @@ export function computeOutputs(
   return outputs;
 }
 
+/** The rows of a cached output for a batch's example indices, as one tensor. */
+function gatherRows(o: OutputTable, indices: ArrayLike<number>, size: number): tf.Tensor {
+  const rows = new Float32Array(size * o.rowSize);
+  for (let i = 0; i < size; i++) {
+    const from = indices[i] * o.rowSize;
+    rows.set(o.data.subarray(from, from + o.rowSize), i * o.rowSize);
+  }
+  return tf.tensor(rows, [size, ...o.shape]);
+}
+
 /** Serves precomputed full outputs (read from a sweep's disk cache, or computeOutputs) by example index. */
 export function servedTeacher(outputs: OutputTable[], tapped: string[]): TeacherSource {
   return {
     cached: true,
     forBatch(batch) {
-      const tensors = outputs.map((o) => {
-        const rows = new Float32Array(batch.size * o.rowSize);
-        for (let i = 0; i < batch.size; i++) {
-          const from = batch.indices[i] * o.rowSize;
-          rows.set(o.data.subarray(from, from + o.rowSize), i * o.rowSize);
-        }
-        return tf.tensor(rows, [batch.size, ...o.shape]);
-      });
+      const tensors = outputs.map((o) => gatherRows(o, batch.indices, batch.size));
       return splitOutputs(tensors, tapped);
     },
     dispose() {
