@@ -10,9 +10,11 @@
 // - DepthwiseConv2dNativeBackpropInput / Filter (missing): direct loops over the heap, which is
 //   what the cpu backend does too; depthwise convolutions are cheap.
 // - UnsortedSegmentSum (missing): the gradient of a gather, so without it no embedding table trains.
+// - MaxPoolGrad / AvgPoolGrad: one pass over the output windows (poolGrad.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedBatchNormGrad } from './batchNormGrad';
+import { registerPoolGradKernels } from './poolGrad';
 
 type Info = tf.TensorInfo;
 type Pair = [number, number] | number;
@@ -484,6 +486,7 @@ export function registerWasmKernels(): WasmKernelReport {
   report.replaced.push('Conv2DBackpropInput');
   installFusedBatchNormGrad();
   report.replaced.push('FusedBatchNorm gradient');
+  report.replaced.push(...registerPoolGradKernels());
   if (add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter))
     report.added.push('DepthwiseConv2dNativeBackpropFilter');
   if (add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput))

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig, ScheduleConfig } from '../config/types';
 import { FusedAdamOptimizer } from '../backend/fusedAdam';
+import { FusedMomentumOptimizer } from '../backend/fusedMomentum';
 
 /** Creates the optimizer named by the config. Weight decay is applied as an L2 term in the loss (see weightDecayPenalty). */
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
@@ -8,7 +9,8 @@ export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
     case 'sgd':
       return tf.train.sgd(config.lr);
     case 'momentum':
-      return tf.train.momentum(config.lr, config.momentum, config.nesterov);
+      // One-pass update on wasm, tf.js's momentum elsewhere; same state either way.
+      return new FusedMomentumOptimizer(config.lr, config.momentum, config.nesterov);
     case 'adam':
       // One-pass update on wasm, tf.js's Adam elsewhere; same state either way.
       return new FusedAdamOptimizer(config.lr, config.beta1, config.beta2, config.epsilon);

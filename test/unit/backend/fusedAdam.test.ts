@@ -3,32 +3,8 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/engine/backend/select';
 import { FusedAdamOptimizer } from '../../../src/engine/backend/fusedAdam';
-import { assertClose, values } from './helpers';
-
-/**
- * Trains two variables on a fixed quadratic-plus-cross-term loss, alternating the two ways
- * gradients reach an optimizer (minimize with a variable list passes an array; variableGrads a
- * map); returns their final values.
- */
-function train(optimizer: tf.Optimizer, steps: number): Float32Array[] {
-  const a = tf.variable(tf.tensor2d(values(12, 1), [3, 4]), true, `a_${optimizer.constructor.name}_${Math.random()}`);
-  const b = tf.variable(tf.tensor1d(values(4, 2)), true, `b_${optimizer.constructor.name}_${Math.random()}`);
-  const target = tf.tensor2d(values(12, 3), [3, 4]);
-  const loss = () =>
-    tf.add(tf.sum(tf.square(tf.sub(tf.add(a, b), target))), tf.mul(0.3, tf.sum(tf.mul(a, a)))) as tf.Scalar;
-  for (let i = 0; i < steps; i++) {
-    if (i % 2 === 0) {
-      optimizer.minimize(loss, false, [a, b]);
-    } else {
-      const { value, grads } = tf.variableGrads(loss, [a, b]);
-      optimizer.applyGradients(grads);
-      tf.dispose([value, ...Object.values(grads)]);
-    }
-  }
-  const out = [a.dataSync() as Float32Array, b.dataSync() as Float32Array].map((v) => Float32Array.from(v));
-  tf.dispose([a, b, target]);
-  return out;
-}
+import { simdKernels } from '../../../src/engine/backend/simdKernels';
+import { assertClose, trainQuadratic as train, values } from './helpers';
 
 describe('FusedAdamOptimizer', function () {
   let previous: string;
@@ -42,14 +18,16 @@ describe('FusedAdamOptimizer', function () {
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`follows tf.AdamOptimizer over 25 steps on ${backend}`, async () => {
       await selectBackend(backend);
+      if (backend === 'wasm') assert.ok(simdKernels(tf.backend() as never), 'the SIMD kernels load on wasm');
       const reference = new tf.AdamOptimizer(0.05, 0.9, 0.999, 1e-7);
       const fused = new FusedAdamOptimizer(0.05, 0.9, 0.999, 1e-7);
       const expected = train(reference, 25);
       const got = train(fused, 25);
       assertClose(got[0], expected[0], 1e-5, 'a');
       assertClose(got[1], expected[1], 1e-5, 'b');
+      assertClose(got[2], expected[2], 1e-5, 'c');
       // The values moved: the comparison is not between two untouched variables.
-      assert.ok(Math.abs(expected[0][0] - values(12, 1)[0]) > 0.1);
+      assert.ok(Math.abs(expected[0][0] - values(15, 1)[0]) > 0.1);
       reference.dispose();
       fused.dispose();
     });
@@ -60,9 +38,9 @@ describe('FusedAdamOptimizer', function () {
     const fused = new FusedAdamOptimizer(0.05, 0.9, 0.999, 1e-7);
     train(fused, 3);
     const weights = await fused.getWeights();
-    assert.strictEqual(weights.length, 1 + 2 * 2, 'iterations, then m and v for two variables');
+    assert.strictEqual(weights.length, 1 + 2 * 3, 'iterations, then m and v for three variables');
     assert.strictEqual(weights[0].tensor.dataSync()[0], 3);
-    assert.ok(weights[1].name.endsWith('/m') && weights[3].name.endsWith('/v'));
+    assert.ok(weights[1].name.endsWith('/m') && weights[4].name.endsWith('/v'));
     // The first moment after three steps is not zero.
     assert.ok(Array.from(weights[1].tensor.dataSync()).some((v) => Math.abs(v) > 1e-4));
     const restored = new tf.AdamOptimizer(0.05, 0.9, 0.999, 1e-7);

@@ -39,3 +39,34 @@ export function samePadding(inSize: number, kernel: number, stride: number): { b
   const total = Math.max((out - 1) * stride + kernel - inSize, 0);
   return { before: Math.floor(total / 2), out };
 }
+
+/**
+ * Trains two variables on a fixed quadratic-plus-cross-term loss, alternating the two ways
+ * gradients reach an optimizer (minimize with a variable list passes an array; variableGrads a
+ * map); returns their final values. Sizes 15 and 7 are not multiples of 4, so an update that works
+ * four floats at a time also runs its remainder.
+ */
+export function trainQuadratic(optimizer: tf.Optimizer, steps: number): Float32Array[] {
+  const a = tf.variable(tf.tensor2d(values(15, 1), [3, 5]), true, `a_${optimizer.constructor.name}_${Math.random()}`);
+  const b = tf.variable(tf.tensor1d(values(5, 2)), true, `b_${optimizer.constructor.name}_${Math.random()}`);
+  const c = tf.variable(tf.tensor1d(values(7, 5)), true, `c_${optimizer.constructor.name}_${Math.random()}`);
+  const target = tf.tensor2d(values(15, 3), [3, 5]);
+  const loss = () =>
+    tf.addN([
+      tf.sum(tf.square(tf.sub(tf.add(a, b), target))),
+      tf.mul(0.3, tf.sum(tf.mul(a, a))),
+      tf.sum(tf.mul(tf.square(c), tf.range(1, 8))),
+    ]) as tf.Scalar;
+  for (let i = 0; i < steps; i++) {
+    if (i % 2 === 0) {
+      optimizer.minimize(loss, false, [a, b, c]);
+    } else {
+      const { value, grads } = tf.variableGrads(loss, [a, b, c]);
+      optimizer.applyGradients(grads);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+  }
+  const out = [a, b, c].map((v) => Float32Array.from(v.dataSync() as Float32Array));
+  tf.dispose([a, b, c, target]);
+  return out;
+}
