@@ -23,8 +23,21 @@ const op = {
   tee: (local: number) => [0x22, local],
   i32Const: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
   i32Shl: [0x74],
+  i32And: [0x71],
+  i32Eq: [0x46],
+  i32LeS: [0x4c],
+  i32GeS: [0x4e],
   i32GeU: [0x4f],
+  i32LtU: [0x49],
+  f32Load: [0x2a, 2, 0],
+  f32Store: [0x38, 2, 0],
+  f32Add: [0x92],
+  /** memory.fill(dst, byte, count) and memory.copy(dst, src, count) (bulk memory). */
+  memoryFill: [0xfc, 11, 0],
+  memoryCopy: [0xfc, 10, 0, 0],
   simd: (code: number, ...immediates: number[]) => [0xfd, ...uleb(code), ...immediates],
 };
 // v128.load / v128.store with alignment hint 2⁰ (no alignment promised) and offset 0.
@@ -108,6 +121,161 @@ function forEachQuad(n: number, i: number, end: number, step: number[]): number[
     ...op.end,
     ...op.end,
   ];
+}
+
+
+/** for (counter = from; counter < limit; counter += step) body, signed comparison. */
+function forLoop(counter: number, from: number[], limit: number[], body: number[], step = 1): number[] {
+  return [
+    ...from,
+    ...op.set(counter),
+    ...op.block,
+    ...op.loop,
+    ...op.get(counter),
+    ...limit,
+    ...op.i32GeS,
+    ...op.brIf(1),
+    ...body,
+    ...op.get(counter),
+    ...op.i32Const(step),
+    ...op.i32Add,
+    ...op.set(counter),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** local.get of each local, then `ops` between them: get(a) get(b) op … */
+function expr(...parts: (number | number[])[]): number[] {
+  return parts.flatMap((p) => (typeof p === 'number' ? op.get(p) : p));
+}
+
+/**
+ * im2colT(dst, x, C, n0, n1, H, W, OH, OW, SH, SW, hOff, offset, owLo, owHi): for one filter tap
+ * (i, j), the rows k = (i, j, c) of the transposed columns, examples [n0, n1): for each channel c,
+ * image n and output row oh, the run of OW columns x[n, c, oh·SH + hOff, ow·SW + offset] (NCHW
+ * input), zeros outside the image; owLo ≤ ow < owHi are the columns inside it. Byte pointers.
+ */
+function im2colFunction(): FunctionSpec {
+  const [dst, x, C, n0, n1, H, W, OH, OW, SH, SW, hOff, offset, owLo, owHi] = [...Array(15).keys()];
+  const [c, n, oh, h, plane, src, ow, rowBytes, planeBytes] = [15, 16, 17, 18, 19, 20, 21, 22, 23];
+  const bytes = (local: number): number[] => [...op.get(local), ...op.i32Const(2), ...op.i32Shl];
+  const strided = forLoop(ow, op.get(owLo), op.get(owHi), [
+    ...expr(dst, bytes(ow), op.i32Add),
+    ...expr(src, ow, SW, op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add),
+    ...op.f32Load,
+    ...op.f32Store,
+  ]);
+  const inside = [
+    // zeros left and right of the image
+    ...expr(dst, op.i32Const(0), bytes(owLo), op.memoryFill),
+    ...expr(dst, bytes(owHi), op.i32Add, op.i32Const(0), rowBytes, bytes(owHi), op.i32Sub, op.memoryFill),
+    ...expr(plane, h, W, op.i32Mul, offset, op.i32Add, op.i32Const(2), op.i32Shl, op.i32Add),
+    ...op.set(src),
+    ...expr(SW, op.i32Const(1), op.i32Eq),
+    ...op.if,
+    ...expr(dst, bytes(owLo), op.i32Add, src, bytes(owLo), op.i32Add, owHi, owLo, op.i32Sub),
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.memoryCopy,
+    ...op.else,
+    ...strided,
+    ...op.end,
+  ];
+  const row = [
+    ...expr(oh, SH, op.i32Mul, hOff, op.i32Add),
+    ...op.set(h),
+    // h outside [0, H) (a negative h compares as a large unsigned number): a row of zeros
+    ...expr(h, H, op.i32GeU),
+    ...op.if,
+    ...expr(dst, op.i32Const(0), rowBytes, op.memoryFill),
+    ...op.else,
+    ...inside,
+    ...op.end,
+    ...expr(dst, rowBytes, op.i32Add),
+    ...op.set(dst),
+  ];
+  const image = [
+    ...expr(x, n, C, op.i32Mul, c, op.i32Add, planeBytes, op.i32Mul, op.i32Add),
+    ...op.set(plane),
+    ...forLoop(oh, op.i32Const(0), op.get(OH), row),
+  ];
+  return {
+    name: 'im2colT',
+    params: Array<number>(15).fill(I32),
+    locals: Array<number>(9).fill(I32),
+    body: [
+      ...bytes(OW),
+      ...op.set(rowBytes),
+      ...expr(H, W, op.i32Mul, op.i32Const(2), op.i32Shl),
+      ...op.set(planeBytes),
+      ...forLoop(c, op.i32Const(0), op.get(C), forLoop(n, op.get(n0), op.get(n1), image)),
+    ],
+  };
+}
+
+/**
+ * col2im(dx, cols, n0, n1, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, top, left): for examples
+ * [n0, n1), dx[n, h, w, c] += cols[(n, oh, ow), (i, j, c)] wherever output (oh, ow)'s field covers
+ * (h, w) (NHWC dx, byte pointers; cols holds just these examples' rows). Each (i, j) adds a run of
+ * C channels, four at a time, in the order of the JavaScript loop it replaces.
+ */
+function col2imFunction(): FunctionSpec {
+  const [dx, cols, n0, n1, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, top, left] = [...Array(17).keys()];
+  const [n, oh, ow, i, j, h, w, from, to, c, rowBytes, quads] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28];
+  const at4 = (p: number): number[] => expr(p, c, op.i32Const(2), op.i32Shl, op.i32Add);
+  const run = [
+    ...forLoop(c, op.i32Const(0), op.get(quads), [...at4(to), ...at4(to), ...load, ...at4(from), ...load, ...add, ...store], 4),
+    ...forLoopFrom(c, op.get(C), [...at4(to), ...at4(to), ...op.f32Load, ...at4(from), ...op.f32Load, ...op.f32Add, ...op.f32Store]),
+  ];
+  const tap = [
+    ...expr(ow, SW, op.i32Mul, left, op.i32Sub, j, DW, op.i32Mul, op.i32Add),
+    ...op.set(w),
+    ...expr(w, W, op.i32LtU),
+    ...op.if,
+    ...expr(cols, i, KW, op.i32Mul, j, op.i32Add, C, op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add),
+    ...op.set(from),
+    ...expr(dx, n, H, op.i32Mul, h, op.i32Add, W, op.i32Mul, w, op.i32Add, C, op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add),
+    ...op.set(to),
+    ...run,
+    ...op.end,
+  ];
+  const rowOfTaps = [
+    ...expr(oh, SH, op.i32Mul, top, op.i32Sub, i, DH, op.i32Mul, op.i32Add),
+    ...op.set(h),
+    ...expr(h, H, op.i32LtU),
+    ...op.if,
+    ...forLoop(j, op.i32Const(0), op.get(KW), tap),
+    ...op.end,
+  ];
+  const pixel = [
+    ...forLoop(i, op.i32Const(0), op.get(KH), rowOfTaps),
+    ...expr(cols, rowBytes, op.i32Add),
+    ...op.set(cols),
+  ];
+  return {
+    name: 'col2im',
+    params: Array<number>(17).fill(I32),
+    locals: Array<number>(12).fill(I32),
+    body: [
+      ...expr(KH, KW, op.i32Mul, C, op.i32Mul, op.i32Const(2), op.i32Shl),
+      ...op.set(rowBytes),
+      ...expr(C, op.i32Const(-4), op.i32And), // C rounded down to a multiple of 4
+      ...op.set(quads),
+      ...forLoop(
+        n,
+        op.get(n0),
+        op.get(n1),
+        forLoop(oh, op.i32Const(0), op.get(OH), forLoop(ow, op.i32Const(0), op.get(OW), pixel)),
+      ),
+    ],
+  };
+}
+
+/** while (counter < limit) { body; counter++ }, continuing from the counter's current value. */
+function forLoopFrom(counter: number, limit: number[], body: number[]): number[] {
+  return forLoop(counter, op.get(counter), limit, body);
 }
 
 /** The four floats at byte offset `i` past pointer local `p`. */
@@ -240,7 +408,7 @@ function momentumFunction(): FunctionSpec {
 
 /** The module's bytes; `shared` when the backend's memory is a SharedArrayBuffer (threaded build). */
 function moduleBytes(shared: boolean): Uint8Array {
-  const functions = [adamFunction(), momentumFunction()];
+  const functions = [adamFunction(), momentumFunction(), im2colFunction(), col2imFunction()];
   const types = vector(functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0]));
   // (import "env" "memory" (memory 1 [65536 shared])): the limits any backend memory satisfies.
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
@@ -267,6 +435,8 @@ function moduleBytes(shared: boolean): Uint8Array {
 export interface SimdKernels {
   adam(...args: number[]): void;
   momentum(...args: number[]): void;
+  im2colT(...args: number[]): void;
+  col2im(...args: number[]): void;
 }
 
 interface WasmMemory {

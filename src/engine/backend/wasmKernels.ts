@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedBatchNormGrad } from './batchNormGrad';
 import { registerPoolGradKernels } from './poolGrad';
+import { heapOffset, simdKernels } from './simdKernels';
 
 type Info = tf.TensorInfo;
 type Pair = [number, number] | number;
@@ -227,6 +228,27 @@ function im2colT(
   }
 }
 
+/** im2colT in WebAssembly (one bulk copy per run) where it loads, else in JavaScript. */
+function fillColumns(backend: BackendWasm, colsT: Info, xT: Info, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
+  const simd = simdKernels(backend);
+  if (!simd) {
+    im2colT(floats(backend, colsT), floats(backend, xT), info, n0, n1);
+    return;
+  }
+  const { H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, top, left } = geometry(info);
+  const rows = (n1 - n0) * OH * OW;
+  const [dst, src] = [heapOffset(backend, colsT.dataId), heapOffset(backend, xT.dataId)];
+  for (let i = 0; i < KH; i++) {
+    for (let j = 0; j < KW; j++) {
+      const offset = j * DW - left;
+      const owLo = Math.min(OW, Math.max(0, Math.ceil(-offset / SW)));
+      const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - offset) / SW) + 1));
+      const k = (i * KW + j) * C;
+      simd.im2colT(dst + k * rows * 4, src, C, n0, n1, H, W, OH, OW, SH, SW, i * DH - top, offset, owLo, owHi);
+    }
+  }
+}
+
 function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x, dy } = args.inputs as { x: Info; dy: Info };
@@ -247,7 +269,7 @@ function conv2dBackpropFilterKernel(original: tf.KernelFunc): tf.KernelFunc {
       const n1 = Math.min(N, n0 + perSlice);
       const rows = (n1 - n0) * pixels;
       const colsT = backend.makeOutput([K, rows], 'float32');
-      im2colT(floats(backend, colsT), floats(backend, xT), info, n0, n1);
+      fillColumns(backend, colsT, xT, info, n0, n1);
       // The slice of dy for these examples is a contiguous block: a view at an offset needs a copy.
       const grads = dyRows(backend, dy, pixels, CO, n0, n1, N);
       const whole = grads.dataId === dy.dataId;
@@ -297,6 +319,18 @@ function col2im(dx: Float32Array, cols: Float32Array, info: tf.backend_util.Conv
   }
 }
 
+/** col2im in WebAssembly SIMD where it loads, else in JavaScript; the same sums in the same order. */
+function addColumns(backend: BackendWasm, dx: Info, cols: Info, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
+  const simd = simdKernels(backend);
+  if (!simd) {
+    col2im(floats(backend, dx), floats(backend, cols), info, n0, n1);
+    return;
+  }
+  const { H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, top, left } = geometry(info);
+  const [to, from] = [heapOffset(backend, dx.dataId), heapOffset(backend, cols.dataId)];
+  simd.col2im(to, from, n0, n1, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, top, left);
+}
+
 /** The rows of dy ([N·OH·OW, CO]) for examples [n0, n1): the whole tensor, or a copy of the slice. */
 function dyRows(backend: BackendWasm, dy: Info, pixels: number, CO: number, n0: number, n1: number, N: number): Info {
   if (n0 === 0 && n1 === N) return view(dy, [N * pixels, CO]);
@@ -339,7 +373,7 @@ function conv2dBackpropInputKernel(original: tf.KernelFunc): tf.KernelFunc {
       // cols[rows, K] = dy[rows, CO] · W[K, CO]ᵀ
       const cols = matMul2d(backend, original, grads, w, false, true);
       if (grads.dataId !== dy.dataId) backend.disposeData(grads.dataId);
-      col2im(floats(backend, out), floats(backend, cols), info, n0, n1);
+      addColumns(backend, out, cols, info, n0, n1);
       backend.disposeData(cols.dataId);
     }
     return out;

@@ -18,7 +18,7 @@ describe('FusedMomentumOptimizer', function () {
 
   for (const nesterov of [false, true]) {
     it(`equals tf.MomentumOptimizer bit for bit over 25 steps on wasm${nesterov ? ' (Nesterov)' : ''}, and follows it on cpu`, async () => {
-      for (const backend of ['wasm', 'cpu']) {
+      for (const backend of ['wasm', 'cpu'] as const) {
         await selectBackend(backend);
         if (backend === 'wasm') assert.ok(simdKernels(tf.backend() as never), 'the SIMD kernels load on wasm');
         const reference = new tf.MomentumOptimizer(0.02, 0.9, nesterov);
