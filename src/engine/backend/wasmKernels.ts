@@ -11,6 +11,9 @@
 //   what the cpu backend does too; depthwise convolutions are cheap.
 // - UnsortedSegmentSum (missing): the gradient of a gather, so without it no embedding table trains.
 // - MaxPoolGrad / AvgPoolGrad: one pass over the output windows (poolGrad.ts).
+// - Identity, and Cast to the same dtype: the shipped kernels copy the whole tensor (297 copies
+//   per ResNet-8 step, many from gradients that pass dy through); they share the data instead,
+//   counted by reference as Reshape already does (and as the cpu backend's Identity does).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedBatchNormGrad } from './batchNormGrad';
@@ -484,6 +487,27 @@ function unsortedSegmentSum(args: Parameters<tf.KernelFunc>[0]): Info {
   return out;
 }
 
+/** The input itself under a new reference: no copy. Nothing writes into a kernel's inputs. */
+function share(backend: BackendWasm, x: Info): Info {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+function identityKernel(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: Info };
+    return x.dtype === 'string' ? original(args) : share(args.backend as BackendWasm, x);
+  };
+}
+
+function castKernel(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: Info };
+    const { dtype } = args.attrs as unknown as { dtype: string };
+    return x.dtype === dtype && dtype !== 'string' ? share(args.backend as BackendWasm, x) : original(args);
+  };
+}
+
 /** What registerWasmKernels did: kernels added where wasm had none, and shipped kernels replaced. */
 export interface WasmKernelReport {
   added: string[];
@@ -521,6 +545,9 @@ export function registerWasmKernels(): WasmKernelReport {
   installFusedBatchNormGrad();
   report.replaced.push('FusedBatchNorm gradient');
   report.replaced.push(...registerPoolGradKernels());
+  replace('Identity', identityKernel);
+  replace('Cast', castKernel);
+  report.replaced.push('Identity', 'Cast');
   if (add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter))
     report.added.push('DepthwiseConv2dNativeBackpropFilter');
   if (add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput))

@@ -108,6 +108,29 @@ describe('wasm kernels', function () {
     assert.ok(first.replaced.includes('BatchMatMul'));
   });
 
+  it('Identity and a same-dtype Cast share the data instead of copying it; the data outlives the original', () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const buffers = tf.memory().numDataBuffers;
+    const copy = tf.clone(x);
+    const same = tf.engine().runKernel('Cast', { x }, { dtype: 'float32' }) as tf.Tensor;
+    assert.strictEqual(tf.memory().numDataBuffers, buffers, 'no new buffer');
+    x.dispose();
+    assert.deepStrictEqual(Array.from(copy.dataSync()), [1, 2, 3]);
+    same.dispose();
+    assert.deepStrictEqual(Array.from(copy.dataSync()), [1, 2, 3]);
+    copy.dispose();
+    // A variable's clone keeps the old values when the variable is assigned new ones.
+    const v = tf.variable(tf.tensor1d([4, 5]));
+    const before = v.clone();
+    v.assign(tf.tensor1d([6, 7]));
+    assert.deepStrictEqual(Array.from(before.dataSync()), [4, 5]);
+    assert.deepStrictEqual(Array.from(v.dataSync()), [6, 7]);
+    // A cast to another dtype still converts.
+    const ints = tf.cast(tf.tensor1d([1.7, -2.2]), 'int32');
+    assert.deepStrictEqual(Array.from(ints.dataSync()), [1, -2]);
+    tf.dispose([v, before, ints]);
+  });
+
   it('UnsortedSegmentSum (the gradient of an embedding lookup) matches the definition and the cpu kernel', async () => {
     const x = values(6 * 4, 11);
     const ids = [3, 0, 3, 7, 1, 3]; // 7 is out of range and dropped
