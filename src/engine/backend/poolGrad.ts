@@ -51,7 +51,7 @@ function output(backend: BackendWasm, shape: number[], ...inputs: Info[]): [Info
   return [dx, ...(views as [Float32Array, ...Float32Array[]])];
 }
 
-function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): Info {
+export function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): Info {
   const { dy, input } = args.inputs as { dy: Info; input: Info };
   const backend = args.backend as BackendWasm;
   const { N, H, W, C, OH, OW, FH, FW, SH, SW, top, left } = windows(input.shape, args.attrs as unknown as PoolAttrs);
@@ -83,7 +83,7 @@ function maxPoolGrad(args: Parameters<tf.KernelFunc>[0]): Info {
   return out;
 }
 
-function avgPoolGrad(args: Parameters<tf.KernelFunc>[0]): Info {
+export function avgPoolGrad(args: Parameters<tf.KernelFunc>[0]): Info {
   const { dy, input } = args.inputs as { dy: Info; input: Info };
   const backend = args.backend as BackendWasm;
   const { N, H, W, C, OH, OW, FH, FW, SH, SW, top, left } = windows(input.shape, args.attrs as unknown as PoolAttrs);
@@ -109,18 +109,4 @@ function avgPoolGrad(args: Parameters<tf.KernelFunc>[0]): Info {
   const scale = 1 / (FH * FW);
   for (let i = 0; i < dx.length; i++) dx[i] *= scale;
   return out;
-}
-
-/** The shipped kernel's set-up (binding its wasm function) still runs; only the work is replaced. */
-function replace(name: string, kernelFunc: tf.KernelFunc): void {
-  const shipped = tf.getKernel(name, 'wasm');
-  if (shipped) tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({ ...(shipped ?? { kernelName: name, backendName: 'wasm' }), kernelFunc });
-}
-
-/** Registers both pooling gradients for wasm; returns their names. */
-export function registerPoolGradKernels(): string[] {
-  replace('MaxPoolGrad', maxPoolGrad);
-  replace('AvgPoolGrad', avgPoolGrad);
-  return ['MaxPoolGrad', 'AvgPoolGrad'];
 }

@@ -450,6 +450,16 @@ interface WasmApi {
 // Node has WebAssembly as a global; its types come with the DOM library, which the engine does not load.
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+let enabled = true;
+
+/**
+ * Turns the SIMD kernels off (their callers fall back to their JavaScript loops) or on again: the
+ * benchmark times both in one process, and the tests check both paths.
+ */
+export function useSimdKernels(on: boolean): void {
+  enabled = on;
+}
+
 const instances = new WeakMap<object, SimdKernels | null>();
 
 /** The memory of a wasm backend: exported by the single-threaded build, created by the glue of the threaded one. */
@@ -464,6 +474,7 @@ function backendMemory(backend: BackendWasm): WasmMemory | undefined {
  * found, or a WebAssembly without SIMD): callers then keep their JavaScript loop.
  */
 export function simdKernels(backend: BackendWasm): SimdKernels | null {
+  if (!enabled) return null;
   const memory = backendMemory(backend);
   if (!memory) return null;
   let kernels = instances.get(memory);

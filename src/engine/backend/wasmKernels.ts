@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedBatchNormGrad } from './batchNormGrad';
-import { registerPoolGradKernels } from './poolGrad';
+import { avgPoolGrad, maxPoolGrad } from './poolGrad';
 import { heapOffset, simdKernels } from './simdKernels';
 
 type Info = tf.TensorInfo;
@@ -516,8 +516,16 @@ export interface WasmKernelReport {
 
 let registered: WasmKernelReport | undefined;
 
+/** The shipped kernels that were replaced, by name: the benchmark times them against their replacements. */
+const shippedKernels = new Map<string, tf.KernelFunc>();
+
+export function shippedKernel(name: string): tf.KernelFunc | undefined {
+  return shippedKernels.get(name);
+}
+
 function replace(name: string, make: (original: tf.KernelFunc) => tf.KernelFunc): void {
   const shipped = wasmKernel(name);
+  shippedKernels.set(name, shipped.kernelFunc);
   tf.unregisterKernel(name, BACKEND);
   // The shipped setup (binding its wasm function) still runs whenever the backend initialises.
   tf.registerKernel({ ...shipped, kernelFunc: make(shipped.kernelFunc) });
@@ -544,10 +552,11 @@ export function registerWasmKernels(): WasmKernelReport {
   report.replaced.push('Conv2DBackpropInput');
   installFusedBatchNormGrad();
   report.replaced.push('FusedBatchNorm gradient');
-  report.replaced.push(...registerPoolGradKernels());
+  replace('MaxPoolGrad', () => maxPoolGrad);
+  replace('AvgPoolGrad', () => avgPoolGrad);
   replace('Identity', identityKernel);
   replace('Cast', castKernel);
-  report.replaced.push('Identity', 'Cast');
+  report.replaced.push('MaxPoolGrad', 'AvgPoolGrad', 'Identity', 'Cast');
   if (add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter))
     report.added.push('DepthwiseConv2dNativeBackpropFilter');
   if (add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput))

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/engine/backend/select';
 import { FusedAdamOptimizer } from '../../../src/engine/backend/fusedAdam';
-import { simdKernels } from '../../../src/engine/backend/simdKernels';
+import { simdKernels, useSimdKernels } from '../../../src/engine/backend/simdKernels';
 import { assertClose, trainQuadratic as train, values } from './helpers';
 
 describe('FusedAdamOptimizer', function () {
@@ -15,9 +15,13 @@ describe('FusedAdamOptimizer', function () {
     await tf.setBackend(previous);
   });
 
-  for (const backend of ['wasm', 'cpu'] as const) {
+  afterEach(() => useSimdKernels(true));
+
+  for (const backend of ['wasm', 'wasm-js', 'cpu'] as const) {
     it(`follows tf.AdamOptimizer over 25 steps on ${backend}`, async () => {
-      await selectBackend(backend);
+      await selectBackend(backend === 'wasm-js' ? 'wasm' : backend);
+      // wasm-js: the JavaScript loop that runs where WebAssembly SIMD does not.
+      useSimdKernels(backend !== 'wasm-js');
       if (backend === 'wasm') assert.ok(simdKernels(tf.backend() as never), 'the SIMD kernels load on wasm');
       const reference = new tf.AdamOptimizer(0.05, 0.9, 0.999, 1e-7);
       const fused = new FusedAdamOptimizer(0.05, 0.9, 0.999, 1e-7);

@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/engine/backend/select';
 import { registerWasmKernels } from '../../../src/engine/backend/wasmKernels';
+import { useSimdKernels } from '../../../src/engine/backend/simdKernels';
 import { assertClose, on, samePadding, values } from './helpers';
 
 interface ConvCase {
@@ -244,6 +245,29 @@ describe('wasm kernels', function () {
     const expected = directFilterGradient(c, x, dy);
     const wasm = await on('wasm', () => filterGradient(c, x, dy, dyShape));
     assertClose(wasm, expected, 2e-4, 'sliced wasm vs definition');
+  });
+
+  it('im2col and col2im give the same bits in WebAssembly as in their JavaScript fallback', async () => {
+    const c: ConvCase = { x: [2, 9, 8, 6], filter: [3, 3, 6, 5], stride: 2, pad: 'same' };
+    const dyShape = [2, 5, 4, 5];
+    const x = values(2 * 9 * 8 * 6, 21);
+    const w = values(3 * 3 * 6 * 5, 22);
+    const dy = values(2 * 5 * 4 * 5, 23);
+    const run = async (simd: boolean) => {
+      useSimdKernels(simd);
+      try {
+        return [
+          await on('wasm', () => filterGradient(c, x, dy, dyShape)),
+          await on('wasm', () => inputGradient(c, w, dy, dyShape)),
+        ];
+      } finally {
+        useSimdKernels(true);
+      }
+    };
+    const [fast, fallback] = [await run(true), await run(false)];
+    assert.deepStrictEqual(fast[0], fallback[0], 'filter gradient');
+    assert.deepStrictEqual(fast[1], fallback[1], 'input gradient');
+    assertClose(fast[1], directInputGradient(c, w, dy), 1e-5, 'input gradient against the definition');
   });
 
   it('trains a convolution on wasm with the same gradient as on cpu', async () => {
