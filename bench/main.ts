@@ -1,7 +1,7 @@
 // The benchmark: one run, one JSON document on stdout (progress on stderr).
 //   npm run bench                      all sections
 //   node dist/bench.js --out bench.json   also write the document to a file
-//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, cpu, memory, caching, latency, loop, webview, compare, sweep
+//   node dist/bench.js --only wasm,peer   some sections: limit, peer, wasm, kernels, vision, cpu, memory, caching, latency, loop, webview, compare, sweep
 // (`npm run bench` lets npm print its banner on stdout too; `npm run -s bench` does not.)
 // Machines are shared and noisy: compare ratios measured in the same run, and read the load
 // averages recorded at the start and the end.
@@ -21,11 +21,13 @@ import { measureEventLoop } from './eventLoop';
 import { runFastestScript, runPeerScript, type Unavailable } from './python';
 import { measureSweep } from './sweep';
 import { profileStep } from './profile';
+import { measureKernelGains } from './kernelGains';
 
 const SECTIONS = [
   'limit',
   'peer',
   'wasm',
+  'kernels',
   'vision',
   'cpu',
   'memory',
@@ -205,7 +207,7 @@ async function main(): Promise<void> {
 
   const backends: Record<string, BackendChoice> = {};
   const training: (StepMeasure & { fractionOfLimit?: number })[] = [];
-  const needsWasm = ['wasm', 'vision', 'memory', 'caching', 'latency'].some((s) => wanted.has(s as Section));
+  const needsWasm = ['wasm', 'kernels', 'vision', 'memory', 'caching', 'latency'].some((s) => wanted.has(s as Section));
   if (needsWasm) {
     backends.wasm = await selectBackend('wasm');
     progress(`wasm: ${backends.wasm.threads ?? 1} thread(s) ${backends.wasm.notes.join('; ')}`);
@@ -237,6 +239,11 @@ async function main(): Promise<void> {
     }
     progress('wasm: profile of one Hinton MLP and one LeNet step');
     report.profile = [await profileStep(HINTON_MLP, true), await profileStep(LENET_PAIR, true)];
+  }
+  if (wanted.has('kernels')) {
+    progress('kernels: each kernel change of this round, before against after, alternating');
+    report.kernelGains = measureKernelGains();
+    checkpoint(options.out, report);
   }
   if (wanted.has('vision')) {
     // Pair by pair, PyTorch then ours, so a change in the machine's load hits both sides of a ratio alike.

@@ -41,7 +41,24 @@ function fusedAdamKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const quads = simd ? count - (count % 4) : 0;
   if (simd && quads > 0) {
     const [pw, pm, pv, pg, pw1, pm1, pv1] = [value, m, v, grad, ...outs].map((t) => heapOffset(backend, t.dataId));
-    simd.adam(pw, pm, pv, pg, pw1, pm1, pv1, quads, beta1, keep1, beta2, keep2, correction1, correction2, epsilon, -learningRate);
+    simd.adam(
+      pw,
+      pm,
+      pv,
+      pg,
+      pw1,
+      pm1,
+      pv1,
+      quads,
+      beta1,
+      keep1,
+      beta2,
+      keep2,
+      correction1,
+      correction2,
+      epsilon,
+      -learningRate,
+    );
   }
   // Heap views only after the last allocation: an allocation may move the heap.
   const [w, m0, v0, g] = [value, m, v, grad].map((t) => backend.typedArrayFromHeap(t) as Float32Array);

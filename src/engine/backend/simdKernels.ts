@@ -123,7 +123,6 @@ function forEachQuad(n: number, i: number, end: number, step: number[]): number[
   ];
 }
 
-
 /** for (counter = from; counter < limit; counter += step) body, signed comparison. */
 function forLoop(counter: number, from: number[], limit: number[], body: number[], step = 1): number[] {
   return [
@@ -226,8 +225,22 @@ function col2imFunction(): FunctionSpec {
   const [n, oh, ow, i, j, h, w, from, to, c, rowBytes, quads] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28];
   const at4 = (p: number): number[] => expr(p, c, op.i32Const(2), op.i32Shl, op.i32Add);
   const run = [
-    ...forLoop(c, op.i32Const(0), op.get(quads), [...at4(to), ...at4(to), ...load, ...at4(from), ...load, ...add, ...store], 4),
-    ...forLoopFrom(c, op.get(C), [...at4(to), ...at4(to), ...op.f32Load, ...at4(from), ...op.f32Load, ...op.f32Add, ...op.f32Store]),
+    ...forLoop(
+      c,
+      op.i32Const(0),
+      op.get(quads),
+      [...at4(to), ...at4(to), ...load, ...at4(from), ...load, ...add, ...store],
+      4,
+    ),
+    ...forLoopFrom(c, op.get(C), [
+      ...at4(to),
+      ...at4(to),
+      ...op.f32Load,
+      ...at4(from),
+      ...op.f32Load,
+      ...op.f32Add,
+      ...op.f32Store,
+    ]),
   ];
   const tap = [
     ...expr(ow, SW, op.i32Mul, left, op.i32Sub, j, DW, op.i32Mul, op.i32Add),
@@ -236,7 +249,23 @@ function col2imFunction(): FunctionSpec {
     ...op.if,
     ...expr(cols, i, KW, op.i32Mul, j, op.i32Add, C, op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add),
     ...op.set(from),
-    ...expr(dx, n, H, op.i32Mul, h, op.i32Add, W, op.i32Mul, w, op.i32Add, C, op.i32Mul, op.i32Const(2), op.i32Shl, op.i32Add),
+    ...expr(
+      dx,
+      n,
+      H,
+      op.i32Mul,
+      h,
+      op.i32Add,
+      W,
+      op.i32Mul,
+      w,
+      op.i32Add,
+      C,
+      op.i32Mul,
+      op.i32Const(2),
+      op.i32Shl,
+      op.i32Add,
+    ),
     ...op.set(to),
     ...run,
     ...op.end,

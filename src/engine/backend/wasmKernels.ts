@@ -232,7 +232,14 @@ function im2colT(
 }
 
 /** im2colT in WebAssembly (one bulk copy per run) where it loads, else in JavaScript. */
-function fillColumns(backend: BackendWasm, colsT: Info, xT: Info, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
+function fillColumns(
+  backend: BackendWasm,
+  colsT: Info,
+  xT: Info,
+  info: tf.backend_util.Conv2DInfo,
+  n0: number,
+  n1: number,
+): void {
   const simd = simdKernels(backend);
   if (!simd) {
     im2colT(floats(backend, colsT), floats(backend, xT), info, n0, n1);
@@ -323,7 +330,14 @@ function col2im(dx: Float32Array, cols: Float32Array, info: tf.backend_util.Conv
 }
 
 /** col2im in WebAssembly SIMD where it loads, else in JavaScript; the same sums in the same order. */
-function addColumns(backend: BackendWasm, dx: Info, cols: Info, info: tf.backend_util.Conv2DInfo, n0: number, n1: number): void {
+function addColumns(
+  backend: BackendWasm,
+  dx: Info,
+  cols: Info,
+  info: tf.backend_util.Conv2DInfo,
+  n0: number,
+  n1: number,
+): void {
   const simd = simdKernels(backend);
   if (!simd) {
     col2im(floats(backend, dx), floats(backend, cols), info, n0, n1);

@@ -114,7 +114,13 @@ describe('pooling gradients on wasm', function () {
 
   it('frees everything it does not return', async () => {
     const c = CASES[1];
-    const x = tf.tensor(values(c.x.reduce((a, b) => a * b, 1), 3), c.x) as tf.Tensor4D;
+    const x = tf.tensor(
+      values(
+        c.x.reduce((a, b) => a * b, 1),
+        3,
+      ),
+      c.x,
+    ) as tf.Tensor4D;
     const before = tf.memory().numTensors;
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 3, 2, 'same')))(x);
     assert.strictEqual(tf.memory().numTensors, before + 1);
