@@ -1,4 +1,4 @@
-"""The peer: the benchmark's KD training steps in PyTorch, on the CPU with two threads.
+"""The peer: the benchmark's KD training steps in PyTorch, on the CPU with two threads (KD_BENCH_PEER_THREADS).
 
 Reads a JSON list of cases from argv[1], each {"pair": one of PAIRS, "teacher": "live" | "cached",
 "steps": n, "warmup": n}, and prints one JSON object on stdout. The models (the engine's presets,
@@ -6,6 +6,7 @@ written again here layer for layer), loss (0.1·CE + 0.9·T²·KL at T = 4, batc
 (Adam, lr 1e-3, eps 1e-7) mirror bench/kdStep.ts. Without torch it reports itself unavailable.
 """
 import json
+import os
 import sys
 import time
 
@@ -221,7 +222,9 @@ def main():
         print(json.dumps({"available": False, "reason": f"PyTorch is not installed ({error})"}))
         return
     cases = json.loads(sys.argv[1])
-    torch.set_num_threads(2)
+    # Two threads, as on the machines the targets were set on; KD_BENCH_PEER_THREADS matches the
+    # engine's thread count where the machine's load leaves it one thread (a like-for-like ratio).
+    torch.set_num_threads(int(os.environ.get("KD_BENCH_PEER_THREADS", "2")))
     config = torch.__config__.show()
     blas_info = next((part.split("=", 1)[1] for part in config.replace(",", "\n").split() if part.startswith("BLAS_INFO=")), "unknown")
     loaded = blas_in_use(torch)
