@@ -1,9 +1,11 @@
-// Element-wise optimizer updates in WebAssembly SIMD, run directly on the wasm backend's memory.
-// The one-pass updates in JavaScript read and write the heap one float at a time (about 10 ns per
-// parameter for Adam: 13 ms per step on the Hinton student's 1.3 M parameters, a third of what the
-// step's products take). A tiny module, assembled here from its instructions (no build step, no
-// binary in the repository), imports the backend's own memory and works four floats at a time with
-// f32x4 arithmetic, in the order tf.AdamOptimizer and tf.MomentumOptimizer use, in float32 as they do.
+// Loops in WebAssembly, run directly on the wasm backend's memory, for the kernels this engine adds
+// in JavaScript where a loop over the heap one float at a time is the cost: the optimizer updates
+// (Adam took about 10 ns per parameter: 13 ms per step on the Hinton student's 1.3 M parameters),
+// and the im2col / col2im of the convolution gradients (most of a ResNet-8 layer's gradient time).
+// A tiny module, assembled here from its instructions (no build step, no binary in the repository),
+// imports the backend's own memory: the updates work four floats at a time with f32x4 arithmetic,
+// in the order tf.AdamOptimizer and tf.MomentumOptimizer use and in float32 as they do; im2col copies
+// runs with memory.copy, col2im adds runs of channels four at a time.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 // Value types and the opcodes used below (WebAssembly core and SIMD specifications).
