@@ -11,6 +11,7 @@ import {
   formatPoints,
   formatRatio,
 } from '../shared/format';
+import { stageWord, trainedHere, trainsAlone } from '../shared/modelLabels';
 
 /** Left-aligned first column, right-aligned others. */
 export function table(rows: string[][]): string {
@@ -24,7 +25,8 @@ function modelRow(name: string, m: ModelMetrics): string[] {
   return [
     name,
     formatPercent(m.best.test),
-    `${m.best.epoch}`,
+    // A model loaded or reused was not trained in the run: no epoch.
+    trainedHere(m) ? `${m.best.epoch}` : '—',
     formatPercent(m.last.test),
     formatPercent(m.best.val),
     formatCount(m.summary.params),
@@ -34,8 +36,11 @@ function modelRow(name: string, m: ModelMetrics): string[] {
   ];
 }
 
-/** The per-model table and the distillation figures of one run. */
-export function formatSummary(summary: RunSummary): string {
+/**
+ * The per-model table and the distillation figures of one run. `alone`: the run trained its model
+ * with no teacher (a teacher cell), so that model is named the teacher; from its config where known.
+ */
+export function formatSummary(summary: RunSummary, alone = trainsAlone(undefined, summary)): string {
   const header = [
     'model',
     'test acc (best val)',
@@ -48,9 +53,10 @@ export function formatSummary(summary: RunSummary): string {
     'latency',
   ];
   const distilled = Object.values(summary.models).some((m) => m.role === 'teacher');
-  const rows = Object.entries(summary.models).map(([stage, m]) =>
-    modelRow(stage === summary.product && distilled ? `${stage} (distilled)` : stage, m),
-  );
+  const rows = Object.entries(summary.models).map(([stage, m]) => {
+    const name = stageWord(stage, alone);
+    return modelRow(stage === summary.product && distilled ? `${name} (distilled)` : name, m);
+  });
   const lines = [
     `${summary.experiment}  run ${summary.runId}  ${summary.status}  ${formatDuration(summary.durationMs)}  backend ${summary.backend}`,
     rows.length > 0 ? table([header, ...rows]) : '(no model finished)',
