@@ -2,6 +2,7 @@
 // shared formatter, so the terminal shows them as the editor does.
 import type { ModelMetrics, RunSummary } from '../protocol/events';
 import {
+  DASH,
   formatBytes,
   formatCount,
   formatDuration,
@@ -12,6 +13,7 @@ import {
   formatRatio,
 } from '../shared/format';
 import { stageWord, trainedHere, trainsAlone } from '../shared/modelLabels';
+import { speedupText } from '../shared/speedup';
 
 /** Left-aligned first column, right-aligned others. */
 export function table(rows: string[][]): string {
@@ -67,8 +69,8 @@ export function formatSummary(summary: RunSummary, alone = trainsAlone(undefined
   if (summary.klTeacherStudent !== undefined)
     facts.push(`KL(teacher‖student): ${formatNumber(summary.klTeacherStudent)}`);
   if (summary.compressionRatio !== undefined) facts.push(`compression: ${formatRatio(summary.compressionRatio)}`);
-  if (summary.speedup !== undefined) facts.push(`speed-up: ${formatRatio(summary.speedup)}`);
-  if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
+  const speedup = speedupText(summary);
+  if (speedup) facts.push(`speed-up: ${speedup}`);
   if (facts.length) lines.push(facts.join('   '));
   if (summary.reference && facts.length) lines.push(`(teacher figures are against ${summary.reference.label})`);
   if (summary.error) lines.push(`error: ${summary.error}`);
@@ -92,7 +94,7 @@ export function formatComparison(summaries: RunSummary[]): string {
     ['student params', (s) => formatCount(product(s)?.summary.params)],
     ['student MACs', (s) => formatCount(product(s)?.summary.macs)],
     ['compression', (s) => formatRatio(s.compressionRatio)],
-    ['speed-up', (s) => formatRatio(s.speedup)],
+    ['speed-up', (s) => speedupText(s) ?? DASH],
     ['duration', (s) => formatDuration(s.durationMs)],
   ];
   return table([
