@@ -24,7 +24,7 @@ import { compareCommand, type CompareOptions } from './compare';
 import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
 import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
 import { RunProgress } from './progress';
-import { stageWord, trainsAlone } from '../shared/modelLabels';
+import { productWord, stageWord, trainsAlone } from '../shared/modelLabels';
 
 /** A note on one line, cut to fit a table. */
 function noteLine(note: string | undefined): string {
@@ -288,14 +288,17 @@ async function main(argv: string[]): Promise<number> {
           r.runId,
           meta.name ?? '',
           r.crashed ? 'crashed' : r.status,
-          formatPercent(product?.best.test),
+          // "teacher 85.35%" for a teacher cell's run, as the Runs view says it.
+          product
+            ? `${productWord(trainsAlone(r.config, r.summary))} ${formatPercent(product.best.test)}`
+            : formatPercent(undefined),
           formatPoints(r.summary?.kdGain),
           formatDuration(r.summary?.durationMs),
           noteLine(meta.note),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'name', 'status', 'student acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
+        table([['experiment', 'run', 'name', 'status', 'test acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
       );
     });
 

@@ -12,7 +12,7 @@ import {
   formatPoints,
   formatRatio,
 } from '../shared/format';
-import { stageWord, trainedHere, trainsAlone } from '../shared/modelLabels';
+import { productWord, stageWord, trainedHere, trainsAlone } from '../shared/modelLabels';
 import { speedupText } from '../shared/speedup';
 
 /** Left-aligned first column, right-aligned others. */
@@ -84,15 +84,17 @@ export function formatComparison(summaries: RunSummary[]): string {
   const teacher = (s: RunSummary) => Object.values(s.models).find((m) => m.role === 'teacher');
   const rows: [string, (s: RunSummary) => string][] = [
     ['status', (s) => s.status],
+    // What each run's product is: a teacher cell's is the teacher it trained.
+    ['model', (s) => (trainsAlone(undefined, s) ? productWord(true) : `${productWord(false)} (distilled)`)],
     ['teacher acc', (s) => formatPercent(teacher(s)?.best.test)],
     ['baseline acc', (s) => formatPercent(baseline(s)?.best.test)],
-    ['student acc (best val)', (s) => formatPercent(product(s)?.best.test)],
-    ['student acc (last)', (s) => formatPercent(product(s)?.last.test)],
+    ['model acc (best val)', (s) => formatPercent(product(s)?.best.test)],
+    ['model acc (last)', (s) => formatPercent(product(s)?.last.test)],
     ['KD gain', (s) => formatPoints(s.kdGain)],
     ['agreement', (s) => formatPercent(s.agreement)],
     ['KL(t‖s)', (s) => formatNumber(s.klTeacherStudent)],
-    ['student params', (s) => formatCount(product(s)?.summary.params)],
-    ['student MACs', (s) => formatCount(product(s)?.summary.macs)],
+    ['model params', (s) => formatCount(product(s)?.summary.params)],
+    ['model MACs', (s) => formatCount(product(s)?.summary.macs)],
     ['compression', (s) => formatRatio(s.compressionRatio)],
     ['speed-up', (s) => speedupText(s) ?? DASH],
     ['duration', (s) => formatDuration(s.durationMs)],

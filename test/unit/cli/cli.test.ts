@@ -112,6 +112,11 @@ describe('kd CLI', function () {
     // The kd cell's reused teacher was not trained there: no epoch.
     assert.match(tables[1], /^teacher +\d+\.\d+% +— /m);
     assert.match(tables[1], /^student \(distilled\)/m);
+    // Side by side, each run names its model; `kd list` says it the way the Runs view does.
+    assert.match(result.stdout, /^model +teacher +student \(distilled\)$/m);
+    const list = await kd(['list', '--runs-dir', 'runs'], dir);
+    assert.match(list.stdout, /^book\.teacher .* done +teacher \d+\.\d+%/m);
+    assert.match(list.stdout, /^book\.kd .* done +student \d+\.\d+%/m);
     assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'runs')).sort(), ['book.kd', 'book.teacher']);
     // The kd cell measured the reused teacher instead of training it again.
     const kdRun = path.join(dir, 'runs', 'book.kd', fs.readdirSync(path.join(dir, 'runs', 'book.kd'))[0]);
