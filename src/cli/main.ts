@@ -24,6 +24,7 @@ import { compareCommand, type CompareOptions } from './compare';
 import { sweepCancelCommand, sweepCommand, sweepStatusCommand, type SweepOptions } from './sweep/command';
 import { pickSweep, runSweepPoint, stableSweepId } from '../engine/sweep/runPoint';
 import { RunProgress } from './progress';
+import { productWord, stageWord, trainsAlone } from '../shared/modelLabels';
 
 /** A note on one line, cut to fit a table. */
 function noteLine(note: string | undefined): string {
@@ -84,7 +85,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
   }
   const summaries: RunSummary[] = [];
   for (const experiment of experiments) {
-    const progress = new RunProgress();
+    const progress = new RunProgress(process.stderr, trainsAlone(experiment));
     const { runDir, summary } = await runExperiment(experiment, {
       runsDir,
       backend: options.backend,
@@ -96,7 +97,7 @@ async function runCommand(file: string | undefined, options: RunCommandOptions):
     summaries.push(summary);
     if (!options.json)
       process.stdout.write(
-        `\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
+        `\n${formatSummary(summary, trainsAlone(experiment))}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
       );
     // An experiment that does not fit its data is reported like `kd validate` reports problems.
     if (summary.reason === 'invalid experiment') process.stderr.write(`${summary.error}\n`);
@@ -118,7 +119,7 @@ async function runPointCommand(
   if (!/^\d+$/.test(options.sweepPoint ?? ''))
     throw new UsageError(`--sweep-point takes a point index, got "${options.sweepPoint}"`);
   const plan = pickSweep(await loadExperimentFile(path.resolve(file), withExperimentChecks({})), options.cell);
-  const progress = new RunProgress();
+  const progress = new RunProgress(process.stderr, trainsAlone(plan.points[index]?.experiment));
   const { runDir, summary } = await runSweepPoint(plan, index, {
     runsDir,
     sweepId: options.sweepId ?? stableSweepId(plan),
@@ -130,7 +131,7 @@ async function runPointCommand(
   progress.stop();
   if (!options.json)
     process.stdout.write(
-      `\n${formatSummary(summary)}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
+      `\n${formatSummary(summary, trainsAlone(plan.points[index]?.experiment))}\n  run folder: ${path.relative(process.cwd(), runDir) || runDir}\n\n`,
     );
   return exitCodeOf(summary.status, summary.reason);
 }
@@ -261,10 +262,11 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           JSON.stringify(run.summary ?? { status: run.status, progress: run.progress }, null, 2) + '\n',
         );
-      else if (run.summary) process.stdout.write(formatSummary(run.summary) + '\n');
+      else if (run.summary)
+        process.stdout.write(formatSummary(run.summary, trainsAlone(run.config, run.summary)) + '\n');
       else
         process.stdout.write(
-          `${run.experiment} run ${run.runId}: ${run.status}${run.progress ? `, ${run.progress.stage} epoch ${run.progress.epoch}/${run.progress.epochs}` : ''}${run.error ? ` (${run.error})` : ''}\n`,
+          `${run.experiment} run ${run.runId}: ${run.status}${run.progress ? `, ${stageWord(run.progress.stage, trainsAlone(run.config, run.summary))} epoch ${run.progress.epoch}/${run.progress.epochs}` : ''}${run.error ? ` (${run.error})` : ''}\n`,
         );
     });
 
@@ -286,14 +288,17 @@ async function main(argv: string[]): Promise<number> {
           r.runId,
           meta.name ?? '',
           r.crashed ? 'crashed' : r.status,
-          formatPercent(product?.best.test),
+          // "teacher 85.35%" for a teacher cell's run, as the Runs view says it.
+          product
+            ? `${productWord(trainsAlone(r.config, r.summary))} ${formatPercent(product.best.test)}`
+            : formatPercent(undefined),
           formatPoints(r.summary?.kdGain),
           formatDuration(r.summary?.durationMs),
           noteLine(meta.note),
         ];
       });
       process.stdout.write(
-        table([['experiment', 'run', 'name', 'status', 'student acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
+        table([['experiment', 'run', 'name', 'status', 'test acc', 'KD gain', 'duration', 'note'], ...rows]) + '\n',
       );
     });
 

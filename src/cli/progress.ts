@@ -1,15 +1,25 @@
 // Terminal progress for `kd run`: a live bar with stage, epoch, step, losses and ETA on a TTY,
-// one line per epoch otherwise (CI logs, job schedulers).
+// one line per epoch otherwise (CI logs, job schedulers). Stages are named as the editor names them:
+// the model a teacher cell trains is "teacher", not "student".
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunEvent } from '../protocol/events';
 import { formatPercent } from '../shared/format';
+import { stageWord } from '../shared/modelLabels';
 
 export class RunProgress {
   private bar: SingleBar | undefined;
   private readonly tty: boolean;
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
+  /** `alone`: the run trains its model with no teacher (trainsAlone of its experiment). */
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly alone = false,
+  ) {
     this.tty = Boolean(out.isTTY);
+  }
+
+  private stage(stage: string): string {
+    return stageWord(stage, this.alone);
   }
 
   handle(event: RunEvent): void {
@@ -22,7 +32,7 @@ export class RunProgress {
       case 'stage-start':
         this.stop();
         this.line(
-          `stage ${event.stage}: ${event.epochs} epochs × ${event.stepsPerEpoch} steps, losses ${event.terms.join(' + ')}`,
+          `stage ${this.stage(event.stage)}: ${event.epochs} epochs × ${event.stepsPerEpoch} steps, losses ${event.terms.join(' + ')}`,
         );
         if (this.tty) {
           this.bar = new SingleBar(
@@ -36,7 +46,7 @@ export class RunProgress {
             Presets.shades_classic,
           );
           this.bar.start(event.epochs * event.stepsPerEpoch, (event.startEpoch - 1) * event.stepsPerEpoch, {
-            stage: event.stage,
+            stage: this.stage(event.stage),
             epoch: event.startEpoch,
             epochs: event.epochs,
             step: 0,
@@ -61,13 +71,13 @@ export class RunProgress {
       case 'epoch':
         if (!this.tty)
           this.line(
-            `  ${event.stage} epoch ${event.epoch}/${event.epochs}: loss ${event.trainLoss.toFixed(4)}, train ${formatPercent(event.trainAcc)}, val ${formatPercent(event.valAcc)}, ${(event.durationMs / 1000).toFixed(1)}s`,
+            `  ${this.stage(event.stage)} epoch ${event.epoch}/${event.epochs}: loss ${event.trainLoss.toFixed(4)}, train ${formatPercent(event.trainAcc)}, val ${formatPercent(event.valAcc)}, ${(event.durationMs / 1000).toFixed(1)}s`,
           );
         break;
       case 'stage-end':
         this.stop();
         this.line(
-          `stage ${event.stage} done: test ${formatPercent(event.metrics.best.test)} at best-val epoch ${event.metrics.best.epoch} (last ${formatPercent(event.metrics.last.test)})`,
+          `stage ${this.stage(event.stage)} done: test ${formatPercent(event.metrics.best.test)} at best-val epoch ${event.metrics.best.epoch} (last ${formatPercent(event.metrics.last.test)})`,
         );
         break;
       case 'log':

@@ -2,6 +2,7 @@
 // shared formatter, so the terminal shows them as the editor does.
 import type { ModelMetrics, RunSummary } from '../protocol/events';
 import {
+  DASH,
   formatBytes,
   formatCount,
   formatDuration,
@@ -11,6 +12,8 @@ import {
   formatPoints,
   formatRatio,
 } from '../shared/format';
+import { productWord, stageWord, trainedHere, trainsAlone } from '../shared/modelLabels';
+import { speedupText } from '../shared/speedup';
 
 /** Left-aligned first column, right-aligned others. */
 export function table(rows: string[][]): string {
@@ -24,7 +27,8 @@ function modelRow(name: string, m: ModelMetrics): string[] {
   return [
     name,
     formatPercent(m.best.test),
-    `${m.best.epoch}`,
+    // A model loaded or reused was not trained in the run: no epoch.
+    trainedHere(m) ? `${m.best.epoch}` : '—',
     formatPercent(m.last.test),
     formatPercent(m.best.val),
     formatCount(m.summary.params),
@@ -34,8 +38,11 @@ function modelRow(name: string, m: ModelMetrics): string[] {
   ];
 }
 
-/** The per-model table and the distillation figures of one run. */
-export function formatSummary(summary: RunSummary): string {
+/**
+ * The per-model table and the distillation figures of one run. `alone`: the run trained its model
+ * with no teacher (a teacher cell), so that model is named the teacher; from its config where known.
+ */
+export function formatSummary(summary: RunSummary, alone = trainsAlone(undefined, summary)): string {
   const header = [
     'model',
     'test acc (best val)',
@@ -48,9 +55,10 @@ export function formatSummary(summary: RunSummary): string {
     'latency',
   ];
   const distilled = Object.values(summary.models).some((m) => m.role === 'teacher');
-  const rows = Object.entries(summary.models).map(([stage, m]) =>
-    modelRow(stage === summary.product && distilled ? `${stage} (distilled)` : stage, m),
-  );
+  const rows = Object.entries(summary.models).map(([stage, m]) => {
+    const name = stageWord(stage, alone);
+    return modelRow(stage === summary.product && distilled ? `${name} (distilled)` : name, m);
+  });
   const lines = [
     `${summary.experiment}  run ${summary.runId}  ${summary.status}  ${formatDuration(summary.durationMs)}  backend ${summary.backend}`,
     rows.length > 0 ? table([header, ...rows]) : '(no model finished)',
@@ -61,8 +69,8 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.klTeacherStudent !== undefined)
     facts.push(`KL(teacher‖student): ${formatNumber(summary.klTeacherStudent)}`);
   if (summary.compressionRatio !== undefined) facts.push(`compression: ${formatRatio(summary.compressionRatio)}`);
-  if (summary.speedup !== undefined) facts.push(`speed-up: ${formatRatio(summary.speedup)}`);
-  if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
+  const speedup = speedupText(summary);
+  if (speedup) facts.push(`speed-up: ${speedup}`);
   if (facts.length) lines.push(facts.join('   '));
   if (summary.reference && facts.length) lines.push(`(teacher figures are against ${summary.reference.label})`);
   if (summary.error) lines.push(`error: ${summary.error}`);
@@ -76,17 +84,19 @@ export function formatComparison(summaries: RunSummary[]): string {
   const teacher = (s: RunSummary) => Object.values(s.models).find((m) => m.role === 'teacher');
   const rows: [string, (s: RunSummary) => string][] = [
     ['status', (s) => s.status],
+    // What each run's product is: a teacher cell's is the teacher it trained.
+    ['model', (s) => (trainsAlone(undefined, s) ? productWord(true) : `${productWord(false)} (distilled)`)],
     ['teacher acc', (s) => formatPercent(teacher(s)?.best.test)],
     ['baseline acc', (s) => formatPercent(baseline(s)?.best.test)],
-    ['student acc (best val)', (s) => formatPercent(product(s)?.best.test)],
-    ['student acc (last)', (s) => formatPercent(product(s)?.last.test)],
+    ['model acc (best val)', (s) => formatPercent(product(s)?.best.test)],
+    ['model acc (last)', (s) => formatPercent(product(s)?.last.test)],
     ['KD gain', (s) => formatPoints(s.kdGain)],
     ['agreement', (s) => formatPercent(s.agreement)],
     ['KL(t‖s)', (s) => formatNumber(s.klTeacherStudent)],
-    ['student params', (s) => formatCount(product(s)?.summary.params)],
-    ['student MACs', (s) => formatCount(product(s)?.summary.macs)],
+    ['model params', (s) => formatCount(product(s)?.summary.params)],
+    ['model MACs', (s) => formatCount(product(s)?.summary.macs)],
     ['compression', (s) => formatRatio(s.compressionRatio)],
-    ['speed-up', (s) => formatRatio(s.speedup)],
+    ['speed-up', (s) => speedupText(s) ?? DASH],
     ['duration', (s) => formatDuration(s.durationMs)],
   ];
   return table([

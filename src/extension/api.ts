@@ -31,6 +31,8 @@ export interface TestingHooks {
   settings(): Settings;
   /** The outcome texts drawn after the experiments of a visible document, by 0-based line. */
   inlineOutcomes(uri: vscode.Uri): { line: number; text: string }[];
+  /** What the progress notification and status-bar item of each running job say now. */
+  liveProgress(): { jobId: number; text: string }[];
   /** The comparison view model last delivered to the comparison's webview (after it announced ready). */
   comparison(): CompareViewModel | undefined;
   /** The open experiment panels: tab title, target and the run each follows. */

@@ -136,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): DistillationStudioAp
       commands,
       settings: () => settings,
       inlineOutcomes: (uri) => outcomes.shown(uri),
+      liveProgress: () => presenter.shown(),
       comparison: () => comparePanel.delivered(),
       experimentPanels: () => experimentPanel.open(),
     };

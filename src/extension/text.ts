@@ -3,6 +3,7 @@
 import type { RunInfo } from '../engine/store/runStore';
 import type { RunSummary } from '../protocol/events';
 import { formatDuration, formatNumber, formatPercent, formatPoints, formatRatio } from '../shared/format';
+import { speedupText } from '../shared/speedup';
 import { productWord, stageWord, stoppedText, trainsAlone } from '../shared/modelLabels';
 
 /** Accuracies in one-line texts (lens, tree, outcome) carry one decimal: "91.2%". */
@@ -124,8 +125,8 @@ export function runTooltipMarkdown(run: RunInfo): string {
     if (summary.klTeacherStudent !== undefined)
       facts.push(`KL(teacher‖student): ${formatNumber(summary.klTeacherStudent)}`);
     if (summary.compressionRatio !== undefined) facts.push(`compression: ${formatRatio(summary.compressionRatio)}`);
-    if (summary.speedup !== undefined) facts.push(`speed-up: ${formatRatio(summary.speedup)}`);
-    if (summary.speedupWithinNoise) facts.push('speed-up: none measurable (within the latency spread)');
+    const speedup = speedupText(summary);
+    if (speedup) facts.push(`speed-up: ${speedup}`);
     if (summary.reference) facts.push(`teacher figures against ${escapeMarkdown(summary.reference.label)}`);
     facts.push(`backend ${summary.backend} · ${formatDuration(summary.durationMs)}`);
     lines.push(facts.join('  \n'));

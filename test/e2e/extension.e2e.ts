@@ -208,4 +208,32 @@ describe('Distillation Studio in code-server, installed from its .vsix', functio
     await runsView().locator('.monaco-list-row[aria-level="2"]', { hasText: 'kd-T4' }).waitFor({ state: 'detached' });
     assert.equal(fs.existsSync(runsOf), false, 'the run folder (and its emptied experiment folder) is gone');
   });
+
+  it("deletes an experiment's runs from its context menu, and keeps them when the dialog is cancelled", async () => {
+    assert.ok(session);
+    const runsOf = path.join(session.workspace, 'runs', 'distill.teacher');
+    const stored = fs.readdirSync(runsOf);
+    assert.equal(stored.length, 1, 'the teacher cell has one run');
+    const experimentRow = runsView().locator('.monaco-list-row[aria-level="2"]', { hasText: 'teacher' });
+    const dialog = page.locator('.monaco-dialog-box');
+    const askToDelete = async () => {
+      await experimentRow.first().click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: 'Delete Runs of Experiment' }).hover();
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), new RegExp(`Delete run distill\\.teacher ${stored[0]}\\?`));
+    };
+    // Cancel: nothing is deleted, the experiment stays in the tree.
+    await askToDelete();
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForTimeout(1000);
+    assert.deepEqual(fs.readdirSync(runsOf), stored, 'the run folder is kept');
+    assert.equal(await experimentRow.count(), 1, 'the experiment is still listed');
+    // Delete: the runs folder goes from disk and the experiment from the tree.
+    await askToDelete();
+    await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
+    await experimentRow.waitFor({ state: 'detached' });
+    assert.equal(fs.existsSync(runsOf), false, "the experiment's runs folder is gone");
+  });
 });

@@ -145,6 +145,21 @@ describe('experiment panel webview', function () {
     assert.strictEqual((await cell('kl', 'student')).value, String(summary.klTeacherStudent));
     const compression = Number((await cell('compression', 'student')).value);
     assert.ok(Math.abs(compression - (summary.compressionRatio ?? 0)) < 1e-3);
+    // The speed-up is the summary's own figure, on the distilled student only; flagged, it reads "within noise".
+    assert.strictEqual(Number((await cell('speedup', 'student')).value), summary.speedup);
+    assert.deepStrictEqual(await cell('speedup', 'baseline'), { text: '', value: undefined });
+    const noisy = await openRun(
+      events.map((e) =>
+        e.type === 'summary' ? { ...e, summary: { ...e.summary, speedup: undefined, speedupWithinNoise: true } } : e,
+      ),
+    );
+    assert.deepStrictEqual(
+      await noisy.page.$eval('tr[data-row="speedup"] td[data-stage="student"]', (e) => ({
+        text: e.textContent ?? '',
+        value: (e as HTMLElement).dataset.value,
+      })),
+      { text: 'within noise', value: undefined },
+    );
     const warning = await page.page.$eval('[data-capacity-warning]', (e) => ({
       ratio: (e as HTMLElement).dataset.capacityWarning,
       text: e.textContent ?? '',

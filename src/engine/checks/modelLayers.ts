@@ -1,10 +1,13 @@
 // The layer names of a model known before any training: a preset or layer list is built (weights
-// initialised, nothing trained) on the data's statically known shape, a saved model's names are read
+// initialised, nothing trained) on the data's statically known shape (dataShape.ts: also a CSV's
+// header, an image folder's size, text's length and vocabulary cap), a saved model's names are read
 // from its model.json, and a `fromCell` model is the referenced cell's saved product or, before that
 // cell has run, its student spec. Loss terms name layers, so these are what the names are checked against.
 import type * as Tf from '@tensorflow/tfjs';
 import type { Experiment, ExperimentFile, ModelSpec } from '../config/types';
-import { knownDataShape, savedModelLayerNames } from '../config/modelFit';
+import { savedModelLayerNames } from '../config/modelFit';
+import { namesDependOnClasses } from '../models/outputLayer';
+import { namingShape } from './dataShape';
 import { MODEL_JSON_LIMIT } from '../config/manifest';
 import { readTextFileSafely } from '../io/safeRead';
 import type { buildModel as BuildModel } from '../models/build';
@@ -30,16 +33,27 @@ function builder(): typeof BuildModel {
   return (require('../models/build') as { buildModel: typeof BuildModel }).buildModel;
 }
 
+/** Stands in for a class count only the data's labels tell, where no layer's name depends on it. */
+const STAND_IN_CLASSES = 2;
+
 function namesOfBuilt(spec: ModelSpec, experiment: Experiment): string[] | undefined {
   if ('load' in spec || 'fromCell' in spec) return undefined;
-  const shape = knownDataShape(experiment.data as unknown as Parameters<typeof knownDataShape>[0]);
-  if (!shape.input || shape.classes === undefined) return undefined;
-  const key = JSON.stringify([spec, shape.input, shape.classes]);
+  const shape = namingShape(experiment);
+  if (!shape) return undefined;
+  if (shape.classes === undefined && !('preset' in spec) && namesDependOnClasses(spec.layers)) return undefined;
+  const classes = shape.classes ?? STAND_IN_CLASSES;
+  const key = JSON.stringify([spec, shape.input, classes, shape.vocabSize]);
   const cached = built.get(key);
   if (cached !== undefined) return cached ?? undefined;
   let names: string[] | null = null;
   try {
-    const model = builder()(spec, { inputShape: shape.input, classes: shape.classes, name: 'static', seed: 0 });
+    const model = builder()(spec, {
+      inputShape: shape.input,
+      classes,
+      name: 'static',
+      seed: 0,
+      ...(shape.vocabSize !== undefined ? { vocabSize: shape.vocabSize } : {}),
+    });
     names = model.tappable;
     model.model.dispose();
   } catch {
@@ -57,7 +71,8 @@ function namesOfSaved(file: string): string[] | undefined {
 
 /**
  * The tappable layer names of a model, or undefined when they cannot be known without training or
- * reading data (a text dataset, a CSV whose width is in the file, a cycle of cells).
+ * reading the examples (a layer list ending in a dense layer on data whose class count is in its
+ * labels, an IDX file, a cycle of cells).
  */
 export function staticLayerNames(
   spec: ModelSpec,

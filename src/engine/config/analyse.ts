@@ -250,13 +250,16 @@ export function analyseExperimentText(
         contextual && outsideCell && unit.cellName !== undefined ? `in cell "${unit.cellName}": ${message}` : message;
       return problemAt(owner.source, [...owner.prefix, ...at], text, severity, mark);
     };
-  for (const unit of units) {
+  // Units naming a file outside the allowed folders: the experiment checks must not read it (layer names, CSV header).
+  const confined = new Set<number>();
+  for (const [index, unit] of units.entries()) {
     const place = placer(unit);
     // The merged experiment's schema check only adds what no single file shows (fields that clash after merging).
     const shapeIssues = validateExperimentShape(unit.raw);
     for (const issue of shapeIssues) problems.addIfNew(place(issue.path, issue.message, 'error', false));
     const outside = confineTo ? confinementIssues(unit.raw, confineTo) : [];
     for (const issue of outside) problems.add(place(issue.path, issue.message, 'error', false));
+    if (outside.length > 0) confined.add(index);
     const shape = dataShape && dataShape.cell === unit.cellName ? dataShape.shape : undefined;
     const issues = checkExperiment(unit.raw, unit.cell, { skipPaths: outside.map((o) => o.path), dataShape: shape });
     for (const issue of issues)
@@ -281,7 +284,7 @@ export function analyseExperimentText(
     const partial: ExperimentFile = { path: file, name: fileName, experiments, notebook: cells !== undefined };
     units.forEach((unit, i) => {
       const experiment = experiments[i];
-      if (!experiment) return;
+      if (!experiment || confined.has(i)) return;
       const place = placer(unit);
       for (const issue of experimentChecks(experiment, partial))
         problems.add(place(issue.path, issue.message, issue.severity, issue.contextual ?? false, issue.mark));

@@ -6,20 +6,7 @@ import { GraphBuilder, tappableLayers, type SymbolicTensor } from './graph';
 import { residualShortcut } from './shortcut';
 import { addSequenceLayer, SEQUENCE_LAYER_TYPES, sequenceLayerName } from './sequenceLayers';
 import type { BuildContext, BuiltModel } from './types';
-
-function isLogitsLayer(spec: LayerSpec | undefined, classes: number): boolean {
-  return (
-    spec?.type === 'dense' && spec.units === classes && (spec.activation === undefined || spec.activation === 'linear')
-  );
-}
-
-/**
- * A last dense layer with `classes` units and a softmax is taken as the output layer built without
- * the softmax: every loss applies softmax (or log-softmax) to the logits itself.
- */
-function isSoftmaxOutput(spec: LayerSpec | undefined, classes: number): boolean {
-  return spec?.type === 'dense' && spec.units === classes && spec.activation === 'softmax';
-}
+import { isLogitsLayer, isSoftmaxOutput } from './outputLayer';
 
 function addLayer(
   g: GraphBuilder,

@@ -244,10 +244,15 @@ export function foldEvents(
   return { status, crashed, startedAt, pid, progress, error };
 }
 
+/** The resolved experiment a run stored (its config.json), or undefined when it cannot be read. */
+export function readRunConfig(dir: string): Experiment | undefined {
+  return readJson<Experiment>(path.join(dir, CONFIG_FILE));
+}
+
 export function readRun(dir: string): RunInfo {
   const runId = path.basename(dir);
   const experiment = path.basename(path.dirname(dir));
-  const config = readJson<Experiment>(path.join(dir, CONFIG_FILE));
+  const config = readRunConfig(dir);
   const events = readEvents(dir);
   // summary.json, or (a disk that filled up at the end) the summary event that precedes the run end.
   const summary =

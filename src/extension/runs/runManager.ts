@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
 import * as vscode from 'vscode';
-import { safeName, type RunInfo } from '../../engine/store/runStore';
+import { readRunConfig, safeName, type RunInfo } from '../../engine/store/runStore';
+import { trainsAlone } from '../../shared/modelLabels';
 import { RUNNERS_VARIABLE } from '../../engine/backend/threadPolicy';
 import { parseEventLine, type RunEvent, type RunSummary } from '../../protocol/events';
 import type { Settings } from '../config';
@@ -61,6 +62,8 @@ export interface RunJob extends JobSpec {
   readonly progress?: RunInfo['progress'];
   /** The latest total loss. */
   readonly loss?: number;
+  /** Whether the run trains its model alone (a teacher cell), from the config its run stored; unknown before it started. */
+  readonly alone?: boolean;
   /** Resolves when the job ended, whatever the way (never rejects). */
   readonly finished: Promise<RunOutcome>;
 }
@@ -85,6 +88,7 @@ class Job implements RunJob {
   pid?: number;
   progress?: RunInfo['progress'];
   loss?: number;
+  alone?: boolean;
   child?: ChildProcess;
   stopRequested = false;
   summary?: RunSummary;
@@ -280,6 +284,8 @@ export class RunManager implements vscode.Disposable {
       case 'run-start':
         job.runDir ??= path.join(runsDir, safeName(event.experiment), event.runId);
         job.pid = event.pid;
+        // The run folder holds its resolved config before run-start is written: what model it trains is known from here on.
+        job.alone = trainsAlone(readRunConfig(job.runDir));
         this.deps.log.info(`[${job.label}] run ${event.runId} on backend ${event.backend}${event.resumed ? ' (resumed)' : ''}: ${job.runDir}`);
         for (const note of event.backendNotes) this.deps.log.info(`[${job.label}] backend note: ${note}`);
         break;

@@ -40,7 +40,7 @@ export class RunPresenter implements vscode.Disposable {
       (progress, token) => {
         token.onCancellationRequested(() => this.manager.stop(job.id));
         live.report = (message) => progress.report({ message });
-        live.report(progressText(job.progress, job.loss));
+        live.report(progressText(job.progress, job.loss, job.alone));
         return job.finished;
       },
     );
@@ -58,7 +58,7 @@ export class RunPresenter implements vscode.Disposable {
   }
 
   private draw(job: RunJob, live: Live): void {
-    const text = progressText(job.progress, job.loss);
+    const text = progressText(job.progress, job.loss, job.alone);
     if (text === live.lastText) return;
     live.lastText = text;
     live.item.text = `$(sync~spin) ${job.label} · ${text}`;
@@ -67,6 +67,13 @@ export class RunPresenter implements vscode.Disposable {
       ? { title: 'Show Experiment Panel', command: COMMANDS.showPanel, arguments: [{ runDir: job.runDir }] }
       : undefined;
     live.report?.(text);
+  }
+
+  /** What each running job's progress notification and status-bar item say now (tests read it). */
+  shown(): { jobId: number; text: string }[] {
+    return [...this.live.entries()].flatMap(([jobId, live]) =>
+      live.lastText === undefined ? [] : [{ jobId, text: live.lastText }],
+    );
   }
 
   private onEnd(outcome: RunOutcome): void {
@@ -81,8 +88,8 @@ export class RunPresenter implements vscode.Disposable {
     const name = job.label;
     switch (outcome.status) {
       case 'done': {
-        // A teacher cell's product is a teacher: the summary alone tells (no reference, students only).
-        const metrics = keyMetrics(outcome.summary, trainsAlone(undefined, outcome.summary));
+        // A teacher cell's product is a teacher: its stored config tells, else its summary (students only, no reference).
+        const metrics = keyMetrics(outcome.summary, job.alone ?? trainsAlone(undefined, outcome.summary));
         const choice = await vscode.window.showInformationMessage(`${name}: done${metrics ? ` · ${metrics}` : ''}`, ...(runDir ? ['Show Results'] : []));
         if (choice === 'Show Results' && runDir) await vscode.commands.executeCommand(COMMANDS.showPanel, { runDir });
         return;

@@ -2,6 +2,7 @@
 // (src/engine/sweep/metrics.ts), so a group's cell is the engine's statistic of exactly what its
 // runs' cells show. A running run's values come from its events so far.
 import type { CompareRunView } from '../../protocol/webview';
+import { speedupRatio } from '../speedup';
 
 /** How a value is written: the renderer picks the formatter, the CSV keeps the raw number. */
 export type ValueKind = 'percent' | 'points' | 'count' | 'bytes' | 'ms' | 'ratio' | 'number' | 'duration';
@@ -135,7 +136,7 @@ export const METRICS: readonly MetricDef[] = [
     kind: 'ratio',
     better: 'max',
     description: 'Teacher latency ÷ student latency; “within noise” when they differ by less than their spread',
-    of: (r) => r.speedup,
+    of: speedupRatio,
   },
   {
     key: 'wallTimeMs',

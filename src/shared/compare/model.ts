@@ -12,6 +12,7 @@ import {
   formatRatio,
 } from '../format';
 import { baseStage } from '../stages';
+import { speedupRatio, speedupText } from '../speedup';
 
 export interface RunFiles {
   runDir: string;
@@ -224,7 +225,15 @@ export const COMPARE_COLUMNS: CompareColumn[] = [
     formatRatio,
     'Teacher parameters ÷ student parameters',
   ),
-  numeric('speedup', 'Speed-up', 'max', (r) => r.speedup, formatRatio, 'Teacher latency ÷ student latency'),
+  {
+    key: 'speedup',
+    label: 'Speed-up',
+    better: 'max',
+    description:
+      'Teacher latency ÷ student latency, from the summary; “within noise” when they differ by less than their spread',
+    value: speedupRatio,
+    format: (run) => speedupText(run) ?? '—',
+  },
   numeric('duration', 'Duration', undefined, (r) => r.durationMs, formatDuration),
   { key: 'backend', label: 'Backend', value: (r) => r.backend, format: (r) => r.backend ?? '—' },
 ];

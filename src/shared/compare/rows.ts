@@ -4,6 +4,9 @@
 import type { RunStatus } from '../../protocol/events';
 import type { CompareGroupView, CompareRunView, CompareViewModel, ConfigScalar } from '../../protocol/webview';
 import { METRICS, metricOf } from './metrics';
+import { summarySpeedup, WITHIN_NOISE } from '../speedup';
+
+export { WITHIN_NOISE };
 
 export interface Cell {
   value: number;
@@ -53,8 +56,11 @@ export function shortKey(key: string): string {
   return parts.slice(-2).join('.');
 }
 
-/** What a speed-up cell reads when the summary found the latencies within their spread. */
-export const WITHIN_NOISE = 'within noise';
+/** The summary said the run's latencies were within their spread (the speed-up helper decides, for every view). */
+function withinNoise(run: CompareRunView): boolean {
+  const speedup = summarySpeedup(run);
+  return speedup !== undefined && 'withinNoise' in speedup;
+}
 
 export function runRow(run: CompareRunView): CompareRow {
   const cells: Record<string, Cell> = {};
@@ -63,7 +69,7 @@ export function runRow(run: CompareRunView): CompareRow {
     if (value !== undefined) cells[metric.key] = { value, n: 1 };
   }
   return {
-    ...(run.speedupWithinNoise && !cells.speedup ? { reasons: { speedup: WITHIN_NOISE } } : {}),
+    ...(withinNoise(run) && !cells.speedup ? { reasons: { speedup: WITHIN_NOISE } } : {}),
     id: run.runDir,
     kind: 'run',
     label: runLabel(run),
@@ -104,7 +110,7 @@ export function groupRow(
     };
   }
   // The engine's statistics take the speed-up from summaries only; none at all and a run within noise: say so.
-  const withinNoise = !cells.speedup && members.some((m) => m.speedupWithinNoise);
+  const noisy = !cells.speedup && members.some(withinNoise);
   const first = members[0];
   const label =
     configLabel(group.config, labelKeys) || (first ? (first.cell ?? first.experiment) : group.key) || 'all runs';
@@ -119,7 +125,7 @@ export function groupRow(
     runDirs: group.runDirs,
     config: group.config,
     cells,
-    ...(withinNoise ? { reasons: { speedup: WITHIN_NOISE } } : {}),
+    ...(noisy ? { reasons: { speedup: WITHIN_NOISE } } : {}),
     group,
   };
 }

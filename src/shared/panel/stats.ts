@@ -6,6 +6,7 @@ import type { PanelViewModel } from '../../protocol/webview';
 import { productStage } from './model';
 import { baseStage, ROLE_RANK, roleOfStage } from '../stages';
 import { epochNote, productWord } from '../modelLabels';
+import { summarySpeedup, WITHIN_NOISE } from '../speedup';
 import {
   DASH,
   formatBytes,
@@ -113,6 +114,15 @@ function cell(value: number | undefined, format: (v: number) => string, title?: 
   return { text: format(value), value, title };
 }
 
+/** The run's speed-up from its summary alone (speedup.ts): a ratio, "within noise", or a dash until it ends. */
+function speedupCell(summary: PanelViewModel['summary']): StatsCell {
+  const speedup = summarySpeedup(summary);
+  if (!speedup) return { text: DASH };
+  if ('withinNoise' in speedup)
+    return { text: WITHIN_NOISE, title: 'The latencies differ by less than their spread: no speed-up measurable' };
+  return { text: formatRatio(speedup.ratio), value: speedup.ratio };
+}
+
 /** Teacher minus product accuracy would mislead for other columns: run-level measures only fill the product's cell. */
 function productOnly(column: ColumnData, value: number | undefined, format: (v: number) => string): StatsCell {
   return column.isProduct ? cell(value, format) : { text: '' };
@@ -124,7 +134,6 @@ export function statsTable(view: PanelViewModel): StatsTable {
   const baseline = columns.find((c) => c.role === 'baseline');
   const summary = view.summary;
   const teacherParams = teacher?.summary?.params;
-  const teacherLatency = teacher?.metrics?.latencyMs;
 
   const kdGain = (): number | undefined => {
     if (summary?.kdGain !== undefined) return summary.kdGain;
@@ -184,13 +193,9 @@ export function statsTable(view: PanelViewModel): StatsTable {
     {
       key: 'speedup',
       label: 'Speed-up',
-      description: 'Teacher latency ÷ this model’s',
-      cells: columns.map((c) =>
-        cell(
-          teacherLatency !== undefined && c.metrics?.latencyMs ? teacherLatency / c.metrics.latencyMs : undefined,
-          formatRatio,
-        ),
-      ),
+      description:
+        'Teacher latency ÷ the distilled model’s, as the run’s summary measured it; “within noise” when they differ by less than their spread',
+      cells: columns.map((c) => (c.isProduct ? speedupCell(summary) : { text: '' })),
     },
     {
       key: 'bestVal',

@@ -14,6 +14,11 @@ describe('Stop and Resume', () => {
     assert.ok(job);
     const { runDir } = await eventOf(studio, job, 'checkpoint');
     assert.equal(job.runDir, runDir);
+    // The file trains one model on labels alone: its live progress names the teacher it makes.
+    const progress = await until('the progress notification to show an epoch', () =>
+      studio.liveProgress().find((p) => p.jobId === job.id && /epoch/.test(p.text)),
+    );
+    assert.match(progress.text, /^teacher · epoch \d+\/60/);
     await vscode.commands.executeCommand('distillationStudio.stop', { jobId: job.id });
     const stopped = await job.finished;
     assert.equal(stopped.status, 'stopped', stopped.message);

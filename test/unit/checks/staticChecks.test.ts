@@ -172,4 +172,116 @@ describe('static checks of an experiment (layer names, fromCell runs)', () => {
       JSON.stringify(found),
     );
   });
+  it("checks layer names on CSV and text data too, from the CSV's header and the text's length and vocabulary", () => {
+    const dir = writeFiles({
+      'train.csv': 'a,b,c,d,label\n1,2,3,4,x\n5,6,7,8,y\n',
+      'reviews.csv': 'text,label\nhello world,pos\nbad day,neg\n',
+    });
+    const csv = (teacher: object, teacherLayer: string) =>
+      JSON.stringify(
+        {
+          data: { dataset: 'csv', train: 'train.csv', labelColumn: 'label' },
+          teacher,
+          student: { preset: 'mlp', hidden: [8] },
+          distill: {
+            losses: [
+              { type: 'ce', weight: 0.5 },
+              { type: 'hint', weight: 1, teacherLayer, studentLayer: 'hidden_1' },
+            ],
+          },
+        },
+        null,
+        2,
+      );
+    const mlp = { preset: 'mlp', hidden: [16] };
+    const found = problems(csv(mlp, 'hiden_1'), undefined, dir);
+    assert.deepEqual(
+      found.map((p) => [p.path, p.message, p.replacements?.[0]]),
+      [
+        [
+          '$.distill.losses[1].teacherLayer',
+          'hint: teacher layer "hiden_1" not found (did you mean "hidden_1"?); the teacher\'s layers are hidden_1, logits',
+          'hidden_1',
+        ],
+      ],
+    );
+    assert.deepEqual(problems(csv(mlp, 'hidden_1'), undefined, dir), []);
+    // A layer list ending in a dense layer is the output layer only for one class count, which the labels tell: no guess.
+    const endsDense = {
+      layers: [
+        { type: 'dense', units: 12, activation: 'relu' },
+        { type: 'dense', units: 2 },
+      ],
+    };
+    assert.deepEqual(problems(csv(endsDense, 'nope'), undefined, dir), []);
+    // A CSV that cannot be read says nothing about layers (its own error says what is wrong).
+    const missing = problems(csv(mlp, 'nope').replace('train.csv', 'gone.csv'), undefined, dir);
+    assert.ok(!missing.some((p) => /layer "nope"/.test(p.message)), JSON.stringify(missing));
+
+    const text = JSON.stringify(
+      {
+        data: { dataset: 'text', train: 'reviews.csv', maxLength: 16 },
+        teacher: { preset: 'transformer', layers: 2, dModel: 16, heads: 2, ffn: 32 },
+        student: { preset: 'bilstm', units: 8 },
+        distill: {
+          losses: [
+            { type: 'ce', weight: 0.5 },
+            { type: 'hint', weight: 1, teacherLayer: 'block9', studentLayer: 'bilstm' },
+          ],
+        },
+      },
+      null,
+      2,
+    );
+    const textFound = problems(text, undefined, dir);
+    assert.equal(textFound.length, 1, JSON.stringify(textFound));
+    assert.equal(textFound[0]?.path, '$.distill.losses[1].teacherLayer');
+    assert.match(
+      textFound[0]?.message ?? '',
+      /the teacher's layers are embedding, block_1_attention, block_1, block_2_attention, block_2, pool, logits$/,
+    );
+    assert.deepEqual(problems(text.replace('block9', 'block_2'), undefined, dir), []);
+  });
+
+  it('checks layer names on an image folder from its imageSize and channels', () => {
+    const dir = writeFiles({ 'images/cat/.keep': '', 'images/dog/.keep': '' });
+    const text = JSON.stringify(
+      {
+        data: { dataset: 'images', train: 'images', imageSize: [28, 28], channels: 1 },
+        teacher: { preset: 'lenet5' },
+        student: { preset: 'mlp', hidden: [16] },
+        distill: { losses: [{ type: 'hint', weight: 1, teacherLayer: 'conv3', studentLayer: 'hidden_1' }] },
+      },
+      null,
+      2,
+    );
+    const found = problems(text, undefined, dir);
+    assert.deepEqual(
+      found.map((p) => p.path),
+      ['$.distill.losses[0].teacherLayer'],
+    );
+    assert.match(
+      found[0]?.message ?? '',
+      /the teacher's layers are conv1, pool1, conv2, pool2, flatten, fc1, fc2, logits$/,
+    );
+  });
+
+  it('reads no data file outside the allowed folders (Restricted Mode)', () => {
+    const data = writeFiles({ 'train.csv': 'a,b,label\n1,2,x\n' });
+    const dir = tempDir();
+    const file = path.join(dir, 'x.kd.json');
+    const text = JSON.stringify({
+      data: { dataset: 'csv', train: path.join(data, 'train.csv'), labelColumn: 'label' },
+      teacher: { preset: 'mlp', hidden: [4] },
+      student: { preset: 'mlp', hidden: [2] },
+      distill: { losses: [{ type: 'hint', weight: 1, teacherLayer: 'nope', studentLayer: 'hidden_1' }] },
+    });
+    fs.writeFileSync(file, text);
+    const found = analyseExperimentText(file, text, withExperimentChecks({ confineTo: [dir] })).problems;
+    assert.ok(
+      found.some((p) => p.path === '$.data.train'),
+      JSON.stringify(found),
+    );
+    assert.ok(!found.some((p) => /layer "nope"/.test(p.message)), JSON.stringify(found));
+  });
 });

@@ -100,6 +100,23 @@ describe('kd CLI', function () {
     );
     const result = await kd(['run', file, '--all', '--runs-dir', 'runs'], dir);
     assert.strictEqual(result.code, 0, result.stderr);
+    // The teacher cell's one model is the teacher it trains, in the progress and in its summary table.
+    assert.deepStrictEqual(
+      result.stderr.split('\n').filter((l) => /^stage \S+:/.test(l)),
+      ['stage teacher: 2 epochs × 9 steps, losses ce', 'stage student: 2 epochs × 9 steps, losses ce + kd'],
+    );
+    assert.match(result.stderr, /^ {2}teacher epoch 1\/2: loss/m);
+    const tables = result.stdout.split(/\n(?=book\.\S+ +run )/).filter((t) => t.trim());
+    assert.match(tables[0], /^teacher +\d+\.\d+%/m);
+    assert.doesNotMatch(tables[0], /^student/m);
+    // The kd cell's reused teacher was not trained there: no epoch.
+    assert.match(tables[1], /^teacher +\d+\.\d+% +— /m);
+    assert.match(tables[1], /^student \(distilled\)/m);
+    // Side by side, each run names its model; `kd list` says it the way the Runs view does.
+    assert.match(result.stdout, /^model +teacher +student \(distilled\)$/m);
+    const list = await kd(['list', '--runs-dir', 'runs'], dir);
+    assert.match(list.stdout, /^book\.teacher .* done +teacher \d+\.\d+%/m);
+    assert.match(list.stdout, /^book\.kd .* done +student \d+\.\d+%/m);
     assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'runs')).sort(), ['book.kd', 'book.teacher']);
     // The kd cell measured the reused teacher instead of training it again.
     const kdRun = path.join(dir, 'runs', 'book.kd', fs.readdirSync(path.join(dir, 'runs', 'book.kd'))[0]);

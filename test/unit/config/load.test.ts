@@ -27,6 +27,19 @@ describe('config: loading experiment files', () => {
       });
     }
 
+    // Copied into a workspace of their own, a relative `$schema` points nowhere, and VS Code, which lets
+    // `$schema` win over the extension's schema, then gives no hovers or completion on the file.
+    it("examples carry no relative $schema, so the extension's schema applies wherever they are copied", () => {
+      const all = experimentFiles(path.join(ROOT, 'examples'));
+      assert.ok(all.length >= 20, all.join(', '));
+      const relative = all.filter((file) => {
+        // The files may hold comments: the key is looked for in the text.
+        const schema = /"\$schema"\s*:\s*"([^"]*)"/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+        return schema !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(schema);
+      });
+      assert.deepStrictEqual(relative, []);
+    });
+
     const fixtures = experimentFiles(VALID);
     it('has valid fixtures to check', () => assert.ok(fixtures.length >= 6, fixtures.join(', ')));
     for (const file of fixtures) {

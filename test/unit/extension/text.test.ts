@@ -9,6 +9,7 @@ import {
   shortError,
 } from '../../../src/extension/text';
 import type { RunInfo } from '../../../src/engine/store/runStore';
+import { formatSummary } from '../../../src/cli/tables';
 import { run, summary } from './fixtures';
 
 describe('extension text', () => {
@@ -87,6 +88,16 @@ describe('extension text', () => {
     assert.match(md, /\| teacher \| 95\.00% \| 3 \| 94\.00% \| 5,000 \|/);
     assert.match(md, /KD gain over baseline: \*\*\+1\.30 pts\*\*/);
     assert.match(md, /compression: 10\.0×/);
+    // The speed-up is the summary's, or "within noise" where the summary says so (as the CLI and the panel say it).
+    assert.match(md, /speed-up: 3\.00×/);
+    const noisy = runTooltipMarkdown(run({ summary: summary({ speedup: undefined, speedupWithinNoise: true }) }));
+    assert.match(noisy, /speed-up: within noise/);
+    assert.equal(
+      formatSummary(summary({ speedup: undefined, speedupWithinNoise: true }))
+        .match(/speed-up: [^ ]+ ?\S*/g)
+        ?.join('|'),
+      'speed-up: within noise',
+    );
     const failed = runTooltipMarkdown(run({ status: 'failed', error: 'out of memory' }));
     assert.match(failed, /Error: out of memory/);
   });

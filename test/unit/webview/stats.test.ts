@@ -97,6 +97,35 @@ describe('capacity-gap statistics', () => {
     assert.strictEqual(row(table, 'params').cells[2].value, row(table, 'params').cells[1].value);
   });
 
+  it('takes the speed-up from the summary only, "within noise" where the summary says so', () => {
+    const events = readFixtureEvents(FIXTURES.mlp);
+    const ended = reduceAll(emptyView(), events);
+    const s = ended.summary;
+    assert.ok(s);
+    const speedupOf = (summary: typeof s | undefined) => row(statsTable({ ...ended, summary }), 'speedup').cells;
+    // Latencies alone would give another ratio: the summary's figure is the one shown, on the product only.
+    const measured = speedupOf({ ...s, speedup: 1.7, speedupWithinNoise: undefined });
+    assert.deepStrictEqual(
+      measured.map((c) => [c.text, c.value]),
+      [
+        ['', undefined],
+        ['1.70×', 1.7],
+        ['', undefined],
+      ],
+    );
+    const noisy = speedupOf({ ...s, speedup: undefined, speedupWithinNoise: true });
+    assert.deepStrictEqual(
+      noisy.map((c) => [c.text, c.value]),
+      [
+        ['', undefined],
+        ['within noise', undefined],
+        ['', undefined],
+      ],
+    );
+    // Before the run ends there is no speed-up to show.
+    assert.strictEqual(speedupOf(undefined)[1].text, '—');
+  });
+
   it('tracks the best validation accuracy live, before the stage ends', () => {
     const epoch = (n: number, valAcc: number): RunEvent => ({
       type: 'epoch',
