@@ -14,6 +14,9 @@ import { readEvents } from '../../../src/engine/store/runStore';
 import type { RunEvent } from '../../../src/protocol/events';
 import { syntheticExperiment, tempDir } from '../engine/fixtures';
 import { baseExperiment, problemsOf, writeFiles } from '../config/helpers';
+import { defaultChartStage, emptyView, reduceAll } from '../../../src/shared/panel/model';
+import { statsTable } from '../../../src/shared/panel/stats';
+import { specPath } from '../../../src/extension/panel/layerLocation';
 
 function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T): Extract<RunEvent, { type: T }>[] {
   return events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
@@ -214,6 +217,21 @@ describe('Noisy Student end to end (real TF.js, synthetic data)', function () {
     const starts = ofType(events, 'stage-start');
     const steps = (stage: string) => starts.find((s) => s.stage === stage)?.stepsPerEpoch;
     assert.strictEqual(steps('teacher'), 3);
+    // The panel folds the rounds into columns of their own, the product first among the students.
+    const view = reduceAll(emptyView(), events);
+    const table = statsTable(view);
+    assert.deepStrictEqual(
+      table.columns.map((c) => [c.key, c.label, c.isProduct]),
+      [
+        ['teacher', 'teacher', false],
+        ['round-2', 'student (distilled)', true],
+        ['round-1', 'round-1', false],
+        ['baseline', 'baseline', false],
+      ],
+    );
+    assert.strictEqual(defaultChartStage(view), 'round-2');
+    // A round's diagram leads back to the student spec it is built from.
+    assert.deepStrictEqual(specPath('round-2'), ['student']);
     // The product saves with its noise layer (an ordinary Dropout, inactive at inference).
     const saved = await loadModel(path.join(runDir, 'checkpoints', 'round-2', 'best', 'model.json'));
     assert.ok(saved.layers.some((l) => l.name === NOISE_DROPOUT_LAYER && l.getClassName() === 'Dropout'));
