@@ -177,6 +177,30 @@ describe('Noisy Student: unlabeled data', () => {
   });
 });
 
+describe('Noisy Student: unlabeled text', () => {
+  it('is tokenized with the vocabulary and label mapping of the labelled data', async () => {
+    const dir = path.resolve(__dirname, '../../../examples/text');
+    const text = {
+      dataset: 'text',
+      train: 'reviews-train.csv',
+      test: 'reviews-test.csv',
+      tokenizer: { type: 'word', vocabSize: 200 },
+      maxLength: 24,
+      validationSplit: 0,
+      normalize: 'none',
+    };
+    // The unlabeled "training" rows are the labelled test file: they must read exactly as the test split does.
+    const data = await loadDataset(
+      { ...text, unlabeled: { ...text, train: 'reviews-test.csv' } } as unknown as Experiment['data'],
+      { baseDir: dir, seed: 1 },
+    );
+    assert.ok(data.unlabeled && data.vocabulary);
+    assert.strictEqual(data.unlabeled.count, data.test.count);
+    assert.deepStrictEqual([...data.unlabeled.x], [...data.test.x]);
+    assert.deepStrictEqual([...data.unlabeled.y], [...data.test.y]);
+  });
+});
+
 describe('Noisy Student end to end (real TF.js, synthetic data)', function () {
   this.timeout(300000);
 
