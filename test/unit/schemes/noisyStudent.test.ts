@@ -6,7 +6,9 @@ import * as path from 'path';
 import type { Experiment } from '../../../src/engine/config/types';
 import { loadDataset } from '../../../src/engine/data';
 import { loadModel } from '../../../src/engine/models';
-import { NOISE_DROPOUT_LAYER } from '../../../src/engine/models/noiseDropout';
+import { NOISE_DROPOUT_LAYER, withLogitsDropout } from '../../../src/engine/models/noiseDropout';
+import { buildModel } from '../../../src/engine/models';
+import * as tf from '@tensorflow/tfjs';
 import { experimentOfRun, runExperiment } from '../../../src/engine/run/runExperiment';
 import { pseudoLabel } from '../../../src/engine/schemes/pseudoLabels';
 import { withPseudoLabels } from '../../../src/engine/schemes/noisyStudent';
@@ -131,6 +133,50 @@ function noisyExperiment(overrides: Partial<Experiment['distill']> = {}, extra: 
     ...extra,
   };
 }
+
+describe('Noisy Student: dropout noise before the logits', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('trains the same weights, is the identity in evaluation and drops inputs of the logits layer in training', () => {
+    for (const spec of [
+      { preset: 'mlp', hidden: [16] },
+      { preset: 'transformer', layers: 1, dModel: 8, heads: 2, ffn: 16 },
+    ] as const) {
+      const text = spec.preset === 'transformer';
+      const built = buildModel(spec, {
+        inputShape: text ? [6] : [12],
+        classes: 3,
+        vocabSize: text ? 20 : undefined,
+        name: 'student',
+        seed: 4,
+      }).model;
+      const noised = withLogitsDropout(built, 0.5, 4);
+      assert.ok(
+        noised.layers.some((l) => l.name === NOISE_DROPOUT_LAYER),
+        spec.preset,
+      );
+      assert.strictEqual(noised.countParams(), built.countParams());
+      assert.deepStrictEqual(
+        noised.trainableWeights.map((w) => w.name),
+        built.trainableWeights.map((w) => w.name),
+      );
+      const x = text ? tf.tensor2d([[1, 5, 7, 2, 0, 0]]) : tf.randomNormal([1, 12], 0, 1, 'float32', 2);
+      const plain = built.predict(x) as tf.Tensor;
+      const evaluated = noised.predict(x) as tf.Tensor;
+      const trained = noised.apply(x, { training: true }) as tf.Tensor;
+      assert.deepStrictEqual(
+        [...evaluated.dataSync()],
+        [...plain.dataSync()],
+        `${spec.preset}: evaluation sees no noise`,
+      );
+      assert.notDeepStrictEqual([...trained.dataSync()], [...plain.dataSync()], `${spec.preset}: training does`);
+      tf.dispose([x, plain, evaluated, trained]);
+      noised.dispose();
+    }
+  });
+});
 
 describe('Noisy Student: unlabeled data', () => {
   it('trainRange slices training examples in source order; unlabeled data is normalised with the labelled statistics', async () => {
