@@ -407,6 +407,23 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
           'scheme "noisyStudent" needs data.unlabeled: the examples the teacher pseudo-labels, e.g. "unlabeled": { "dataset": "mnist", "trainRange": [1000, 21000] }',
           true,
         );
+      if (Array.isArray(distill.students)) {
+        const rounds = typeof distill.iterations === 'number' ? distill.iterations : 2;
+        if (distill.students.length !== rounds)
+          error(
+            ['distill', 'students'],
+            `expected one model per round: ${rounds} round${rounds === 1 ? '' : 's'} (iterations), ${distill.students.length} model${distill.students.length === 1 ? '' : 's'}`,
+            true,
+          );
+        distill.students.forEach((spec, i) => {
+          if (isObject(spec) && ('load' in spec || 'fromCell' in spec))
+            error(
+              ['distill', 'students', i],
+              'a round trains a fresh student: expected "layers" or "preset", not a saved or reused model',
+              true,
+            );
+        });
+      }
       break;
     case 'self':
       if (distill.selfMode === 'exits')

@@ -386,6 +386,8 @@ export interface DistillConfig {
   pseudoTemperature?: number;
   /** noisyStudent: class balancing; each class keeps its most confident pseudo-labels up to this many, rarer ones are repeated up to it. */
   perClass?: number;
+  /** noisyStudent: the student of each round (round k trains students[k − 1]), e.g. growing ones; default `student` every round. */
+  students?: ModelSpec[];
   /** noisyStudent: noise on the student of every round. */
   noise?: NoiseConfig;
 }

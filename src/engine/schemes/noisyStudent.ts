@@ -123,14 +123,20 @@ export async function noisyStudent(ctx: RunContext): Promise<SchemeResult> {
   const augment = noiseAugment(distill, dataset.inputShape);
   const dropout = distill.noise?.dropout ?? 0;
 
+  const specs = distill.students ?? [];
+  if (specs.length > 0 && specs.length !== iterations)
+    throw new Error(
+      `distill.students: expected one model per round: ${iterations} round${iterations === 1 ? '' : 's'}, ${specs.length} model${specs.length === 1 ? '' : 's'}`,
+    );
   const teacherResolved = await ctx.resolve(experiment.teacher, 'teacher');
   const students: tf.LayersModel[] = [];
   for (let k = 1; k <= iterations; k++) {
     // Every round starts from a fresh initialisation of its own (seed + k − 1: round 1 as a baseline would).
-    const built = await resolveSeeded(ctx, experiment.student, roundStage(k), experiment.seed + k - 1);
+    const spec = specs[k - 1] ?? experiment.student;
+    const built = await resolveSeeded(ctx, spec, roundStage(k), experiment.seed + k - 1);
     if (built.pretrained)
       throw new Error(
-        'distill.scheme "noisyStudent": the student must be a layer list or a preset (each round trains a fresh one), not a saved or reused model',
+        `distill.scheme "noisyStudent": the student of round ${k} must be a layer list or a preset (each round trains a fresh one), not a saved or reused model`,
       );
     students.push(withLogitsDropout(built.model, dropout, experiment.seed + k - 1));
   }
@@ -169,7 +175,7 @@ export async function noisyStudent(ctx: RunContext): Promise<SchemeResult> {
     const terms = termsOf(students[k - 1]);
     try {
       trained.push(
-        await ctx.trainStage(stage, 'student', students[k - 1], terms, experiment.train, undefined, 0, {
+        await ctx.trainStage(stage, 'student', students[k - 1], terms, ctx.budgetFor(specs[k - 1]), undefined, 0, {
           ...noised,
           train,
         }),

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Experiment } from '../../../src/engine/config/types';
+import type { Experiment, MlpPreset, TransformerPreset } from '../../../src/engine/config/types';
 import { loadDataset } from '../../../src/engine/data';
 import { loadModel } from '../../../src/engine/models';
 import { NOISE_DROPOUT_LAYER, withLogitsDropout } from '../../../src/engine/models/noiseDropout';
@@ -18,7 +18,6 @@ import { syntheticExperiment, tempDir } from '../engine/fixtures';
 import { baseExperiment, problemsOf, writeFiles } from '../config/helpers';
 import { defaultChartStage, emptyView, reduceAll } from '../../../src/shared/panel/model';
 import { statsTable } from '../../../src/shared/panel/stats';
-import { specPath } from '../../../src/extension/panel/layerLocation';
 
 function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T): Extract<RunEvent, { type: T }>[] {
   return events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
@@ -140,10 +139,11 @@ describe('Noisy Student: dropout noise before the logits', () => {
   });
 
   it('trains the same weights, is the identity in evaluation and drops inputs of the logits layer in training', () => {
-    for (const spec of [
+    const specs: (MlpPreset | TransformerPreset)[] = [
       { preset: 'mlp', hidden: [16] },
       { preset: 'transformer', layers: 1, dModel: 8, heads: 2, ffn: 16 },
-    ] as const) {
+    ];
+    for (const spec of specs) {
       const text = spec.preset === 'transformer';
       const built = buildModel(spec, {
         inputShape: text ? [6] : [12],
@@ -251,7 +251,14 @@ describe('Noisy Student end to end (real TF.js, synthetic data)', function () {
   this.timeout(300000);
 
   it('two rounds: teacher on labels, round-1 and round-2 each a stage with metrics, round-2 the product', async () => {
-    const { runDir, summary } = await runExperiment(noisyExperiment({}, { baseline: true }), { runsDir: tempDir() });
+    // Round 2's student is larger than round 1's (distill.students), as the paper's can be.
+    const students: Experiment['distill']['students'] = [
+      { preset: 'mlp', hidden: [6] },
+      { preset: 'mlp', hidden: [24] },
+    ];
+    const { runDir, summary } = await runExperiment(noisyExperiment({ students }, { baseline: true }), {
+      runsDir: tempDir(),
+    });
     assert.strictEqual(summary.status, 'done', summary.error);
     const events = readEvents(runDir);
     const stages = ['teacher', 'round-1', 'round-2', 'baseline'];
@@ -268,6 +275,9 @@ describe('Noisy Student end to end (real TF.js, synthetic data)', function () {
       assert.ok(Number.isFinite(summary.models[stage].best.test), `${stage} measured on the test set`);
     }
     assert.strictEqual(summary.product, 'round-2');
+    // 12 inputs, 4 classes, one noise_dropout layer (no weights): (12·h + h) + (h·4 + 4).
+    assert.strictEqual(summary.models['round-1'].summary.params, 12 * 6 + 6 + 6 * 4 + 4);
+    assert.strictEqual(summary.models['round-2'].summary.params, 12 * 24 + 24 + 24 * 4 + 4);
     assert.strictEqual(summary.models['round-2'].role, 'student');
     assert.deepStrictEqual(summary.reference?.stages, ['teacher']);
     assert.ok(summary.agreement !== undefined && summary.kdGain !== undefined);
@@ -300,8 +310,6 @@ describe('Noisy Student end to end (real TF.js, synthetic data)', function () {
       ],
     );
     assert.strictEqual(defaultChartStage(view), 'round-2');
-    // A round's diagram leads back to the student spec it is built from.
-    assert.deepStrictEqual(specPath('round-2'), ['student']);
     // The product saves with its noise layer (an ordinary Dropout, inactive at inference).
     const saved = await loadModel(path.join(runDir, 'checkpoints', 'round-2', 'best', 'model.json'));
     assert.ok(saved.layers.some((l) => l.name === NOISE_DROPOUT_LAYER && l.getClassName() === 'Dropout'));
@@ -385,6 +393,28 @@ describe('Noisy Student: errors in the experiment file name the file, the positi
     assert.match(found[1], /^ns\.kd\.json:35 \$\.distill\.pseudoLabels: must be one of soft, hard \(got "medium"\)$/);
     assert.strictEqual(found[2], 'ns.kd.json:36 $.distill.threshold: must be ≤ 1 (got 2)');
     assert.strictEqual(found[3], 'ns.kd.json:38 $.distill.noise.dropout: must be < 1 (got 1)');
+  });
+
+  it('distill.students holds one fresh model per round', () => {
+    const found = problems({
+      data: { ...data, unlabeled: { ...data } },
+      distill: {
+        scheme: 'noisyStudent',
+        iterations: 3,
+        students: [{ preset: 'mlp', hidden: [4] }, { load: './m/model.json' }],
+        losses: [{ type: 'ce', weight: 1 }],
+      },
+    }).map((p) => p.replace(/^ns\.kd\.json:\d+ /, ''));
+    assert.ok(
+      found.includes('$.distill.students: expected one model per round: 3 rounds (iterations), 2 models'),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.includes(
+        '$.distill.students[1]: a round trains a fresh student: expected "layers" or "preset", not a saved or reused model',
+      ),
+      found.join('\n'),
+    );
   });
 
   it('a missing or malformed unlabeled section, and losses other than ce, are named where they are written', () => {
