@@ -395,6 +395,19 @@ describe('Noisy Student: errors in the experiment file name the file, the positi
     assert.strictEqual(found[3], 'ns.kd.json:38 $.distill.noise.dropout: must be < 1 (got 1)');
   });
 
+  it('unlabeled data files are resolved against the file and checked like data files', () => {
+    const dir = writeFiles({
+      'ns.kd.json': baseExperiment({
+        data: { ...data, unlabeled: { dataset: 'csv', train: './more/unlabeled.csv', labelColumn: 'label' } },
+        distill: { scheme: 'noisyStudent', losses: [{ type: 'ce', weight: 1 }] },
+      }),
+    });
+    const found = problemsOf(path.join(dir, 'ns.kd.json')).map((p) => `${p.path}: ${p.message}`);
+    assert.deepStrictEqual(found, [
+      `$.data.unlabeled.train: file not found: ${path.join(dir, 'more', 'unlabeled.csv')}`,
+    ]);
+  });
+
   it('distill.students holds one fresh model per round', () => {
     const found = problems({
       data: { ...data, unlabeled: { ...data } },
