@@ -66,8 +66,14 @@ function evaluationView(split: Split, dataset: Dataset): Split {
   return { ...split, x };
 }
 
-/** The labelled training split followed by the pseudo-labelled examples (soft targets: one-hot for labelled rows). */
-export function withPseudoLabels(labelled: Split, unlabeled: Split, labels: PseudoLabels, classes: number): Split {
+/** The labelled training split followed by the pseudo-labelled examples (with soft targets, labelled rows one-hot). */
+export function withPseudoLabels(
+  labelled: Split,
+  unlabeled: Split,
+  labels: PseudoLabels,
+  classes: number,
+  mode: PseudoLabelOptions['mode'],
+): Split {
   const rowSize = labelled.count > 0 ? labelled.x.length / labelled.count : unlabeled.x.length / unlabeled.count;
   const count = labelled.count + labels.rows.length;
   const x = new Float32Array(count * rowSize);
@@ -78,8 +84,8 @@ export function withPseudoLabels(labelled: Split, unlabeled: Split, labels: Pseu
   const y = new Int32Array(count);
   y.set(labelled.y);
   y.set(labels.y, labelled.count);
-  const soft = labels.targets.some((t) => t !== 0 && t !== 1);
-  if (!soft) return { x, y, count };
+  // Hard labels are the rows' classes: `y` says it all.
+  if (mode === 'hard') return { x, y, count };
   const targets = new Float32Array(count * classes);
   for (let i = 0; i < labelled.count; i++) targets[i * classes + labelled.y[i]] = 1;
   targets.set(labels.targets, labelled.count * classes);
@@ -91,7 +97,7 @@ function percent(part: number, whole: number): string {
 }
 
 /** One line on a round's pseudo-labels, with their accuracy where the unlabeled source has the same classes. */
-function describe(stage: string, labels: PseudoLabels, unlabeled: Split, options: PseudoLabelOptions): string {
+function describeLabels(stage: string, labels: PseudoLabels, unlabeled: Split, options: PseudoLabelOptions): string {
   const confident = labels.confident.reduce((a, b) => a + b, 0);
   let checked = 0;
   let right = 0;
@@ -170,8 +176,8 @@ export async function noisyStudent(ctx: RunContext): Promise<SchemeResult> {
     // The teacher labels without noise: evaluation mode, un-augmented examples.
     const logits = evaluate(teacher.model, view, dataset.inputShape, true).logits as Float32Array;
     const labels = pseudoLabel(logits, dataset.classes, options);
-    ctx.log('info', describe(stage, labels, unlabeled, options));
-    const train = withPseudoLabels(dataset.train, unlabeled, labels, dataset.classes);
+    ctx.log('info', describeLabels(stage, labels, unlabeled, options));
+    const train = withPseudoLabels(dataset.train, unlabeled, labels, dataset.classes, options.mode);
     const terms = termsOf(students[k - 1]);
     try {
       trained.push(

@@ -88,7 +88,7 @@ describe('Noisy Student: pseudo-labels (hand computations)', () => {
       count: 5,
     };
     const soft = pseudoLabel(LOGITS, 3, { mode: 'soft', threshold: 0.6, temperature: 2 });
-    const split = withPseudoLabels(labelled, unlabeled, soft, 3);
+    const split = withPseudoLabels(labelled, unlabeled, soft, 3, 'soft');
     assert.strictEqual(split.count, 5);
     assert.deepStrictEqual([...split.x], [10, 11, 20, 21, 0, 1, 6, 7, 8, 9]);
     assert.deepStrictEqual([...split.y], [2, 1, 0, 0, 2]);
@@ -99,6 +99,7 @@ describe('Noisy Student: pseudo-labels (hand computations)', () => {
       unlabeled,
       pseudoLabel(LOGITS, 3, { mode: 'hard', threshold: 0, temperature: 1 }),
       3,
+      'hard',
     );
     assert.strictEqual(hard.targets, undefined, 'hard labels need no soft targets');
     assert.deepStrictEqual([...hard.y], [2, 1, 0, 1, 0, 0, 2]);
