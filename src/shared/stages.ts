@@ -1,6 +1,6 @@
 // Stage names, parsed in one place. A stage is a model's schedule entry: "teacher", "student",
-// "baseline", numbered ones ("teacher-2", "peer-1", "generation-3", "assistant-1") and phases of
-// one model's schedule after a dot ("student.kd").
+// "baseline", numbered ones ("teacher-2", "peer-1", "generation-3", "assistant-1", Noisy Student's
+// "round-2", a student) and phases of one model's schedule after a dot ("student.kd").
 import type { StageRole } from '../protocol/events';
 
 const ROLES: readonly StageRole[] = ['teacher', 'student', 'baseline', 'peer', 'generation', 'assistant'];

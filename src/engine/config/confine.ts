@@ -40,6 +40,10 @@ export function confinementIssues(experiment: JsonObject, roots: readonly string
   const data = experiment.data;
   if (isObject(data) && typeof data.dataset === 'string')
     for (const field of DATA_PATH_FIELDS[data.dataset] ?? []) check(['data', field], data[field], 'data file');
+  const unlabeled = isObject(data) ? data.unlabeled : undefined;
+  if (isObject(unlabeled) && typeof unlabeled.dataset === 'string')
+    for (const field of DATA_PATH_FIELDS[unlabeled.dataset] ?? [])
+      check(['data', 'unlabeled', field], unlabeled[field], 'data file');
   for (const at of modelPaths(experiment)) check([...at, 'load'], valueAt(experiment, [...at, 'load']), 'model');
   return issues;
 }

@@ -115,7 +115,7 @@ export function resolveDistill(raw: JsonValue | undefined, experimentTrain: Json
       return { ...s, losses: Array.isArray(s.losses) ? s.losses.map(resolveLoss) : [] } as unknown as DistillStage;
     });
   }
-  for (const key of ['peers', 'assistants', 'teachers'] as const) {
+  for (const key of ['peers', 'assistants', 'teachers', 'students'] as const) {
     const list = given[key];
     if (Array.isArray(list)) distill[key] = list.map((m) => resolveModel(m, experimentTrain));
   }

@@ -22,6 +22,7 @@ export const MODEL_LIST_FIELDS: readonly Segment[][] = [
   ['distill', 'peers'],
   ['distill', 'assistants'],
   ['distill', 'teachers'],
+  ['distill', 'students'],
 ];
 
 /** Paths of every model object of an experiment, e.g. `['distill', 'teachers', 1]`. */
@@ -45,10 +46,12 @@ function absolute(value: JsonValue | undefined, baseDir: string): JsonValue | un
 /** Makes the paths of one experiment-shaped object (a file's top level or a cell) absolute, in place. */
 export function resolveExperimentPaths(experiment: JsonObject, baseDir: string): void {
   const data = experiment.data;
-  if (isObject(data)) {
+  // Unlabeled data (Noisy Student) is a data source of its own, with paths of its own.
+  for (const source of isObject(data) ? [data, data.unlabeled] : []) {
+    if (!isObject(source)) continue;
     // A refinement without `dataset` may still carry paths for the inherited dataset.
-    const fields = typeof data.dataset === 'string' ? (DATA_PATH_FIELDS[data.dataset] ?? []) : ALL_DATA_PATH_FIELDS;
-    for (const field of fields) if (field in data) data[field] = absolute(data[field], baseDir) as JsonValue;
+    const fields = typeof source.dataset === 'string' ? (DATA_PATH_FIELDS[source.dataset] ?? []) : ALL_DATA_PATH_FIELDS;
+    for (const field of fields) if (field in source) source[field] = absolute(source[field], baseDir) as JsonValue;
   }
   for (const modelPath of modelPaths(experiment)) {
     const model = valueAt(experiment, modelPath);

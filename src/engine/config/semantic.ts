@@ -113,23 +113,57 @@ function checkData(experiment: JsonObject, error: Report, statAt: StatAt): void 
     );
     return;
   }
+  checkDataFiles(data, ['data'], error, statAt);
+  const unlabeled = data.unlabeled;
+  if (isObject(unlabeled)) {
+    if (unlabeled.dataset === undefined)
+      error(
+        ['data', 'unlabeled', 'dataset'],
+        'required: unlabeled data names its source, e.g. { "dataset": "mnist", "trainRange": [1000, 21000] }',
+      );
+    if (unlabeled.unlabeled !== undefined)
+      error(['data', 'unlabeled', 'unlabeled'], 'unlabeled data cannot have unlabeled data of its own');
+    for (const key of ['validationSplit', 'augment', 'testLimit'] as const)
+      if (unlabeled[key] !== undefined)
+        error(
+          ['data', 'unlabeled', key],
+          `not used for unlabeled data (all its training examples are pseudo-labelled${key === 'augment' ? '; noise on the student is distill.noise.augment' : ''}); remove it`,
+        );
+    checkDataFiles(unlabeled, ['data', 'unlabeled'], error, statAt);
+  }
+  if (isRange(data.trainRange) === false) error(['data', 'trainRange'], RANGE_EXPECTED);
+  if (isObject(unlabeled) && isRange(unlabeled.trainRange) === false)
+    error(['data', 'unlabeled', 'trainRange'], RANGE_EXPECTED);
+}
+
+const RANGE_EXPECTED = 'expected [start, end] with whole numbers 0 ≤ start < end (training examples start … end − 1)';
+
+/** undefined when absent; whether a present trainRange is ordered (the schema checks its shape). */
+function isRange(value: JsonValue | undefined): boolean | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const [start, end] = value;
+  if (typeof start !== 'number' || typeof end !== 'number') return undefined;
+  return start < end;
+}
+
+function checkDataFiles(data: JsonObject, at: Segment[], error: Report, statAt: StatAt): void {
   const fields = typeof data.dataset === 'string' ? DATA_PATH_FIELDS[data.dataset] : undefined;
   for (const field of fields ?? []) {
     const file = data[field];
     if (typeof file !== 'string' || file.length === 0) continue;
-    const stat = statAt(['data', field], file);
+    const stat = statAt([...at, field], file);
     if (stat === 'skip') continue;
     const wantsFolder = FOLDER_DATASETS.includes(data.dataset as string);
     if (!stat)
-      error(['data', field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}${whereToGet(data.dataset)}`);
+      error([...at, field], `${wantsFolder ? 'folder' : 'file'} not found: ${file}${whereToGet(data.dataset)}`);
     else if (wantsFolder && !stat.isDirectory())
       error(
-        ['data', field],
+        [...at, field],
         `expected a folder${data.dataset === 'images' ? ' with one sub-folder per class' : ''}, found a file: ${file}`,
       );
-    else if (!wantsFolder && stat.isDirectory()) error(['data', field], `expected a file, found a folder: ${file}`);
+    else if (!wantsFolder && stat.isDirectory()) error([...at, field], `expected a file, found a folder: ${file}`);
     else if (!wantsFolder && !stat.isFile())
-      error(['data', field], `expected a regular file, found ${kindOf(stat)}: ${file}`);
+      error([...at, field], `expected a regular file, found ${kindOf(stat)}: ${file}`);
   }
 }
 
@@ -273,6 +307,9 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
   const hasTeacher = isObject(experiment.teacher);
   const teacherHasKind = hasTeacher && MODEL_KINDS.some((k) => k in (experiment.teacher as JsonObject));
   const lists = lossLists(distill);
+  const hasUnlabeled = isObject(experiment.data) && isObject(experiment.data.unlabeled);
+  if (hasUnlabeled && scheme !== 'noisyStudent')
+    warning(['data', 'unlabeled'], `used only by scheme "noisyStudent" (this experiment's is "${scheme}")`, true);
 
   let usesTeacher = false;
   let allKnown = true;
@@ -284,6 +321,12 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
     losses.forEach((loss, i) => {
       if (!isObject(loss) || typeof loss.type !== 'string' || !KNOWN_LOSSES.includes(loss.type)) return;
       if (loss.type !== 'ce') usesTeacher = true;
+      if (loss.type !== 'ce' && scheme === 'noisyStudent')
+        error(
+          [...at, i, 'type'],
+          `scheme "noisyStudent" trains each round with "ce" on labels and pseudo-labels (the teacher speaks through them); "${loss.type}" would need its outputs per batch`,
+          true,
+        );
       if (loss.type !== 'ce' && TEACHER_SCHEMES.includes(scheme) && !hasTeacher) {
         error(
           [...at, i, 'type'],
@@ -350,6 +393,37 @@ function checkDistill(experiment: JsonObject, error: Report, warning: Report): v
       needs('teachers', 'the teachers whose outputs are combined');
       if (hasTeacher)
         warning(['teacher'], 'ignored with scheme "multiTeacher": "distill.teachers" lists the teachers', true);
+      break;
+    case 'noisyStudent':
+      if (!hasTeacher)
+        error(
+          ['teacher'],
+          'required with scheme "noisyStudent": the first teacher, which pseudo-labels data.unlabeled (trained on the labelled data first when it is a model to build)',
+          true,
+        );
+      if (!hasUnlabeled)
+        error(
+          ['distill', 'scheme'],
+          'scheme "noisyStudent" needs data.unlabeled: the examples the teacher pseudo-labels, e.g. "unlabeled": { "dataset": "mnist", "trainRange": [1000, 21000] }',
+          true,
+        );
+      if (Array.isArray(distill.students)) {
+        const rounds = typeof distill.iterations === 'number' ? distill.iterations : 2;
+        if (distill.students.length !== rounds)
+          error(
+            ['distill', 'students'],
+            `expected one model per round: ${rounds} round${rounds === 1 ? '' : 's'} (iterations), ${distill.students.length} model${distill.students.length === 1 ? '' : 's'}`,
+            true,
+          );
+        distill.students.forEach((spec, i) => {
+          if (isObject(spec) && ('load' in spec || 'fromCell' in spec))
+            error(
+              ['distill', 'students', i],
+              'a round trains a fresh student: expected "layers" or "preset", not a saved or reused model',
+              true,
+            );
+        });
+      }
       break;
     case 'self':
       if (distill.selfMode === 'exits')

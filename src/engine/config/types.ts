@@ -16,10 +16,14 @@ interface DataCommon {
   trainLimit?: number;
   /** Use at most this many test examples. */
   testLimit?: number;
+  /** Keep only training examples [start, end) in source order (after a test split is carved, before trainLimit). */
+  trainRange?: [number, number];
   /** 'scale' maps pixels to [0,1]; 'standardize' subtracts the training mean and divides by its std. Default 'scale'. */
   normalize: Normalization;
   /** Augmentation of training batches, applied in order (see docs/vision.md). */
   augment?: AugmentSpec[];
+  /** noisyStudent: examples whose labels are withheld (its training examples; labels, if any, ignored). */
+  unlabeled?: DataConfig;
 }
 
 /** One augmentation op of `data.augment`. */
@@ -341,7 +345,7 @@ export interface LayerPair {
   studentLayer: string;
 }
 
-export type Scheme = 'offline' | 'online' | 'self' | 'assistant' | 'multiTeacher';
+export type Scheme = 'offline' | 'online' | 'self' | 'assistant' | 'multiTeacher' | 'noisyStudent';
 
 export interface DistillStage {
   name: string;
@@ -372,6 +376,28 @@ export interface DistillConfig {
   /** multiTeacher: 'mean', 'weights' (given) or 'accuracy' (from each teacher's validation accuracy). */
   teacherWeighting?: 'mean' | 'weights' | 'accuracy';
   teacherWeights?: number[];
+  /** noisyStudent: rounds of pseudo-labelling and training a noised student. Default 2. */
+  iterations?: number;
+  /** noisyStudent: the teacher's distribution ('soft', default) or its top class ('hard') as the pseudo-label. */
+  pseudoLabels?: 'soft' | 'hard';
+  /** noisyStudent: unlabeled examples whose top teacher probability is below this are dropped. Default 0. */
+  threshold?: number;
+  /** noisyStudent: temperature of the soft pseudo-labels (softmax(z / T)). Default 1. */
+  pseudoTemperature?: number;
+  /** noisyStudent: class balancing; each class keeps its most confident pseudo-labels up to this many, rarer ones are repeated up to it. */
+  perClass?: number;
+  /** noisyStudent: the student of each round (round k trains students[k − 1]), e.g. growing ones; default `student` every round. */
+  students?: ModelSpec[];
+  /** noisyStudent: noise on the student of every round. */
+  noise?: NoiseConfig;
+}
+
+/** The noise a Noisy Student round trains its student under (the teacher labels without it). */
+export interface NoiseConfig {
+  /** Dropout before the logits layer of each round's student, on top of the model's own. Default 0. */
+  dropout?: number;
+  /** Augmentation of the student's training batches (images), after data.augment. */
+  augment?: AugmentSpec[];
 }
 
 export type OptimizerConfig =

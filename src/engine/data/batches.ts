@@ -26,12 +26,17 @@ export function* iterateBatches(
     const x = new Float32Array(size * inputSize);
     const y = new Int32Array(size);
     const indices = new Int32Array(size);
+    // Soft labels (pseudo-labels) travel with their examples.
+    const classes = split.targets ? split.targets.length / split.count : 0;
+    const targets = split.targets ? new Float32Array(size * classes) : undefined;
     for (let i = 0; i < size; i++) {
       const row = order ? order[start + i] : start + i;
       x.set(split.x.subarray(row * inputSize, (row + 1) * inputSize), i * inputSize);
       y[i] = split.y[row];
       indices[i] = row;
+      if (targets && split.targets)
+        targets.set(split.targets.subarray(row * classes, (row + 1) * classes), i * classes);
     }
-    yield { x, y, indices, size };
+    yield targets ? { x, y, indices, size, targets } : { x, y, indices, size };
   }
 }

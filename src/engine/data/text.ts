@@ -33,6 +33,12 @@ function labelMapping(labels: string[]): { names: string[]; index: (label: strin
   return { names, index: (label) => lookup.get(label) as number };
 }
 
+/** The labelled data's mapping; a label it does not know becomes -1. */
+function fixedMapping(names: string[]): { names: string[]; index: (label: string) => number } {
+  const lookup = new Map(names.map((name, i) => [name, i]));
+  return { names, index: (label) => lookup.get(label) ?? -1 };
+}
+
 function pick(rows: TextRows, indices: ArrayLike<number>): TextRows {
   return { texts: Array.from(indices, (i) => rows.texts[i]), labels: Array.from(indices, (i) => rows.labels[i]) };
 }
@@ -69,7 +75,12 @@ export interface TextSource extends RawSource {
   vocabulary: TextVocabulary;
 }
 
-export async function readTextSource(config: TextData, baseDir: string): Promise<TextSource> {
+/**
+ * Reads a text dataset. With `fixed` (the labelled data's vocabulary, for `data.unlabeled`), its
+ * tokens and label mapping are used as they are: unlabeled text is read as the models were built to
+ * read it, and a label outside the mapping becomes -1 (labels of unlabeled data are ignored).
+ */
+export async function readTextSource(config: TextData, baseDir: string, fixed?: TextVocabulary): Promise<TextSource> {
   const textColumn = config.textColumn ?? TEXT_DEFAULTS.textColumn;
   const labelColumn = config.labelColumn ?? TEXT_DEFAULTS.labelColumn;
   const maxLength = config.maxLength ?? TEXT_DEFAULTS.maxLength;
@@ -85,10 +96,10 @@ export async function readTextSource(config: TextData, baseDir: string): Promise
   let test: TextRows;
   if (config.test !== undefined) test = await readTextRows(path.resolve(baseDir, config.test), textColumn, labelColumn);
   else ({ train, test } = carveTest(train, config.testSplit ?? TEXT_DEFAULTS.testSplit, trainFile));
-  const vocab = await vocabularyOf(tokenizer, baseDir, train.texts);
-  const classes = labelMapping([...train.labels, ...test.labels]);
+  const vocab = fixed ? fixed.vocab : await vocabularyOf(tokenizer, baseDir, train.texts);
+  const classes = fixed ? fixedMapping(fixed.labels) : labelMapping([...train.labels, ...test.labels]);
   if (classes.names.length < 2) throw new Error(`${trainFile}: the label column holds fewer than 2 classes`);
-  const vocabulary: TextVocabulary = {
+  const vocabulary: TextVocabulary = fixed ?? {
     tokenizer: tokenizer.type,
     lowercase: tokenizer.lowercase ?? TEXT_DEFAULTS.lowercase,
     maxLength,

@@ -9,6 +9,8 @@ export interface Split {
   /** Class index of each example. */
   y: Int32Array;
   count: number;
+  /** Soft labels (count × classes) that replace the one-hot `y` in training (pseudo-labels); `y` is then their top class. */
+  targets?: Float32Array;
 }
 
 export interface Dataset {
@@ -26,6 +28,12 @@ export interface Dataset {
    * `normalize`, which is then already applied to every split).
    */
   augment: AugmentSpec[];
+  /**
+   * data.unlabeled, in the training split's state (normalised with its statistics, before random
+   * augmentation). `y` holds the source's own labels where they name the same classes (never trained
+   * on; they measure the pseudo-labels), else -1.
+   */
+  unlabeled?: Split;
   /** Text datasets: the tokenizer's vocabulary and the label mapping, saved with the run as vocab.json. */
   vocabulary?: TextVocabulary;
 }

@@ -174,6 +174,8 @@ export class RunContext {
     budget: TrainConfig,
     teacher?: TeacherSource,
     epochOffset = 0,
+    /** The data this stage trains on, when not the run's (a Noisy Student round's labelled + pseudo-labelled data). */
+    dataset: Dataset = this.dataset,
   ): Promise<TrainedModel> {
     const reused = await this.reuseCompleted(stage, model);
     if (reused) return reused;
@@ -183,25 +185,25 @@ export class RunContext {
       model,
       terms,
       teacher,
-      dataset: this.dataset,
+      dataset,
       train: budget,
       seed: this.experiment.seed,
       checkpointDir: this.checkpointDir(stage),
       emit: (e) => this.emit(e),
       shouldStop: this.shouldStop,
       epochOffset,
-      onTrainingBatch: (batch, epoch) => this.showSamples(stage, batch, epoch),
+      onTrainingBatch: (batch, epoch) => this.showSamples(stage, batch, epoch, dataset),
     });
     if (outcome.stopped) throw new RunStopped();
     return this.completeStage(stage, role, model, outcome);
   }
 
   /** Emits, once per run, a few training examples as the models see them (only when augmentation is on). */
-  private showSamples(stage: string, batch: Batch, epoch: number): void {
+  private showSamples(stage: string, batch: Batch, epoch: number, dataset: Dataset): void {
     if (this.samplesShown || !batch.augmented) return;
     this.samplesShown = true;
-    const augment = this.dataset.augment;
-    const samples = sampleImages(batch, this.dataset.inputShape, augment, SAMPLE_COUNT);
+    const augment = dataset.augment;
+    const samples = sampleImages(batch, dataset.inputShape, augment, SAMPLE_COUNT);
     this.emit({
       type: 'samples',
       time: new Date().toISOString(),

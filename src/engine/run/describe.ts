@@ -28,7 +28,7 @@ export async function describeExperiment(
   const path = await import('path');
   // Only shapes are needed: one example of each split is enough.
   const data = await loadDataset(
-    { ...experiment.data, trainLimit: 8, testLimit: 1, validationSplit: 0 },
+    { ...experiment.data, unlabeled: undefined, trainLimit: 8, testLimit: 1, validationSplit: 0 },
     { baseDir: path.dirname(experiment.sourceFile), seed: experiment.seed },
   );
   const shape = { inputShape: data.inputShape, classes: data.classes, vocabulary: data.vocabulary };

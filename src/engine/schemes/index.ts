@@ -1,6 +1,7 @@
 import type { Scheme as SchemeName } from '../config/types';
 import { assistant } from './assistant';
 import { multiTeacher } from './multiTeacher';
+import { noisyStudent } from './noisyStudent';
 import { offline } from './offline';
 import { online } from './online';
 import { selfDistill } from './self';
@@ -12,6 +13,7 @@ const SCHEMES: Record<SchemeName, Scheme> = {
   self: selfDistill,
   assistant,
   multiTeacher,
+  noisyStudent,
 };
 
 export function schemeFor(name: SchemeName): Scheme {

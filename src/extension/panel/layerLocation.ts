@@ -1,7 +1,7 @@
 // Where a layer of a diagram comes from in its `.kd.json`: the layer object of a layer-list model
 // (by `name`, else by position), or the model's spec when the layer is built by a preset or a
 // loaded model. Stage names map to the spec that builds them (teacher, student, distill.peers[k],
-// distill.assistants[k], distill.teachers[k]); a cell's spec falls back to the file's top level,
+// distill.assistants[k], distill.teachers[k], distill.students[k]); a cell's spec falls back to the file's top level,
 // which cells inherit.
 import { findNodeAtLocation, parseTree, type JSONPath, type Node } from 'jsonc-parser';
 import { parseStage } from '../../shared/stages';
@@ -33,6 +33,9 @@ export function specPath(stage: string): JSONPath {
         return ['distill', 'assistants', index - 1];
       case 'peer':
         return index === 1 ? ['student'] : ['distill', 'peers', index - 2];
+      case 'round':
+        // Noisy Student: distill.students[k − 1] when the rounds have models of their own, else the student.
+        return ['distill', 'students', index - 1];
       default:
         return ['student'];
     }
@@ -54,8 +57,10 @@ export function findLayer(text: string, query: LayerQuery): LayerLocation | unde
   if (!root) return undefined;
   const scope = query.cell !== undefined ? cellNode(root, query.cell) : root;
   if (!scope) return undefined;
-  const path = specPath(query.stage);
-  const spec = findNodeAtLocation(scope, path) ?? (scope !== root ? findNodeAtLocation(root, path) : undefined);
+  const at = (path: JSONPath) =>
+    findNodeAtLocation(scope, path) ?? (scope !== root ? findNodeAtLocation(root, path) : undefined);
+  // A Noisy Student round without a model of its own is built from the student.
+  const spec = at(specPath(query.stage)) ?? (parseStage(query.stage).family === 'round' ? at(['student']) : undefined);
   if (!spec) return undefined;
   const layers = spec.type === 'object' ? findNodeAtLocation(spec, ['layers']) : undefined;
   if (!layers || layers.type !== 'array' || !layers.children) return range(spec, false);

@@ -209,7 +209,7 @@ describe('config: broken files', () => {
       }),
     );
     assert.deepStrictEqual(messages(problems), [
-      '$.distill.scheme: unknown scheme "offlne" (did you mean "offline"?); expected one of offline, online, self, assistant, multiTeacher',
+      '$.distill.scheme: unknown scheme "offlne" (did you mean "offline"?); expected one of offline, online, self, assistant, multiTeacher, noisyStudent',
       '$.backend: unknown backend "gpu" (did you mean "cpu"?); expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu',
     ]);
   });

@@ -37,6 +37,9 @@ function quick(experiment: Experiment): Experiment {
       ...data,
       trainLimit: Math.min(data.trainLimit ?? Infinity, 512),
       testLimit: Math.min(data.testLimit ?? Infinity, 128),
+      ...(data.unlabeled
+        ? { unlabeled: { ...data.unlabeled, trainLimit: Math.min(data.unlabeled.trainLimit ?? Infinity, 512) } }
+        : {}),
     },
     teacher: quickModel(experiment.teacher),
     student: quickModel(experiment.student),

@@ -107,6 +107,22 @@ describe('layer location in a .kd.json', () => {
     assert.deepStrictEqual(specPath('assistant-2'), ['distill', 'assistants', 1]);
     assert.deepStrictEqual(specPath('teacher-2'), ['distill', 'teachers', 1]);
     assert.deepStrictEqual(specPath('generation-2'), ['student']);
+    assert.deepStrictEqual(specPath('round-2'), ['distill', 'students', 1]);
+    // A Noisy Student round without distill.students is built from the student.
+    const text = '{ "student": { "layers": [ { "type": "dense", "name": "h", "units": 4 } ] } }';
+    const found = findLayer(text, { stage: 'round-2', layer: 'h', index: 0 });
+    assert.strictEqual(found?.exact, true);
+    assert.strictEqual(
+      text.slice(found.offset, found.offset + found.length),
+      '{ "type": "dense", "name": "h", "units": 4 }',
+    );
+    const own =
+      '{ "student": { "preset": "mlp", "hidden": [4] }, "distill": { "students": [ { "preset": "mlp", "hidden": [8] } ] } }';
+    const first = findLayer(own, { stage: 'round-1', layer: 'dense_1', index: 0 });
+    assert.strictEqual(
+      first && own.slice(first.offset, first.offset + first.length),
+      '{ "preset": "mlp", "hidden": [8] }',
+    );
   });
 });
 
